@@ -1,0 +1,287 @@
+"""Isolation that a fork-server enters once and every child it forks inherits.
+
+Entered once per fork-server (not per child, which is what makes it cheap):
+
+* a **user namespace** when not root (so an ordinary user can create the others);
+* a **network namespace** with no interfaces up: no network, loopback included;
+* a **PID namespace** whose init is the fork-server, with a fresh ``/proc``: a child sees no
+  host process, cannot signal one, and ``kill(-1)`` from the init ends every survivor;
+* a **mount namespace** where every existing mount is read-only and ``/tmp``, ``/var/tmp``
+  and ``/dev/shm`` are private, size-capped tmpfs; the working directories live there;
+* for root, a **pids cgroup** bounding the number of tasks (``RLIMIT_NPROC`` does not bind
+  uid 0); for other users ``RLIMIT_NPROC`` counts only the namespace's own processes.
+
+Each feature that cannot be entered is recorded with the reason, and ``execgym doctor``
+prints the record. Nothing here is fatal: a missing feature is reported, not hidden.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+from dataclasses import dataclass, field
+
+from execgym.sandbox import _syscalls as sc
+
+PRIVATE_TMPFS = ("/tmp", "/var/tmp", "/dev/shm")
+WORK_ROOT = "/tmp/execgym-work"
+
+
+@dataclass
+class Feature:
+    name: str
+    active: bool
+    detail: str
+
+
+@dataclass
+class IsolationState:
+    """What the fork-server entered, for its children and for the doctor report."""
+
+    features: list[Feature] = field(default_factory=list)
+    pid_namespace: bool = False
+    cgroup_procs_fd: int | None = None
+    cgroup_dir: str | None = None
+    private_tmp: bool = False
+
+    def add(self, name: str, active: bool, detail: str) -> None:
+        self.features.append(Feature(name, active, detail))
+
+
+def enter_isolation(tmpfs_mb: int, processes: int, use_namespaces: bool = True) -> IsolationState:
+    """Enter the namespaces; returns in the process that will serve (the new PID 1 if any)."""
+    state = IsolationState()
+    is_root = os.geteuid() == 0
+    with contextlib.suppress(OSError):
+        sc.set_parent_death_signal(signal.SIGKILL)
+    if is_root:
+        _create_pids_cgroup(state, processes)
+    else:
+        state.add(
+            "process limit",
+            True,
+            "RLIMIT_NPROC (counted inside the user namespace when one is active)",
+        )
+    if not use_namespaces:
+        for name in ("user namespace", "network namespace", "pid namespace", "mount namespace"):
+            state.add(name, False, "disabled by configuration")
+        return state
+    flags = _unshare_best(state, is_root)
+    if flags & sc.CLONE_NEWPID:
+        _become_pid_namespace_init(state)
+    if flags & sc.CLONE_NEWNS:
+        _set_up_mounts(state)
+    # A fresh network namespace holds only a loopback device, and it is down: nothing to do.
+    return state
+
+
+def _unshare_best(state: IsolationState, is_root: bool) -> int:
+    uid, gid = os.getuid(), os.getgid()
+    user = 0 if is_root else sc.CLONE_NEWUSER
+    attempts = [
+        user | sc.CLONE_NEWNS | sc.CLONE_NEWNET | sc.CLONE_NEWPID,
+        user | sc.CLONE_NEWNS | sc.CLONE_NEWNET,
+        user | sc.CLONE_NEWNET,
+    ]
+    error: OSError | None = None
+    for flags in attempts:
+        try:
+            sc.unshare(flags)
+        except OSError as exc:
+            error = exc
+            continue
+        if flags & sc.CLONE_NEWUSER:
+            _write_id_maps(uid, gid)
+            state.add("user namespace", True, f"uid {uid} mapped to itself; unprivileged")
+        else:
+            state.add("user namespace", False, "not needed: running as root")
+        _report_flags(state, flags, None)
+        return flags
+    _report_flags(state, 0, error)
+    if not is_root:
+        state.add("user namespace", False, f"unshare failed: {error}")
+    return 0
+
+
+def _report_flags(state: IsolationState, flags: int, error: OSError | None) -> None:
+    why = f"unshare failed: {error}" if error else "kernel refused this namespace"
+    state.add(
+        "network namespace",
+        bool(flags & sc.CLONE_NEWNET),
+        "no interfaces up: no network, loopback included" if flags & sc.CLONE_NEWNET else why,
+    )
+    if not flags & sc.CLONE_NEWPID:
+        state.add("pid namespace", False, why)
+    if not flags & sc.CLONE_NEWNS:
+        state.add("mount namespace", False, why)
+
+
+def _write_id_maps(uid: int, gid: int) -> None:
+    with open("/proc/self/setgroups", "w") as f:
+        f.write("deny")
+    with open("/proc/self/uid_map", "w") as f:
+        f.write(f"{uid} {uid} 1")
+    with open("/proc/self/gid_map", "w") as f:
+        f.write(f"{gid} {gid} 1")
+
+
+def _become_pid_namespace_init(state: IsolationState) -> None:
+    """Fork the process that serves as PID 1; this process waits for it and mirrors its exit."""
+    pid = os.fork()
+    if pid:
+        # Only the waiting parent remains here; it holds no pipe the server needs.
+        for fd in (0, 1):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        _, status = os.waitpid(pid, 0)
+        code = os.waitstatus_to_exitcode(status)
+        remove_cgroup(state)
+        os._exit(code if code >= 0 else 1)
+    with contextlib.suppress(OSError):
+        sc.set_parent_death_signal(signal.SIGKILL)
+    state.pid_namespace = True
+    state.add("pid namespace", True, "children see only their own processes; survivors killed")
+
+
+def _set_up_mounts(state: IsolationState) -> None:
+    try:
+        sc.mount(None, "/", None, sc.MS_REC | sc.MS_PRIVATE)
+    except OSError as exc:
+        state.add("mount namespace", False, f"could not make mounts private: {exc}")
+        return
+    if state.pid_namespace:
+        try:
+            sc.mount("proc", "/proc", "proc", sc.MS_NOSUID | sc.MS_NODEV | sc.MS_NOEXEC)
+            state.add("private /proc", True, "shows only the sandbox's processes")
+        except OSError as exc:
+            state.add("private /proc", False, f"host /proc stays visible: {exc}")
+    if os.path.isdir("/sys/fs/cgroup"):
+        # Hide the cgroup tree so a child cannot move itself out of its pids cgroup.
+        with contextlib.suppress(OSError):
+            sc.mount("tmpfs", "/sys/fs/cgroup", "tmpfs", sc.MS_RDONLY, "size=4k,mode=0555")
+    mounted = []
+    for path in PRIVATE_TMPFS:
+        if not os.path.isdir(path):
+            continue
+        try:
+            sc.mount("tmpfs", path, "tmpfs", sc.MS_NOSUID | sc.MS_NODEV, _tmpfs_options(path))
+            mounted.append(path)
+        except OSError as exc:
+            state.add("private tmp", False, f"{path}: {exc}")
+    state.private_tmp = "/tmp" in mounted
+    if mounted:
+        state.add("private tmp", True, "private size-capped tmpfs on " + ", ".join(mounted))
+    failed = _remount_read_only(skip=set(mounted))
+    if failed:
+        state.add("read-only filesystem", False, "could not remount: " + ", ".join(failed[:5]))
+    else:
+        state.add("read-only filesystem", True, "every mount but the private tmpfs is read-only")
+    state.add("mount namespace", True, "private mount table")
+
+
+_TMPFS_MB = 256
+
+
+def _tmpfs_options(path: str) -> str:
+    return f"size={_TMPFS_MB}m,nr_inodes=65536,mode=1777"
+
+
+def set_tmpfs_size(mb: int) -> None:
+    global _TMPFS_MB
+    _TMPFS_MB = mb
+
+
+_FLAG_NAMES = {
+    "nosuid": sc.MS_NOSUID,
+    "nodev": sc.MS_NODEV,
+    "noexec": sc.MS_NOEXEC,
+    "noatime": sc.MS_NOATIME,
+    "nodiratime": sc.MS_NODIRATIME,
+    "relatime": sc.MS_RELATIME,
+}
+
+
+def _remount_read_only(skip: set[str]) -> list[str]:
+    failed: list[str] = []
+    with open("/proc/self/mountinfo") as f:
+        lines = f.read().splitlines()
+    for line in lines:
+        fields = line.split(" ")
+        target = _unescape(fields[4])
+        options = fields[5].split(",")
+        if target in skip or target == "/proc" or target.startswith("/proc/"):
+            continue
+        if target == "/sys/fs/cgroup" or target.startswith("/sys/fs/cgroup/"):
+            continue
+        if "ro" in options:
+            continue
+        flags = sc.MS_REMOUNT | sc.MS_BIND | sc.MS_RDONLY
+        for option in options:
+            flags |= _FLAG_NAMES.get(option, 0)
+        try:
+            sc.mount(None, target, None, flags)
+        except OSError:
+            if os.path.exists(target):
+                failed.append(target)
+    # /proc/sys is writable by uid 0 through file modes alone: make it read-only too.
+    if os.path.isdir("/proc/sys"):
+        try:
+            sc.mount("/proc/sys", "/proc/sys", None, sc.MS_BIND | sc.MS_REC)
+            sc.mount(None, "/proc/sys", None, sc.MS_REMOUNT | sc.MS_BIND | sc.MS_RDONLY)
+        except OSError:
+            failed.append("/proc/sys")
+    return failed
+
+
+def _unescape(path: str) -> str:
+    return path.replace("\\040", " ").replace("\\011", "\t").replace("\\012", "\n")
+
+
+def _create_pids_cgroup(state: IsolationState, processes: int) -> None:
+    base = _pids_controller_dir()
+    if base is None:
+        state.add("process limit", False, "no writable pids cgroup controller; fork bombs unbounded")
+        return
+    _remove_stale_cgroups(base)
+    path = os.path.join(base, f"execgym-{os.getpid()}")
+    try:
+        os.makedirs(path, exist_ok=True)
+        with open(os.path.join(path, "pids.max"), "w") as f:
+            f.write(str(processes))
+        state.cgroup_procs_fd = os.open(os.path.join(path, "cgroup.procs"), os.O_WRONLY)
+        state.cgroup_dir = path
+        state.add("process limit", True, f"pids cgroup {path}, pids.max={processes}")
+    except OSError as exc:
+        state.add("process limit", False, f"pids cgroup at {base} not usable: {exc}")
+
+
+def _remove_stale_cgroups(base: str) -> None:
+    """Remove empty cgroups left by fork-servers that were killed (rmdir fails on busy ones)."""
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(base):
+            owner = entry.name.removeprefix("execgym-")
+            if entry.name.startswith("execgym-") and not os.path.exists(f"/proc/{owner}"):
+                with contextlib.suppress(OSError):
+                    os.rmdir(entry.path)
+
+
+def remove_cgroup(state: IsolationState) -> None:
+    if state.cgroup_dir:
+        with contextlib.suppress(OSError):
+            os.rmdir(state.cgroup_dir)
+
+
+def _pids_controller_dir() -> str | None:
+    v1 = "/sys/fs/cgroup/pids"
+    if os.path.isdir(v1) and os.access(v1, os.W_OK):
+        return v1
+    v2 = "/sys/fs/cgroup"
+    try:
+        with open(os.path.join(v2, "cgroup.controllers")) as f:
+            controllers = f.read().split()
+    except OSError:
+        return None
+    if "pids" in controllers and os.access(v2, os.W_OK):
+        return v2
+    return None

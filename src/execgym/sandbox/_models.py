@@ -1,0 +1,142 @@
+"""Records that cross the sandbox boundary: limits, test cases, verdicts and results."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+class Verdict(StrEnum):
+    """The fixed set of outcomes of running a program or one of its tests."""
+
+    OK = "OK"
+    WRONG_ANSWER = "WRONG_ANSWER"
+    RUNTIME_ERROR = "RUNTIME_ERROR"
+    TIME_LIMIT = "TIME_LIMIT"
+    MEMORY_LIMIT = "MEMORY_LIMIT"
+    OUTPUT_LIMIT = "OUTPUT_LIMIT"
+    COMPILE_ERROR = "COMPILE_ERROR"
+    SANDBOX_ERROR = "SANDBOX_ERROR"
+
+
+class Limits(BaseModel):
+    """Resource limits of one child.
+
+    ``time_s`` is CPU seconds per test (the judge's time limit); ``wall_s`` is wall-clock
+    seconds per test and defaults to ``2 * time_s + 1``. ``memory_mb`` bounds the address
+    space the program may add on top of the pre-loaded interpreter. ``output_mb`` caps each
+    of stdout and stderr per test; ``file_mb`` caps any file the program writes.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    time_s: float = Field(default=4.0, gt=0)
+    wall_s: float | None = Field(default=None, gt=0)
+    memory_mb: int = Field(default=1024, gt=0)
+    output_mb: float = Field(default=16.0, gt=0)
+    file_mb: float = Field(default=16.0, gt=0)
+    processes: int = Field(default=32, gt=0)
+    open_files: int = Field(default=128, ge=16)
+    stack_mb: int = Field(default=64, gt=0)
+
+    @property
+    def wall_limit_s(self) -> float:
+        return self.wall_s if self.wall_s is not None else 2 * self.time_s + 1
+
+
+class StdioTest(BaseModel):
+    """Feed ``input`` on standard input; the output must match ``output`` (or any of a list)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: Literal["stdio"] = "stdio"
+    input: str = ""
+    output: str | list[str] | None = None
+
+
+class CallTest(BaseModel):
+    """Call ``fn_name`` with ``args`` (JSON values) or ``args_src`` (Python source of the
+    argument list, evaluated in the program's own namespace); compare with the expected value.
+
+    ``expected`` is a JSON value; ``expected_literal`` is a Python literal (use it for tuples,
+    sets or non-string dict keys). With neither, the call only has to return.
+    A name that is not a module-level callable is looked up as a method of ``Solution()``
+    (LeetCode style).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: Literal["call"] = "call"
+    fn_name: str
+    args: list[Any] = Field(default_factory=list)
+    args_src: str | None = None
+    expected: Any = None
+    expected_literal: str | None = None
+    compare: bool = True
+
+    @model_validator(mode="before")
+    @classmethod
+    def _compare_only_if_expected(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "compare" not in data:
+            has = "expected" in data or data.get("expected_literal") is not None
+            return {**data, "compare": has}
+        return data
+
+
+TestCase = Annotated[StdioTest | CallTest, Field(discriminator="kind")]
+
+
+class ErrorInfo(BaseModel):
+    """An exception raised by the program: type name, message and formatted traceback."""
+
+    model_config = ConfigDict(frozen=True)
+
+    type: str
+    message: str
+    traceback: str = ""
+
+
+class TestResult(BaseModel):
+    """The verdict of one test, with what the program did."""
+
+    verdict: Verdict
+    cpu_s: float = 0.0
+    wall_s: float = 0.0
+    peak_memory_mb: float = 0.0
+    stdout: str = ""
+    stderr: str = ""
+    exit_code: int | None = None
+    actual: Any = None
+    error: ErrorInfo | None = None
+    detail: str = ""
+
+
+class RunResult(BaseModel):
+    """The outcome of running one script once: ``execgym run``'s JSON object."""
+
+    verdict: Verdict
+    exit_code: int | None
+    stdout: str
+    stderr: str
+    cpu_s: float
+    wall_s: float
+    peak_memory_mb: float
+    error: ErrorInfo | None = None
+    detail: str = ""
+
+
+class JudgeResult(BaseModel):
+    """A program judged against its tests: ``execgym judge``'s output line."""
+
+    id: str | None = None
+    verdict: Verdict
+    passed: int
+    total: int
+    tests: list[TestResult]
+    detail: str = ""
+
+    @property
+    def pass_ratio(self) -> float:
+        return self.passed / self.total if self.total else 0.0
