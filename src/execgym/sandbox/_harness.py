@@ -16,6 +16,7 @@ from __future__ import annotations
 import builtins
 import io
 import json
+import linecache
 import os
 import resource
 import signal
@@ -90,6 +91,8 @@ def make_runner() -> Callable[[dict[str, Any], int, list[int], int], None]:
     plain_int = int
     plain_str = str
     plain_type = type
+    harness_file = __file__
+    line_cache = linecache.cache
 
     def on_timer(signum: int, frame: object) -> None:
         raise timeout_type()
@@ -136,7 +139,10 @@ def make_runner() -> Callable[[dict[str, Any], int, list[int], int], None]:
         except base_exception:
             message = "<message unavailable>"
         try:
-            tb = "".join(format_exception(exc))
+            frames = exc.__traceback__
+            while frames is not None and frames.tb_frame.f_code.co_filename == harness_file:
+                frames = frames.tb_next
+            tb = "".join(format_exception(plain_type(exc), exc, frames))
         except base_exception:
             tb = ""
         return {"type": plain_type(exc).__name__, "message": message[:4000], "traceback": tb[-8000:]}
@@ -174,6 +180,9 @@ def make_runner() -> Callable[[dict[str, Any], int, list[int], int], None]:
         except base_exception as exc:  # SyntaxError, ValueError (NUL bytes), RecursionError
             send(channel, {"ev": "compile_error", "error": error_record(exc)})
             return
+        # Let tracebacks show the program's own source lines.
+        source = request["code"]
+        line_cache[code.co_filename] = (len(source), None, source.splitlines(True), "<solution>")
         send(channel, {"ev": "compiled"})
         namespace: dict[str, Any] = {}
         if call_mode:

@@ -1,0 +1,171 @@
+"""Turn a fork-server response into per-test results, before any comparison.
+
+Verdicts decided here are the ones that need no expected output: ``COMPILE_ERROR``,
+``RUNTIME_ERROR``, ``TIME_LIMIT``, ``MEMORY_LIMIT``, ``OUTPUT_LIMIT``, ``SANDBOX_ERROR``; a
+test that ran to completion gets ``OK`` here and is compared by the judge afterwards.
+A test that never started (the child died on an earlier one) is ``None``: run it again.
+"""
+
+from __future__ import annotations
+
+import signal
+from typing import Any
+
+from execgym.sandbox._models import ErrorInfo, TestResult, Verdict
+
+_TIME_SIGNALS = {signal.SIGXCPU}
+_STATUS_VERDICT = {
+    "timeout": Verdict.TIME_LIMIT,
+    "memory": Verdict.MEMORY_LIMIT,
+    "exception": Verdict.RUNTIME_ERROR,
+}
+
+
+def test_outcomes(
+    response: dict[str, Any], kinds: list[str]
+) -> tuple[list[TestResult | None], str | None]:
+    """Per-test results for the tests of one request, and a note on how the child ended."""
+    n = len(kinds)
+    if not response.get("ok"):
+        detail = f"sandbox failure: {response.get('error', 'unknown')}"
+        return [_sandbox_error(detail) for _ in range(n)], detail
+    events: list[dict[str, Any]] = response["events"]
+    results: list[TestResult | None] = [None] * n
+    for event in events:
+        kind = event.get("ev")
+        if kind == "sandbox_error":
+            detail = f"sandbox failure in the child: {str(event.get('error', ''))[-400:]}"
+            return [_sandbox_error(detail) for _ in range(n)], detail
+        if kind == "compile_error":
+            error = _error(event.get("error"))
+            return [
+                TestResult(verdict=Verdict.COMPILE_ERROR, error=error, detail="does not compile")
+                for _ in range(n)
+            ], None
+        if kind == "load_error":
+            result = _from_done(event, call=True)
+            result.detail = "failed while loading the program: " + result.detail
+            return [result.model_copy() for _ in range(n)], None
+        if kind == "done":
+            index = event.get("i")
+            if isinstance(index, int) and 0 <= index < n:
+                results[index] = _from_done(event, call=kinds[index] == "call")
+    current = response.get("current")
+    death = _death(response)
+    if death is not None:
+        if isinstance(current, int) and 0 <= current < n and results[current] is None:
+            results[current] = death
+        elif not any(e.get("ev") in ("loaded", "start") for e in events):
+            # Died before any test started (e.g. os._exit while loading): every test fails.
+            return [death.model_copy() for _ in range(n)], death.detail
+    return results, death.detail if death else None
+
+
+def _from_done(event: dict[str, Any], call: bool) -> TestResult:
+    status = event.get("status")
+    result = TestResult(
+        verdict=Verdict.OK,
+        cpu_s=_number(event.get("cpu_s")),
+        wall_s=_number(event.get("wall_s")),
+        peak_memory_mb=_number(event.get("rss_mb")),
+        stdout=str(event.get("stdout", "")),
+        stderr=str(event.get("stderr", "")),
+        exit_code=event.get("exit_code") if isinstance(event.get("exit_code"), int) else None,
+        actual=event.get("value"),
+        error=_error(event.get("error")) if event.get("error") else None,
+    )
+    if event.get("stdout_over") or event.get("stderr_over"):
+        result.verdict = Verdict.OUTPUT_LIMIT
+        result.detail = "output exceeded the limit"
+    elif status in _STATUS_VERDICT:
+        result.verdict = _STATUS_VERDICT[status]
+        result.detail = _describe(result)
+    elif status == "exit":
+        code = result.exit_code
+        if call or code:
+            result.verdict = Verdict.RUNTIME_ERROR
+            result.detail = f"the program called exit({code}) during the test"
+    elif status != "ok":
+        result.verdict = Verdict.RUNTIME_ERROR
+        result.detail = f"unexpected status {status!r} from the harness"
+    return result
+
+
+def _describe(result: TestResult) -> str:
+    if result.verdict is Verdict.TIME_LIMIT:
+        return "time limit exceeded"
+    if result.verdict is Verdict.MEMORY_LIMIT:
+        return "memory limit exceeded (MemoryError)"
+    if result.error:
+        return f"{result.error.type}: {result.error.message}"[:300]
+    return ""
+
+
+def _death(response: dict[str, Any]) -> TestResult | None:
+    """The result for a test that was running when the child ended, if it ended abnormally."""
+    common = {
+        "cpu_s": _number(response.get("cpu_s")),
+        "wall_s": _number(response.get("wall_s")),
+        "peak_memory_mb": _number(response.get("rss_mb")),
+        "stdout": str(response.get("partial_stdout", "")),
+        "stderr": str(response.get("partial_stderr", "")),
+    }
+    signum = response.get("signal")
+    if response.get("watchdog"):
+        return TestResult(
+            verdict=Verdict.TIME_LIMIT, exit_code=-signal.SIGKILL, detail="killed at the wall-time limit", **common
+        )
+    if isinstance(signum, int):
+        if signum in _TIME_SIGNALS:
+            return TestResult(
+                verdict=Verdict.TIME_LIMIT, exit_code=-signum, detail="CPU-time limit (SIGXCPU)", **common
+            )
+        name = _signal_name(signum)
+        return TestResult(
+            verdict=Verdict.RUNTIME_ERROR, exit_code=-signum, detail=f"killed by {name}", **common
+        )
+    if response.get("protocol_error"):
+        return TestResult(
+            verdict=Verdict.RUNTIME_ERROR,
+            detail=f"the program corrupted the harness channel: {response['protocol_error']}",
+            **common,
+        )
+    code = response.get("exit_code")
+    if isinstance(response.get("current"), int) or not _finished(response):
+        return TestResult(
+            verdict=Verdict.RUNTIME_ERROR,
+            exit_code=code if isinstance(code, int) else None,
+            detail=f"the process exited (code {code}) before the test finished",
+            **common,
+        )
+    return None
+
+
+def _finished(response: dict[str, Any]) -> bool:
+    events = response.get("events", [])
+    return bool(events) and events[-1].get("ev") in ("done", "compile_error", "load_error")
+
+
+def _signal_name(signum: int) -> str:
+    try:
+        return signal.Signals(signum).name
+    except ValueError:
+        return f"signal {signum}"
+
+
+def _error(data: Any) -> ErrorInfo | None:
+    if not isinstance(data, dict):
+        return None
+    return ErrorInfo(
+        type=str(data.get("type", "?")),
+        message=str(data.get("message", "")),
+        traceback=str(data.get("traceback", "")),
+    )
+
+
+def _number(value: Any) -> float:
+    return float(value) if isinstance(value, (int, float)) else 0.0
+
+
+def _sandbox_error(detail: str) -> TestResult:
+    return TestResult(verdict=Verdict.SANDBOX_ERROR, detail=detail)
