@@ -92,6 +92,27 @@ def make_runner() -> Callable[[dict[str, Any], int, list[int], int], None]:
     plain_str = str
     plain_type = type
     harness_file = __file__
+    getpid = os.getpid
+    exit_now = os._exit
+    harness_pid = [0]  # set by run() in the child
+    alone_in_namespace = [False]  # the child shares its PID namespace only with its init
+    kill = os.kill
+    waitpid = os.waitpid
+    wnohang = os.WNOHANG
+    sigkill = signal.SIGKILL
+
+    def end_strays() -> None:
+        # Processes the program left running must not write into the next test's output.
+        # Inside the PID namespace, kill(-1) reaches them all but this process and init.
+        try:
+            kill(-1, sigkill)
+        except base_exception:
+            pass
+        try:
+            while waitpid(-1, wnohang)[0]:
+                pass
+        except base_exception:
+            pass
     line_cache = linecache.cache
 
     def on_timer(signum: int, frame: object) -> None:
@@ -168,6 +189,8 @@ def make_runner() -> Callable[[dict[str, Any], int, list[int], int], None]:
 
     def run(request: dict[str, Any], channel: int, stdin_fds: list[int], backups: int) -> None:
         backup_out, backup_err = backups, backups + 1
+        harness_pid[0] = getpid()
+        alone_in_namespace[0] = bool(request.get("pid_namespace"))
         tests: list[dict[str, Any]] = request["tests"]
         time_s: float = request["time_s"]
         wall_s: float = request["wall_s"]
@@ -250,8 +273,6 @@ def make_runner() -> Callable[[dict[str, Any], int, list[int], int], None]:
             namespace = fresh_namespace("__main__")
             try:
                 plain_exec(code, namespace)
-            except system_exit as exc:
-                return {"exit_code": exit_status(exc)}
             finally:
                 # Flush whatever the program left as sys.stdout, inside the test's timers.
                 sys_module.stdout.flush()
@@ -297,6 +318,11 @@ def make_runner() -> Callable[[dict[str, Any], int, list[int], int], None]:
         except base_exception as exc:
             status = classify(exc)
             info = {"error": error_record(exc)}
+        if getpid() != harness_pid[0]:
+            # A process the program forked has returned into the harness: it must not report.
+            exit_now(0)
+        if alone_in_namespace[0]:
+            end_strays()
         for stream in (out_stream, err_stream):
             try:
                 stream.flush()

@@ -229,6 +229,7 @@ class ForkServer:
                 os.write(channel, (json.dumps(message) + "\n").encode())
             os._exit(70)
         try:
+            request["pid_namespace"] = self.state.pid_namespace
             self.runner(request, _CHANNEL_FD, stdin_fds, _BACKUP_OUT_FD)
         finally:
             os._exit(0)

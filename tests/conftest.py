@@ -1,0 +1,26 @@
+"""Shared fixtures: one warm sandbox per test session, and the path of the shared data."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from execgym.sandbox import Sandbox
+
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+
+@pytest.fixture(scope="session")
+def sandbox() -> Iterator[Sandbox]:
+    with Sandbox(workers=2) as sb:
+        sb.start()
+        yield sb
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    if not SHARED_DATA.is_dir():
+        raise FileNotFoundError(f"shared data not found at {SHARED_DATA}")
+    return SHARED_DATA
