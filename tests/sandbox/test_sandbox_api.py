@@ -54,7 +54,12 @@ def test_stdin_is_a_real_file_descriptor(sandbox: Sandbox) -> None:
 
 
 def test_every_stdio_test_gets_its_own_verdict(sandbox: Sandbox) -> None:
-    code = "n = int(input())\nif n == 2:\n    while True: pass\nif n == 3:\n    raise ValueError(n)\nprint(n * 2)"
+    code = (
+        "n = int(input())\n"
+        "if n == 2:\n    while True: pass\n"
+        "if n == 3:\n    raise ValueError(n)\n"
+        "print(n * 2)"
+    )
     tests = [StdioTest(input=f"{n}\n", output=str(2 * n)) for n in range(5)]
     result = sandbox.judge(JudgeRequest(code=code, tests=tests, limits=FAST))
     verdicts = [t.verdict for t in result.tests]
@@ -81,7 +86,11 @@ def test_tests_after_a_dead_child_still_run(sandbox: Sandbox) -> None:
 
 
 def test_isolate_tests_gives_each_test_a_fresh_process(sandbox: Sandbox) -> None:
-    code = "import builtins\nbuiltins.counter = getattr(builtins, 'counter', 0) + 1\nprint(builtins.counter)"
+    code = (
+        "import builtins\n"
+        "builtins.counter = getattr(builtins, 'counter', 0) + 1\n"
+        "print(builtins.counter)"
+    )
     tests = [StdioTest(input="", output="1") for _ in range(3)]
     shared = sandbox.judge(JudgeRequest(code=code, tests=tests))
     isolated = sandbox.judge(JudgeRequest(code=code, tests=tests, isolate_tests=True))
@@ -175,7 +184,7 @@ def test_hash_seed_is_pinned_and_configurable() -> None:
 def test_environment_is_scrubbed_and_blas_threads_pinned(sandbox: Sandbox) -> None:
     code = "import os\nprint(sorted(os.environ))\nprint(os.environ['OMP_NUM_THREADS'])"
     lines = sandbox.run(code).stdout.splitlines()
-    names = eval(lines[0])  # noqa: S307 - our own program's printed list
+    names = eval(lines[0])
     assert set(names) <= {
         "PATH",
         "LANG",
@@ -200,7 +209,11 @@ def test_working_directory_is_private_and_removed(sandbox: Sandbox) -> None:
 
 def test_judge_many_uses_every_worker_and_keeps_ids(sandbox: Sandbox) -> None:
     requests = [
-        JudgeRequest(id=f"p{i}", code="print(int(input()) + 1)", tests=[StdioTest(input=f"{i}", output=str(i + 1))])
+        JudgeRequest(
+            id=f"p{i}",
+            code="print(int(input()) + 1)",
+            tests=[StdioTest(input=f"{i}", output=str(i + 1))],
+        )
         for i in range(20)
     ]
     results = list(sandbox.judge_many(requests))

@@ -18,8 +18,10 @@ from typing import Protocol
 class Checker(Protocol):
     """One comparison rule, for standard output and for return values."""
 
-    name: str
-    """Registry name, e.g. ``"tokens"``."""
+    @property
+    def name(self) -> str:
+        """Registry name, e.g. ``"tokens"`` (read-only, so frozen dataclasses conform)."""
+        ...
 
     def compare_stdout(self, actual: str, expected: str) -> bool:
         """Whether ``actual`` standard output is accepted against one expected output."""
@@ -42,7 +44,7 @@ def register(checker: Checker) -> Checker:
 
 
 def get_checker(name: str) -> Checker:
-    """The checker registered as ``name``; an unknown name raises ``KeyError`` listing the known ones."""
+    """The checker registered as ``name``; an unknown name raises ``KeyError`` naming the known."""
     _ensure_loaded()
     try:
         return _REGISTRY[name]

@@ -24,7 +24,7 @@ import sys
 import time
 import traceback
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from execgym.sandbox._values import encode_value
 
@@ -44,10 +44,29 @@ from math import sqrt, sin, cos, tan, ceil, floor, fabs, gcd, exp, log, log2, lo
 """
 """Imports that competitive and interview-style solutions assume without writing them."""
 
-PRELOAD_MODULES = (
-    "math re string heapq bisect itertools functools collections operator random copy json "
-    "fractions decimal statistics datetime array typing io time traceback"
-).split()
+PRELOAD_MODULES = [
+    "math",
+    "re",
+    "string",
+    "heapq",
+    "bisect",
+    "itertools",
+    "functools",
+    "collections",
+    "operator",
+    "random",
+    "copy",
+    "json",
+    "fractions",
+    "decimal",
+    "statistics",
+    "datetime",
+    "array",
+    "typing",
+    "io",
+    "time",
+    "traceback",
+]
 
 
 class TestTimeout(BaseException):
@@ -75,7 +94,6 @@ def make_runner() -> Callable[[dict[str, Any], int, list[int], int], None]:
     format_exception = traceback.format_exception
     text_wrapper = io.TextIOWrapper
     file_io = io.FileIO
-    builtins_dict = dict(builtins.__dict__)
     real_builtins = builtins
     sys_module = sys
     timeout_type = TestTimeout
@@ -113,6 +131,7 @@ def make_runner() -> Callable[[dict[str, Any], int, list[int], int], None]:
                 pass
         except base_exception:
             pass
+
     line_cache = linecache.cache
 
     def on_timer(signum: int, frame: object) -> None:
@@ -166,7 +185,11 @@ def make_runner() -> Callable[[dict[str, Any], int, list[int], int], None]:
             tb = "".join(format_exception(plain_type(exc), exc, frames))
         except base_exception:
             tb = ""
-        return {"type": plain_type(exc).__name__, "message": message[:4000], "traceback": tb[-8000:]}
+        return {
+            "type": plain_type(exc).__name__,
+            "message": message[:4000],
+            "traceback": tb[-8000:],
+        }
 
     def classify(exc: BaseException) -> str:
         if plain_isinstance(exc, timeout_type):
@@ -225,10 +248,8 @@ def make_runner() -> Callable[[dict[str, Any], int, list[int], int], None]:
             send(channel, {"ev": "loaded"})
         for index, test in enumerate(tests):
             send(channel, {"ev": "start", "i": index})
-            if test["kind"] == "call":
-                action = call_action(namespace, test)
-            else:
-                action = script_action(code)
+            call = test["kind"] == "call"
+            action = call_action(namespace, test) if call else script_action(code)
             started_cpu = cpu_now()
             started = perf()
             status, info, out, err = timed(
@@ -255,7 +276,9 @@ def make_runner() -> Callable[[dict[str, Any], int, list[int], int], None]:
         plain_exec(code, namespace)
         return {}
 
-    def call_action(namespace: dict[str, Any], test: dict[str, Any]) -> Callable[[], dict[str, Any]]:
+    def call_action(
+        namespace: dict[str, Any], test: dict[str, Any]
+    ) -> Callable[[], dict[str, Any]]:
         def action() -> dict[str, Any]:
             target = resolve(namespace, test["fn_name"])
             if test.get("args_src") is not None:
@@ -284,8 +307,8 @@ def make_runner() -> Callable[[dict[str, Any], int, list[int], int], None]:
         code = exc.code
         if code is None:
             return 0
-        if plain_type(code) is plain_int:
-            return code  # type: ignore[no-any-return]
+        if plain_isinstance(code, plain_int):
+            return cast(int, code)
         try:
             write(STDERR_FD, (plain_str(code) + "\n").encode("utf-8", "replace"))
         except base_exception:
@@ -329,6 +352,11 @@ def make_runner() -> Callable[[dict[str, Any], int, list[int], int], None]:
             except base_exception:
                 pass
         # Read through the harness's own copies: the program may have closed fd 1 or 2.
-        return status, info, read_capped(backup_out, output_cap), read_capped(backup_err, output_cap)
+        return (
+            status,
+            info,
+            read_capped(backup_out, output_cap),
+            read_capped(backup_err, output_cap),
+        )
 
     return run

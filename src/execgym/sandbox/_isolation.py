@@ -241,7 +241,9 @@ def _unescape(path: str) -> str:
 def _create_pids_cgroup(state: IsolationState, processes: int) -> None:
     base = _pids_controller_dir()
     if base is None:
-        state.add("process limit", False, "no writable pids cgroup controller; fork bombs unbounded")
+        state.add(
+            "process limit", False, "no writable pids cgroup controller; fork bombs unbounded"
+        )
         return
     _remove_stale_cgroups(base)
     path = os.path.join(base, f"execgym-{os.getpid()}")

@@ -103,7 +103,7 @@ def _describe(result: TestResult) -> str:
 
 def _death(response: dict[str, Any]) -> TestResult | None:
     """The result for a test that was running when the child ended, if it ended abnormally."""
-    common = {
+    common: dict[str, Any] = {
         "cpu_s": _number(response.get("cpu_s")),
         "wall_s": _number(response.get("wall_s")),
         "peak_memory_mb": _number(response.get("rss_mb")),
@@ -113,12 +113,18 @@ def _death(response: dict[str, Any]) -> TestResult | None:
     signum = response.get("signal")
     if response.get("watchdog"):
         return TestResult(
-            verdict=Verdict.TIME_LIMIT, exit_code=-signal.SIGKILL, detail="killed at the wall-time limit", **common
+            verdict=Verdict.TIME_LIMIT,
+            exit_code=-signal.SIGKILL,
+            detail="killed at the wall-time limit",
+            **common,
         )
     if isinstance(signum, int):
         if signum in _TIME_SIGNALS:
             return TestResult(
-                verdict=Verdict.TIME_LIMIT, exit_code=-signum, detail="CPU-time limit (SIGXCPU)", **common
+                verdict=Verdict.TIME_LIMIT,
+                exit_code=-signum,
+                detail="CPU-time limit (SIGXCPU)",
+                **common,
             )
         name = _signal_name(signum)
         return TestResult(

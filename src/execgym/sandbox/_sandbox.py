@@ -8,7 +8,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from execgym.sandbox._checkers import get_checker
 from execgym.sandbox._compare import apply_checker, overall_verdict
@@ -25,6 +25,7 @@ from execgym.sandbox._models import (
 from execgym.sandbox._outcome import test_outcomes
 
 Test = StdioTest | CallTest
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -231,7 +232,7 @@ class Sandbox:
     async def ajudge(self, request: JudgeRequest) -> JudgeResult:
         return await self._in_thread(self.judge, request)
 
-    async def _in_thread(self, func: Callable[..., Any], *args: Any) -> Any:
+    async def _in_thread(self, func: Callable[..., _T], *args: Any) -> _T:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._pool(), func, *args)
 
@@ -249,4 +250,3 @@ _CHILD_FIELDS: dict[str, set[str]] = {
     "stdio": {"kind", "input"},
     "call": {"kind", "fn_name", "args", "args_src"},
 }
-

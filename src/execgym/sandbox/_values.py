@@ -147,7 +147,7 @@ def _type_name(kind: type) -> str:
 def _safe_repr(value: object) -> str:
     try:
         text = repr(value)
-    except BaseException:  # noqa: BLE001 - any failure of untrusted repr is just "no repr"
+    except BaseException:
         return "<repr failed>"
     if type(text) is not str:
         return "<repr failed>"
