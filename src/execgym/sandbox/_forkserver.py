@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -47,6 +48,30 @@ def scrubbed_environment(hash_seed: int) -> dict[str, str]:
     }
 
 
+_SPAWNER: ThreadPoolExecutor | None = None
+_SPAWNER_LOCK = threading.Lock()
+
+
+def _spawner() -> ThreadPoolExecutor:
+    global _SPAWNER
+    with _SPAWNER_LOCK:
+        if _SPAWNER is None:
+            _SPAWNER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="execgym-spawner")
+        return _SPAWNER
+
+
+def _spawn(command: list[str], hash_seed: int) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        command,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        env=scrubbed_environment(hash_seed),
+        close_fds=True,
+        cwd="/",
+    )
+
+
 class SandboxFailure(RuntimeError):
     """The sandbox itself failed (the fork-server died or would not start)."""
 
@@ -67,15 +92,10 @@ class ForkServerProcess:
             "processes": self.config.processes,
             "namespaces": self.config.namespaces,
         }
-        proc = subprocess.Popen(
-            [self.config.python, "-m", "execgym.sandbox._zygote", json.dumps(options)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            env=scrubbed_environment(self.config.hash_seed),
-            close_fds=True,
-            cwd="/",
-        )
+        command = [self.config.python, "-m", "execgym.sandbox._zygote", json.dumps(options)]
+        # The fork-server dies with the thread that started it (PR_SET_PDEATHSIG is per
+        # thread), so every one is started from one thread that lives as long as we do.
+        proc = _spawner().submit(_spawn, command, self.config.hash_seed).result()
         assert proc.stdout is not None
         line = proc.stdout.readline()
         if not line:

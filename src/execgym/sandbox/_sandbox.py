@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import queue
 import threading
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -58,6 +59,8 @@ class Sandbox:
             self._idle.put(server)
         self._executor: ThreadPoolExecutor | None = None
         self._executor_lock = threading.Lock()
+        # Fork-servers are closed even when a caller forgets close().
+        self._finalizer = weakref.finalize(self, _close_servers, self._servers)
 
     # ---- lifecycle ------------------------------------------------------------------
     def start(self) -> list[dict[str, Any]]:
@@ -75,8 +78,7 @@ class Sandbox:
     def close(self) -> None:
         if self._executor is not None:
             self._executor.shutdown(wait=True)
-        for server in self._servers:
-            server.close()
+        self._finalizer()
 
     def __enter__(self) -> Sandbox:
         return self
@@ -243,6 +245,11 @@ class Sandbox:
                     max_workers=self.workers * 2, thread_name_prefix="execgym-sandbox"
                 )
             return self._executor
+
+
+def _close_servers(servers: list[ForkServerProcess]) -> None:
+    for server in servers:
+        server.close()
 
 
 _CHILD_FIELDS: dict[str, set[str]] = {
