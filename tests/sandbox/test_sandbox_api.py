@@ -189,6 +189,7 @@ def test_environment_is_scrubbed_and_blas_threads_pinned(sandbox: Sandbox) -> No
         "PATH",
         "LANG",
         "PYTHONHASHSEED",
+        "MALLOC_ARENA_MAX",
         "HOME",
         "TMPDIR",
         "OMP_NUM_THREADS",

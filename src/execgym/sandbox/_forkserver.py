@@ -45,6 +45,8 @@ def scrubbed_environment(hash_seed: int) -> dict[str, str]:
         "PYTHONPATH": package_root,
         "PYTHONDONTWRITEBYTECODE": "1",
         "PYTHONIOENCODING": "utf-8",
+        # glibc reserves 64 MB of address space per thread arena, which RLIMIT_AS counts.
+        "MALLOC_ARENA_MAX": "2",
     }
 
 

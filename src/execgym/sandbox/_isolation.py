@@ -42,6 +42,7 @@ class IsolationState:
     features: list[Feature] = field(default_factory=list)
     pid_namespace: bool = False
     cgroup_procs_fd: int | None = None
+    cgroup_max_fd: int | None = None
     cgroup_dir: str | None = None
     private_tmp: bool = False
 
@@ -252,8 +253,9 @@ def _create_pids_cgroup(state: IsolationState, processes: int) -> None:
         with open(os.path.join(path, "pids.max"), "w") as f:
             f.write(str(processes))
         state.cgroup_procs_fd = os.open(os.path.join(path, "cgroup.procs"), os.O_WRONLY)
+        state.cgroup_max_fd = os.open(os.path.join(path, "pids.max"), os.O_WRONLY)
         state.cgroup_dir = path
-        state.add("process limit", True, f"pids cgroup {path}, pids.max={processes}")
+        state.add("process limit", True, f"pids cgroup {path} (pids.max set per run)")
     except OSError as exc:
         state.add("process limit", False, f"pids cgroup at {base} not usable: {exc}")
 
@@ -266,6 +268,12 @@ def _remove_stale_cgroups(base: str) -> None:
             if entry.name.startswith("execgym-") and not os.path.exists(f"/proc/{owner}"):
                 with contextlib.suppress(OSError):
                     os.rmdir(entry.path)
+
+
+def set_process_limit(state: IsolationState, processes: int) -> None:
+    """Set the pids cgroup's task limit for the next child (root only; else RLIMIT_NPROC)."""
+    if state.cgroup_max_fd is not None:
+        os.pwrite(state.cgroup_max_fd, str(processes).encode(), 0)
 
 
 def remove_cgroup(state: IsolationState) -> None:

@@ -39,7 +39,7 @@ class Limits(BaseModel):
     file_mb: float = Field(default=16.0, gt=0)
     processes: int = Field(default=32, gt=0)
     open_files: int = Field(default=128, ge=16)
-    stack_mb: int = Field(default=64, gt=0)
+    stack_mb: int = Field(default=16, gt=0)
 
     @property
     def wall_limit_s(self) -> float:

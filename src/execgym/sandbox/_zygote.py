@@ -60,6 +60,7 @@ class ForkServer:
 
     # ---- parent (zygote) side -------------------------------------------------------
     def serve_one(self, request: dict[str, Any]) -> dict[str, Any]:
+        _isolation.set_process_limit(self.state, int(request["processes"]))
         workdir = tempfile.mkdtemp(dir=self.work_root)
         out_fd = os.memfd_create("stdout", 0)
         err_fd = os.memfd_create("stderr", 0)
@@ -343,7 +344,8 @@ def _force_rmtree(path: str) -> None:
 
 
 def _scrub_environment(workdir: str) -> None:
-    keep = {k: os.environ[k] for k in ("PATH", "LANG", "PYTHONHASHSEED") if k in os.environ}
+    names = ("PATH", "LANG", "PYTHONHASHSEED", "MALLOC_ARENA_MAX")
+    keep = {k: os.environ[k] for k in names if k in os.environ}
     os.environ.clear()
     os.environ.update(keep)
     os.environ.update(
