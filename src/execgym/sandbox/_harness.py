@@ -91,7 +91,8 @@ def make_runner() -> Callable[[dict[str, Any], int, list[int], int], None]:
     itimer_prof = signal.ITIMER_PROF
     install = signal.signal
     encode = encode_value
-    format_exception = traceback.format_exception
+    traceback_exception = traceback.TracebackException
+    stack_summary = traceback.StackSummary
     text_wrapper = io.TextIOWrapper
     file_io = io.FileIO
     real_builtins = builtins
@@ -135,7 +136,7 @@ def make_runner() -> Callable[[dict[str, Any], int, list[int], int], None]:
     line_cache = linecache.cache
 
     def on_timer(signum: int, frame: object) -> None:
-        raise timeout_type()
+        raise timeout_type("time limit exceeded")
 
     def send(channel: int, event: dict[str, Any]) -> None:
         data = (dumps(event) + "\n").encode("utf-8", "surrogatepass")
@@ -179,10 +180,12 @@ def make_runner() -> Callable[[dict[str, Any], int, list[int], int], None]:
         except base_exception:
             message = "<message unavailable>"
         try:
-            frames = exc.__traceback__
-            while frames is not None and frames.tb_frame.f_code.co_filename == harness_file:
-                frames = frames.tb_next
-            tb = "".join(format_exception(plain_type(exc), exc, frames))
+            report = traceback_exception(plain_type(exc), exc, exc.__traceback__)
+            # Only the program's frames (and the library code it called) are the user's business.
+            report.stack = stack_summary.from_list(
+                [frame for frame in report.stack if frame.filename != harness_file]
+            )
+            tb = "".join(report.format())
         except base_exception:
             tb = ""
         return {

@@ -1,0 +1,708 @@
+"""The ``execgym`` command line: run, judge, doctor and the main job (``pipeline``).
+
+This module only wires: parsing and writing batch files lives in :mod:`execgym._batch`, the
+example programs in :mod:`execgym._examples`, and all execution in :mod:`execgym.sandbox`.
+
+Exit statuses: 0 success, 1 a failure the command reports (a verdict other than OK for
+``run``, malformed input lines for ``judge``, a broken sandbox for ``doctor``, an example
+with the wrong verdict for ``pipeline``), 2 a usage error (bad option, missing file).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import platform
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Annotated, Any
+
+import typer
+from rich import box
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+
+from execgym._batch import (
+    DEFAULT_MAX_OUTPUT_CHARS,
+    BatchLine,
+    BatchLineError,
+    BatchWriter,
+    count_nonblank_lines,
+    ends_with_newline,
+    finished_ids,
+    read_batch,
+    result_record,
+)
+from execgym._examples import EXAMPLE_PROGRAMS, ExampleProgram, passing_examples
+from execgym.sandbox import (
+    JudgeRequest,
+    JudgeResult,
+    Limits,
+    RunResult,
+    Sandbox,
+    Verdict,
+    checker_names,
+)
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
+
+RUN_JSON_KEYS = ("verdict", "exit_code", "stdout", "stderr", "cpu_s", "wall_s", "peak_memory_mb")
+"""The keys of ``execgym run --json``'s object (plus ``detail``)."""
+
+TRIVIAL_PROGRAM = "print(sum(range(10)))\n"
+TRIVIAL_PROGRAM_OUTPUT = "45\n"
+
+DEFAULT_PIPELINE_DIR = Path("runs/pipeline")
+DEFAULT_THROUGHPUT_PROGRAMS = 200
+
+app = typer.Typer(
+    name="execgym",
+    help="Code execution as ground truth for training and evaluating code LLMs.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="markdown",
+)
+
+
+def main() -> None:
+    """Entry point of the ``execgym`` console script."""
+    app()
+
+
+def _stderr_console() -> Console:
+    return Console(stderr=True, highlight=False)
+
+
+def _stdout_console() -> Console:
+    return Console(highlight=False)
+
+
+def _usage_error(message: str) -> typer.Exit:
+    _stderr_console().print(f"[bold red]error:[/] {escape(message)}", soft_wrap=True)
+    return typer.Exit(EXIT_USAGE)
+
+
+def _read_text_file(path: Path, what: str) -> str:
+    """The UTF-8 text of ``path``; a missing or unreadable file is a usage error naming it."""
+    if not path.exists():
+        raise _usage_error(f"{what} not found: {path}")
+    if not path.is_file():
+        raise _usage_error(f"{what} is not a file: {path}")
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise _usage_error(f"{what} is not UTF-8 text: {path} ({exc})") from None
+    except OSError as exc:
+        raise _usage_error(f"cannot read {what} {path}: {exc.strerror}") from None
+
+
+# ---- execgym run --------------------------------------------------------------------------------
+
+
+@app.command()
+def run(
+    program: Annotated[Path, typer.Argument(help="The Python script to run.")],
+    stdin: Annotated[
+        Path | None,
+        typer.Option("--stdin", help="File fed to the program's standard input ('-': ours)."),
+    ] = None,
+    time_limit: Annotated[
+        float, typer.Option("--time-limit", min=0.001, help="CPU seconds.")
+    ] = Limits().time_s,
+    wall_limit: Annotated[
+        float | None,
+        typer.Option(
+            "--wall-limit", min=0.001, help="Wall seconds (default: twice the time limit plus 1)."
+        ),
+    ] = None,
+    memory_mb: Annotated[
+        int, typer.Option("--memory-mb", min=1, help="Memory limit in MB.")
+    ] = Limits().memory_mb,
+    json_output: Annotated[
+        bool, typer.Option("--json", help="Print one JSON object instead of the raw output.")
+    ] = False,
+) -> None:
+    """Run PROGRAM once in the sandbox.
+
+    Without --json the program's standard output goes to ours, its standard error to ours,
+    followed by a one-line summary on standard error. With --json one JSON object is printed:
+    verdict, exit_code, stdout, stderr, cpu_s, wall_s, peak_memory_mb, detail.
+
+    Exit status: 0 when the verdict is OK, 1 for any other verdict, 2 for a usage error
+    (such as a missing PROGRAM or --stdin file).
+    """
+    code = _read_text_file(program, "program file")
+    if stdin is None:
+        stdin_text = ""
+    elif str(stdin) == "-":
+        stdin_text = sys.stdin.read()
+    else:
+        stdin_text = _read_text_file(stdin, "stdin file")
+    limits = Limits(time_s=time_limit, wall_s=wall_limit, memory_mb=memory_mb)
+    with Sandbox(workers=1) as sandbox:
+        result = sandbox.run(code, stdin_text, limits)
+    if json_output:
+        sys.stdout.write(json.dumps(run_json_object(result), ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(result.stdout)
+        sys.stdout.flush()
+        sys.stderr.write(result.stderr)
+        sys.stderr.flush()
+        _stderr_console().print(run_summary_line(result), soft_wrap=True)
+    raise typer.Exit(EXIT_OK if result.verdict is Verdict.OK else EXIT_FAILURE)
+
+
+def run_json_object(result: RunResult) -> dict[str, Any]:
+    """``execgym run --json``'s object: the fixed keys plus ``detail``."""
+    dumped = result.model_dump(mode="json")
+    record = {key: dumped[key] for key in RUN_JSON_KEYS}
+    record["detail"] = result.detail
+    return record
+
+
+def _verdict_markup(verdict: Verdict | str) -> str:
+    text = str(verdict)
+    colour = "green" if text == Verdict.OK else "red"
+    return f"[bold {colour}]{text}[/]"
+
+
+def run_summary_line(result: RunResult) -> str:
+    """The rich one-line summary ``execgym run`` prints on standard error."""
+    parts = [
+        _verdict_markup(result.verdict),
+        f"exit {result.exit_code if result.exit_code is not None else '-'}",
+        f"cpu {result.cpu_s * 1000:.1f} ms",
+        f"wall {result.wall_s * 1000:.1f} ms",
+        f"peak memory {result.peak_memory_mb:.1f} MB",
+    ]
+    if result.detail:
+        parts.append(f"({escape(result.detail)})")
+    return "  ".join(parts)
+
+
+# ---- execgym judge ------------------------------------------------------------------------------
+
+
+@dataclass
+class JudgeTally:
+    """What ``execgym judge`` did with the lines of one batch."""
+
+    verdicts: Counter[str] = field(default_factory=Counter)
+    malformed: int = 0
+    already_done: int = 0
+
+    @property
+    def judged(self) -> int:
+        return sum(self.verdicts.values())
+
+    def summary(self) -> str:
+        counts = ", ".join(f"{count} {verdict}" for verdict, count in self.verdicts.most_common())
+        text = f"judged {self.judged} program(s)" + (f" ({counts})" if counts else "")
+        text += f"; {self.malformed} malformed line(s) skipped"
+        if self.already_done:
+            text += f"; {self.already_done} already in the output (--resume)"
+        return text
+
+
+@app.command()
+def judge(
+    batch: Annotated[
+        Path, typer.Option("--batch", help="JSONL file: one program and its tests per line.")
+    ],
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", min=1, help="Parallel sandboxes (default: one per core)."),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="Write results here instead of standard output."),
+    ] = None,
+    resume: Annotated[
+        bool,
+        typer.Option("--resume", help="Append to -o, skipping ids it already holds a verdict for."),
+    ] = False,
+    max_output_chars: Annotated[
+        int,
+        typer.Option("--max-output-chars", min=0, help="Cut each test's stdout/stderr to this."),
+    ] = DEFAULT_MAX_OUTPUT_CHARS,
+) -> None:
+    """Judge every program of a JSONL batch file against its tests.
+
+    Input line: {"id", "code", "tests", "checker", "time_limit", "memory_mb"}; a test is
+    {"input", "output"} (standard input; "output" may list several accepted outputs) or
+    {"fn_name", "args", "expected"} (a function call). Defaults: checker "tokens",
+    time_limit 4 CPU seconds per test, memory_mb 1024. Optional: "wall_limit",
+    "isolate_tests", "preamble"; call tests may use "args_src" and "expected_literal".
+
+    Output line, in completion order and flushed as each program finishes:
+    {"id", "line", "verdict", "passed", "total", "tests": [...], "detail"}; each test's
+    stdout, stderr and traceback are cut to --max-output-chars characters (1000 by default).
+    A malformed line is reported on standard error and written as {"id", "line", "field",
+    "error"}; the other lines are still judged.
+
+    Exit status: 0 when every line was judged (whatever the verdicts), 1 if any line was
+    malformed, 2 for a usage error.
+    """
+    if not batch.is_file():
+        raise _usage_error(f"batch file not found: {batch}")
+    if resume and output is None:
+        raise _usage_error("--resume needs -o/--output")
+    errors = _stderr_console()
+    done_ids = finished_ids(output) if resume and output is not None else set()
+    tally = JudgeTally()
+    with ExitStack() as stack:
+        writer = BatchWriter(_open_judge_output(stack, output, resume))
+        progress = _batch_progress(stack, errors, batch)
+        sandbox = stack.enter_context(Sandbox(workers=workers))
+        pending: dict[str, BatchLine] = {}
+
+        def requests() -> Iterator[JudgeRequest]:
+            for item in read_batch(batch):
+                if isinstance(item, BatchLineError):
+                    tally.malformed += 1
+                    errors.print(f"[bold red]error:[/] {escape(str(item))}", soft_wrap=True)
+                    writer.write(item.output_record())
+                    progress.advance()
+                elif item.request.id is not None and item.request.id in done_ids:
+                    tally.already_done += 1
+                    progress.advance()
+                else:
+                    key = f"line {item.line_number}"
+                    pending[key] = item
+                    yield dataclasses.replace(item.request, id=key)
+
+        for keyed_result in sandbox.judge_many(requests()):
+            item = pending.pop(keyed_result.id or "")
+            result = keyed_result.model_copy(update={"id": item.request.id})
+            writer.write(result_record(result, item.line_number, max_output_chars))
+            tally.verdicts[result.verdict.value] += 1
+            progress.advance()
+    errors.print(tally.summary(), soft_wrap=True)
+    raise typer.Exit(EXIT_FAILURE if tally.malformed else EXIT_OK)
+
+
+def _open_judge_output(stack: ExitStack, output: Path | None, resume: bool) -> IO[str]:
+    if output is None:
+        return sys.stdout
+    try:
+        if output.parent != Path():
+            output.parent.mkdir(parents=True, exist_ok=True)
+        append = resume and output.exists()
+        stream = stack.enter_context(output.open("a" if append else "w", encoding="utf-8"))
+    except OSError as exc:
+        raise _usage_error(f"cannot write output file {output}: {exc.strerror}") from None
+    if append and not ends_with_newline(output):
+        stream.write("\n")  # a killed run cut its last line short; start a fresh one
+    return stream
+
+
+class _ProgressTicker:
+    """Advances a rich progress bar, or does nothing when there is none."""
+
+    def __init__(self, progress: Progress | None, task: TaskID | None) -> None:
+        self._progress = progress
+        self._task = task
+
+    def advance(self) -> None:
+        if self._progress is not None and self._task is not None:
+            self._progress.advance(self._task)
+
+
+def _batch_progress(stack: ExitStack, console: Console, batch: Path) -> _ProgressTicker:
+    """A progress bar on standard error when it is a terminal."""
+    if not console.is_terminal:
+        return _ProgressTicker(None, None)
+    progress = Progress(
+        TextColumn("[bold]judging"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=console,
+    )
+    stack.enter_context(progress)
+    task = progress.add_task("judging", total=count_nonblank_lines(batch))
+    return _ProgressTicker(progress, task)
+
+
+# ---- execgym doctor -----------------------------------------------------------------------------
+
+
+@dataclass
+class DoctorReport:
+    """What the sandbox can do on this machine."""
+
+    features: list[dict[str, Any]]
+    python_version: str
+    python_executable: str
+    uid: int
+    cores: int
+    checkers: list[str]
+    trivial_run: RunResult | None
+    error: str | None = None
+
+    @property
+    def sandbox_works(self) -> bool:
+        trivial_run = self.trivial_run
+        return (
+            self.error is None
+            and trivial_run is not None
+            and trivial_run.verdict is Verdict.OK
+            and trivial_run.stdout == TRIVIAL_PROGRAM_OUTPUT
+        )
+
+    @property
+    def missing_features(self) -> list[str]:
+        return [str(feature["name"]) for feature in self.features if not feature["active"]]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "sandbox_works": self.sandbox_works,
+            "features": self.features,
+            "python_version": self.python_version,
+            "python_executable": self.python_executable,
+            "uid": self.uid,
+            "cores": self.cores,
+            "checkers": self.checkers,
+            "trivial_run": self.trivial_run.model_dump(mode="json") if self.trivial_run else None,
+            "error": self.error,
+        }
+
+
+def doctor_stage(sandbox: Sandbox) -> DoctorReport:
+    """Ask ``sandbox`` what isolation it entered and run one trivial program through it."""
+    features: list[dict[str, Any]] = []
+    trivial_run: RunResult | None = None
+    error: str | None = None
+    try:
+        features = sandbox.isolation_report()
+        trivial_run = sandbox.run(TRIVIAL_PROGRAM, "", Limits(time_s=5.0))
+    except Exception as exc:  # the doctor reports any failure to start instead of crashing
+        error = f"{type(exc).__name__}: {exc}"
+    try:
+        checkers = checker_names()
+    except Exception as exc:
+        checkers = []
+        error = error or f"checkers failed to load: {type(exc).__name__}: {exc}"
+    return DoctorReport(
+        features=features,
+        python_version=platform.python_version(),
+        python_executable=sys.executable,
+        uid=os.getuid(),
+        cores=len(os.sched_getaffinity(0)),
+        checkers=checkers,
+        trivial_run=trivial_run,
+        error=error,
+    )
+
+
+def print_doctor_report(console: Console, report: DoctorReport) -> None:
+    """The isolation table, the machine facts and a final verdict line."""
+    table = Table(title="execgym sandbox isolation")
+    table.add_column("feature", no_wrap=True)
+    table.add_column("active", no_wrap=True)
+    table.add_column("detail")
+    for feature in report.features:
+        active_mark = "[green]yes[/]" if feature["active"] else "[red]no[/]"
+        table.add_row(escape(str(feature["name"])), active_mark, escape(str(feature["detail"])))
+    console.print(table)
+    root = "root" if report.uid == 0 else "not root"
+    console.print(f"python   {report.python_version} ({escape(report.python_executable)})")
+    console.print(f"uid      {report.uid} ({root})")
+    console.print(f"cores    {report.cores} available to this process")
+    console.print(f"checkers {', '.join(report.checkers) or '(none)'}")
+    if report.trivial_run is not None:
+        console.print(f"trivial program: {run_summary_line(report.trivial_run)}")
+    if report.error:
+        console.print(f"[red]error:[/] {escape(report.error)}")
+    if report.sandbox_works:
+        active = len(report.features) - len(report.missing_features)
+        line = (
+            f"[bold green]sandbox works[/]: {active} of {len(report.features)} "
+            "isolation features active"
+        )
+        if report.missing_features:
+            line += f"; missing: {escape(', '.join(report.missing_features))}"
+        console.print(line, soft_wrap=True)
+    else:
+        console.print("[bold red]sandbox does not work[/]: it cannot run a trivial program")
+
+
+@app.command()
+def doctor() -> None:
+    """Show which isolation features the sandbox has here, and prove it runs a program.
+
+    Exit status: 0 when the sandbox runs a trivial program (even with features missing),
+    1 when it cannot.
+    """
+    console = _stdout_console()
+    with Sandbox(workers=1) as sandbox:
+        report = doctor_stage(sandbox)
+    print_doctor_report(console, report)
+    raise typer.Exit(EXIT_OK if report.sandbox_works else EXIT_FAILURE)
+
+
+# ---- execgym pipeline ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExampleOutcome:
+    """An example program's judgement next to the verdict it had to get."""
+
+    example: ExampleProgram
+    result: JudgeResult
+
+    @property
+    def matches(self) -> bool:
+        return self.result.verdict is self.example.expected
+
+    @property
+    def cpu_ms(self) -> float:
+        return sum(test.cpu_s for test in self.result.tests) * 1000
+
+    def record(self) -> dict[str, Any]:
+        """The ``verdicts.jsonl`` line."""
+        return {
+            "id": self.example.id,
+            "description": self.example.description,
+            "checker": self.example.checker,
+            "expected": self.example.expected.value,
+            "matches": self.matches,
+            "cpu_ms": round(self.cpu_ms, 3),
+            **{k: v for k, v in result_record(self.result).items() if k != "id"},
+        }
+
+
+@dataclass(frozen=True)
+class ThroughputReport:
+    """Judging speed over a repeated batch of passing programs."""
+
+    workers: int
+    programs: int
+    tests: int
+    wall_s: float
+    verdicts: dict[str, int]
+
+    @property
+    def programs_per_s(self) -> float:
+        return self.programs / self.wall_s if self.wall_s else 0.0
+
+    @property
+    def tests_per_s(self) -> float:
+        return self.tests / self.wall_s if self.wall_s else 0.0
+
+    @property
+    def all_ok(self) -> bool:
+        return self.verdicts.get(Verdict.OK.value, 0) == self.programs
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "workers": self.workers,
+            "programs": self.programs,
+            "tests": self.tests,
+            "wall_s": round(self.wall_s, 4),
+            "programs_per_s": round(self.programs_per_s, 2),
+            "tests_per_s": round(self.tests_per_s, 2),
+            "verdicts": self.verdicts,
+        }
+
+
+def judge_examples_stage(
+    sandbox: Sandbox, examples: Sequence[ExampleProgram], writer: BatchWriter | None = None
+) -> list[ExampleOutcome]:
+    """Judge every example (written to ``writer`` as each finishes), in the examples' order."""
+    by_id = {example.id: example for example in examples}
+    outcomes: dict[str, ExampleOutcome] = {}
+    for result in sandbox.judge_many(example.request() for example in examples):
+        outcome = ExampleOutcome(by_id[result.id or ""], result)
+        outcomes[outcome.example.id] = outcome
+        if writer is not None:
+            writer.write(outcome.record())
+    return [outcomes[example.id] for example in examples]
+
+
+def print_verdict_table(console: Console, outcomes: Sequence[ExampleOutcome]) -> None:
+    table = Table(
+        title="example programs", box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True
+    )
+    table.add_column("id", no_wrap=True)
+    table.add_column("checker", no_wrap=True)
+    table.add_column("expected", no_wrap=True)
+    table.add_column("got", no_wrap=True)
+    table.add_column("passed", justify="right", no_wrap=True)
+    table.add_column("cpu ms", justify="right", no_wrap=True)
+    for outcome in outcomes:
+        got = outcome.result.verdict.value
+        table.add_row(
+            outcome.example.id,
+            outcome.example.checker,
+            outcome.example.expected.value,
+            f"[green]{got}[/]" if outcome.matches else f"[bold red]{got}[/]",
+            f"{outcome.result.passed}/{outcome.result.total}",
+            f"{outcome.cpu_ms:.1f}",
+        )
+    console.print(table)
+
+
+def throughput_stage(
+    sandbox: Sandbox, examples: Sequence[ExampleProgram], programs: int, console: Console
+) -> ThroughputReport:
+    """Judge ``programs`` copies of ``examples`` (round robin) on every worker and time it."""
+    requests = [
+        examples[index % len(examples)].request(f"{examples[index % len(examples)].id}#{index}")
+        for index in range(programs)
+    ]
+    verdicts: Counter[str] = Counter()
+    tests = 0
+    with ExitStack() as stack:
+        ticker = _ProgressTicker(None, None)
+        if console.is_terminal:
+            progress = stack.enter_context(
+                Progress(
+                    TextColumn("[bold]throughput"),
+                    BarColumn(),
+                    MofNCompleteColumn(),
+                    console=console,
+                    transient=True,
+                )
+            )
+            ticker = _ProgressTicker(progress, progress.add_task("throughput", total=programs))
+        started = time.perf_counter()
+        for result in sandbox.judge_many(requests):
+            verdicts[result.verdict.value] += 1
+            tests += result.total
+            ticker.advance()
+        wall_s = time.perf_counter() - started
+    return ThroughputReport(
+        workers=sandbox.workers,
+        programs=programs,
+        tests=tests,
+        wall_s=wall_s,
+        verdicts=dict(verdicts),
+    )
+
+
+def print_throughput(console: Console, report: ThroughputReport) -> None:
+    verdicts = ", ".join(f"{count} {verdict}" for verdict, count in report.verdicts.items())
+    console.print(
+        f"throughput: {report.programs} programs ({report.tests} tests) in {report.wall_s:.2f} s "
+        f"on {report.workers} worker(s): [bold]{report.programs_per_s:.1f} programs/s, "
+        f"{report.tests_per_s:.1f} tests/s[/] ({verdicts})",
+        soft_wrap=True,
+    )
+
+
+def write_pipeline_summary(
+    output_dir: Path,
+    doctor_report: DoctorReport,
+    outcomes: Sequence[ExampleOutcome],
+    throughput: ThroughputReport | None,
+) -> Path:
+    """Write ``summary.json`` and return its path."""
+    summary = {
+        "examples": len(outcomes),
+        "matched": sum(outcome.matches for outcome in outcomes),
+        "mismatched": [
+            {
+                "id": outcome.example.id,
+                "expected": outcome.example.expected.value,
+                "got": outcome.result.verdict.value,
+            }
+            for outcome in outcomes
+            if not outcome.matches
+        ],
+        "throughput": throughput.as_json() if throughput else None,
+        "doctor": doctor_report.as_json(),
+    }
+    path = output_dir / "summary.json"
+    path.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+    return path
+
+
+@app.command()
+def pipeline(
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", min=1, help="Parallel sandboxes (default: one per core)."),
+    ] = None,
+    output_dir: Annotated[
+        Path, typer.Option("-o", "--output-dir", help="Where verdicts.jsonl and summary.json go.")
+    ] = DEFAULT_PIPELINE_DIR,
+    throughput_programs: Annotated[
+        int,
+        typer.Option("--throughput-programs", min=0, help="Programs in the throughput batch."),
+    ] = DEFAULT_THROUGHPUT_PROGRAMS,
+) -> None:
+    """Run execgym's main job on embedded defaults (no model, no network, no data).
+
+    Stages: check the sandbox (doctor), judge the project's own example programs and check
+    each gets its expected verdict, then measure throughput over a repeated batch of the
+    passing examples. Writes OUTPUT_DIR/verdicts.jsonl and OUTPUT_DIR/summary.json.
+
+    Exit status: 0 when every example got its expected verdict, 1 otherwise (or when the
+    sandbox does not work).
+    """
+    console = _stdout_console()
+    try:
+        output_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _usage_error(f"cannot create output directory {output_dir}: {exc.strerror}") from None
+    throughput: ThroughputReport | None = None
+    with Sandbox(workers=workers) as sandbox:
+        sandbox.start()
+        doctor_report = doctor_stage(sandbox)
+        print_doctor_report(console, doctor_report)
+        if not doctor_report.sandbox_works:
+            write_pipeline_summary(output_dir, doctor_report, [], None)
+            raise typer.Exit(EXIT_FAILURE)
+        with (output_dir / "verdicts.jsonl").open("w", encoding="utf-8") as verdicts_file:
+            outcomes = judge_examples_stage(sandbox, EXAMPLE_PROGRAMS, BatchWriter(verdicts_file))
+        print_verdict_table(console, outcomes)
+        if throughput_programs > 0:
+            throughput = throughput_stage(
+                sandbox, passing_examples(), throughput_programs, _stderr_console()
+            )
+            print_throughput(console, throughput)
+    summary_path = write_pipeline_summary(output_dir, doctor_report, outcomes, throughput)
+    mismatched = [outcome for outcome in outcomes if not outcome.matches]
+    failed = bool(mismatched) or (throughput is not None and not throughput.all_ok)
+    for outcome in mismatched:
+        console.print(
+            f"[bold red]mismatch:[/] {outcome.example.id} expected "
+            f"{outcome.example.expected.value}, got {outcome.result.verdict.value}"
+            + (f" ({escape(outcome.result.detail)})" if outcome.result.detail else ""),
+            soft_wrap=True,
+        )
+    if throughput is not None and not throughput.all_ok:
+        console.print("[bold red]throughput batch:[/] not every passing example was judged OK")
+    matched = len(outcomes) - len(mismatched)
+    status = "[bold red]FAILED[/]" if failed else "[bold green]OK[/]"
+    console.print(
+        f"{status}: {matched}/{len(outcomes)} examples got their expected verdict; "
+        f"wrote {escape(str(output_dir / 'verdicts.jsonl'))} and {escape(str(summary_path))}",
+        soft_wrap=True,
+    )
+    raise typer.Exit(EXIT_FAILURE if failed else EXIT_OK)
+
+
+if __name__ == "__main__":
+    main()
