@@ -14,6 +14,7 @@ this module's globals does not change what the harness reports.
 from __future__ import annotations
 
 import builtins
+import importlib
 import io
 import json
 import linecache
@@ -134,6 +135,10 @@ def make_runner() -> Callable[[dict[str, Any], int, list[int], int], None]:
             pass
 
     line_cache = linecache.cache
+    import_module = importlib.import_module
+    # Where an instrument (a trusted execgym module, e.g. the tracer) leaves its record of
+    # the test; sent with the test's result even when the test raised.
+    sink: dict[str, Any] = {}
 
     def on_timer(signum: int, frame: object) -> None:
         raise timeout_type("time limit exceeded")
@@ -252,7 +257,7 @@ def make_runner() -> Callable[[dict[str, Any], int, list[int], int], None]:
         for index, test in enumerate(tests):
             send(channel, {"ev": "start", "i": index})
             call = test["kind"] == "call"
-            action = call_action(namespace, test) if call else script_action(code)
+            action = call_action(namespace, test) if call else script_action(code, test)
             started_cpu = cpu_now()
             started = perf()
             status, info, out, err = timed(
@@ -289,16 +294,25 @@ def make_runner() -> Callable[[dict[str, Any], int, list[int], int], None]:
                 args, kwargs = plain_eval(packer, namespace)
             else:
                 args, kwargs = test.get("args", []), {}
-            value = target(*args, **kwargs)
+            value = instrumented(test, lambda: target(*args, **kwargs))
             return {"value": encode(value)}
 
         return action
 
-    def script_action(code: Any) -> Callable[[], dict[str, Any]]:
+    def instrumented(test: dict[str, Any], call: Callable[[], Any]) -> Any:
+        name = test.get("instrument")
+        if not name:
+            return call()
+        if not name.startswith("execgym."):
+            raise ValueError(f"instrument {name!r} is not an execgym module")
+        wrapper = import_module(name).instrument
+        return wrapper(call, test.get("instrument_options") or {}, sink)
+
+    def script_action(code: Any, test: dict[str, Any]) -> Callable[[], dict[str, Any]]:
         def action() -> dict[str, Any]:
             namespace = fresh_namespace("__main__")
             try:
-                plain_exec(code, namespace)
+                instrumented(test, lambda: plain_exec(code, namespace))
             finally:
                 # Flush whatever the program left as sys.stdout, inside the test's timers.
                 sys_module.stdout.flush()
@@ -328,6 +342,7 @@ def make_runner() -> Callable[[dict[str, Any], int, list[int], int], None]:
         output_cap: int,
     ) -> tuple[str, dict[str, Any], tuple[str, bool], tuple[str, bool]]:
         out_stream, err_stream = reset_streams(backup_out, backup_err, stdin_fd)
+        sink.clear()
         status = "ok"
         info: dict[str, Any] = {}
         try:
@@ -354,6 +369,8 @@ def make_runner() -> Callable[[dict[str, Any], int, list[int], int], None]:
                 stream.flush()
             except base_exception:
                 pass
+        if sink:
+            info = {**info, "extra": dict(sink)}
         # Read through the harness's own copies: the program may have closed fd 1 or 2.
         return (
             status,

@@ -54,6 +54,8 @@ class StdioTest(BaseModel):
     kind: Literal["stdio"] = "stdio"
     input: str = ""
     output: str | list[str] | None = None
+    instrument: str | None = None
+    instrument_options: dict[str, Any] = Field(default_factory=dict)
 
 
 class CallTest(BaseModel):
@@ -64,6 +66,10 @@ class CallTest(BaseModel):
     sets or non-string dict keys). With neither, the call only has to return.
     A name that is not a module-level callable is looked up as a method of ``Solution()``
     (LeetCode style).
+
+    ``instrument`` names a trusted execgym module whose ``instrument(call, options, sink)``
+    wraps the call inside the child (the tracer is one); what it leaves in ``sink`` comes
+    back as :attr:`TestResult.extra`.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -75,6 +81,8 @@ class CallTest(BaseModel):
     expected: Any = None
     expected_literal: str | None = None
     compare: bool = True
+    instrument: str | None = None
+    instrument_options: dict[str, Any] = Field(default_factory=dict)
 
     @model_validator(mode="before")
     @classmethod
@@ -111,6 +119,7 @@ class TestResult(BaseModel):
     actual: Any = None
     error: ErrorInfo | None = None
     detail: str = ""
+    extra: dict[str, Any] | None = None
 
 
 class RunResult(BaseModel):

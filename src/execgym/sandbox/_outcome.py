@@ -73,6 +73,7 @@ def _from_done(event: dict[str, Any], call: bool) -> TestResult:
         exit_code=event.get("exit_code") if isinstance(event.get("exit_code"), int) else None,
         actual=event.get("value"),
         error=_error(event.get("error")) if event.get("error") else None,
+        extra=event["extra"] if isinstance(event.get("extra"), dict) else None,
     )
     if event.get("stdout_over") or event.get("stderr_over"):
         result.verdict = Verdict.OUTPUT_LIMIT
