@@ -59,6 +59,8 @@ from execgym.sandbox import (
     Verdict,
     checker_names,
 )
+from execgym.trace import TraceOptions, TraceStatus, split_call, trace_call, trace_script
+from execgym.trace._render import step_table
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -169,6 +171,55 @@ def run(
         sys.stderr.flush()
         _stderr_console().print(run_summary_line(result), soft_wrap=True)
     raise typer.Exit(EXIT_OK if result.verdict is Verdict.OK else EXIT_FAILURE)
+
+
+@app.command()
+def trace(
+    program: Annotated[Path, typer.Argument(help="The Python program to trace.")],
+    call: Annotated[
+        str | None,
+        typer.Option("--call", help='The call to trace, e.g. "f(1, 2)" (default: the script).'),
+    ] = None,
+    stdin: Annotated[
+        Path | None, typer.Option("--stdin", help="Standard input when tracing the script.")
+    ] = None,
+    max_steps: Annotated[int, typer.Option("--max-steps", min=1, help="Step cap.")] = 10_000,
+    time_limit: Annotated[
+        float, typer.Option("--time-limit", min=0.001, help="CPU seconds.")
+    ] = 2.0,
+    json_output: Annotated[
+        bool, typer.Option("--json", help="Print the full trace as JSON.")
+    ] = False,
+) -> None:
+    """Trace PROGRAM line by line in the sandbox: every step with the variables it changed.
+
+    With --call "f(1, 2)" the call is traced (its arguments are evaluated in the program's
+    namespace); without it, the whole script. A readable step table on a terminal; the full
+    trace as one JSON object with --json. Exit status: 0 when the run ended normally, 1 when
+    it raised or hit a cap (the trace up to there is still printed), 2 for a usage error.
+    """
+    code = _read_text_file(program, "program file")
+    stdin_text = _read_text_file(stdin, "stdin file") if stdin is not None else ""
+    options = TraceOptions(max_steps=max_steps, limits=Limits(time_s=time_limit, memory_mb=512))
+    with Sandbox(workers=1) as sandbox:
+        if call is None:
+            result = trace_script(sandbox, code, stdin_text, options)
+        else:
+            try:
+                entry, args_src = split_call(call)
+            except ValueError as exc:
+                raise _usage_error(str(exc)) from None
+            result = trace_call(sandbox, code, entry, args_src, options)
+    if json_output:
+        sys.stdout.write(result.model_dump_json() + "\n")
+    else:
+        console = _stdout_console()
+        console.print(step_table(result))
+        if result.output is not None:
+            console.print(f"output: {escape(result.output.repr or '?')} ({result.output.type})")
+        if result.error is not None:
+            console.print(f"[red]{escape(result.error.type)}: {escape(result.error.message)}[/]")
+    raise typer.Exit(EXIT_OK if result.status is TraceStatus.OK else EXIT_FAILURE)
 
 
 def run_json_object(result: RunResult) -> dict[str, Any]:
