@@ -12,7 +12,8 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from execgym._examples import EXAMPLE_PROGRAMS, ExampleProgram
-from execgym.cli import RUN_JSON_KEYS, app, judge_examples_stage
+from execgym._pipeline import judge_examples_stage
+from execgym.cli import RUN_JSON_KEYS, app
 from execgym.sandbox import Sandbox, Verdict
 
 ECHO_DOUBLE = 'import sys\nn = int(input())\nprint(n * 2)\nprint("note", file=sys.stderr)\n'

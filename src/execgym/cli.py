@@ -12,31 +12,17 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
-import platform
 import sys
-import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Annotated, Any
 
 import typer
-from rich import box
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
-from rich.table import Table
 
 from execgym._batch import (
     DEFAULT_MAX_OUTPUT_CHARS,
@@ -49,15 +35,25 @@ from execgym._batch import (
     read_batch,
     result_record,
 )
-from execgym._examples import EXAMPLE_PROGRAMS, ExampleProgram, passing_examples
+from execgym._display import progress_bar, run_summary_line
+from execgym._doctor import doctor_stage, print_doctor_report
+from execgym._examples import EXAMPLE_PROGRAMS, passing_examples
+from execgym._pipeline import (
+    DEFAULT_PIPELINE_DIR,
+    DEFAULT_THROUGHPUT_PROGRAMS,
+    ThroughputReport,
+    judge_examples_stage,
+    print_throughput,
+    print_verdict_table,
+    throughput_stage,
+    write_pipeline_summary,
+)
 from execgym.sandbox import (
     JudgeRequest,
-    JudgeResult,
     Limits,
     RunResult,
     Sandbox,
     Verdict,
-    checker_names,
 )
 from execgym.trace import TraceOptions, TraceStatus, split_call, trace_call, trace_script
 from execgym.trace._render import step_table
@@ -69,11 +65,6 @@ EXIT_USAGE = 2
 RUN_JSON_KEYS = ("verdict", "exit_code", "stdout", "stderr", "cpu_s", "wall_s", "peak_memory_mb")
 """The keys of ``execgym run --json``'s object (plus ``detail``)."""
 
-TRIVIAL_PROGRAM = "print(sum(range(10)))\n"
-TRIVIAL_PROGRAM_OUTPUT = "45\n"
-
-DEFAULT_PIPELINE_DIR = Path("runs/pipeline")
-DEFAULT_THROUGHPUT_PROGRAMS = 200
 
 app = typer.Typer(
     name="execgym",
@@ -230,26 +221,6 @@ def run_json_object(result: RunResult) -> dict[str, Any]:
     return record
 
 
-def _verdict_markup(verdict: Verdict | str) -> str:
-    text = str(verdict)
-    colour = "green" if text == Verdict.OK else "red"
-    return f"[bold {colour}]{text}[/]"
-
-
-def run_summary_line(result: RunResult) -> str:
-    """The rich one-line summary ``execgym run`` prints on standard error."""
-    parts = [
-        _verdict_markup(result.verdict),
-        f"exit {result.exit_code if result.exit_code is not None else '-'}",
-        f"cpu {result.cpu_s * 1000:.1f} ms",
-        f"wall {result.wall_s * 1000:.1f} ms",
-        f"peak memory {result.peak_memory_mb:.1f} MB",
-    ]
-    if result.detail:
-        parts.append(f"({escape(result.detail)})")
-    return "  ".join(parts)
-
-
 # ---- execgym judge ------------------------------------------------------------------------------
 
 
@@ -322,7 +293,7 @@ def judge(
     tally = JudgeTally()
     with ExitStack() as stack:
         writer = BatchWriter(_open_judge_output(stack, output, resume))
-        progress = _batch_progress(stack, errors, batch)
+        advance = stack.enter_context(progress_bar(errors, "judging", count_nonblank_lines(batch)))
         sandbox = stack.enter_context(Sandbox(workers=workers))
         pending: dict[str, BatchLine] = {}
 
@@ -332,10 +303,10 @@ def judge(
                     tally.malformed += 1
                     errors.print(f"[bold red]error:[/] {escape(str(item))}", soft_wrap=True)
                     writer.write(item.output_record())
-                    progress.advance()
+                    advance()
                 elif item.request.id is not None and item.request.id in done_ids:
                     tally.already_done += 1
-                    progress.advance()
+                    advance()
                 else:
                     key = f"line {item.line_number}"
                     pending[key] = item
@@ -346,7 +317,7 @@ def judge(
             result = keyed_result.model_copy(update={"id": item.request.id})
             writer.write(result_record(result, item.line_number, max_output_chars))
             tally.verdicts[result.verdict.value] += 1
-            progress.advance()
+            advance()
     errors.print(tally.summary(), soft_wrap=True)
     raise typer.Exit(EXIT_FAILURE if tally.malformed else EXIT_OK)
 
@@ -366,136 +337,7 @@ def _open_judge_output(stack: ExitStack, output: Path | None, resume: bool) -> I
     return stream
 
 
-class _ProgressTicker:
-    """Advances a rich progress bar, or does nothing when there is none."""
-
-    def __init__(self, progress: Progress | None, task: TaskID | None) -> None:
-        self._progress = progress
-        self._task = task
-
-    def advance(self) -> None:
-        if self._progress is not None and self._task is not None:
-            self._progress.advance(self._task)
-
-
-def _batch_progress(stack: ExitStack, console: Console, batch: Path) -> _ProgressTicker:
-    """A progress bar on standard error when it is a terminal."""
-    if not console.is_terminal:
-        return _ProgressTicker(None, None)
-    progress = Progress(
-        TextColumn("[bold]judging"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TimeRemainingColumn(),
-        console=console,
-    )
-    stack.enter_context(progress)
-    task = progress.add_task("judging", total=count_nonblank_lines(batch))
-    return _ProgressTicker(progress, task)
-
-
 # ---- execgym doctor -----------------------------------------------------------------------------
-
-
-@dataclass
-class DoctorReport:
-    """What the sandbox can do on this machine."""
-
-    features: list[dict[str, Any]]
-    python_version: str
-    python_executable: str
-    uid: int
-    cores: int
-    checkers: list[str]
-    trivial_run: RunResult | None
-    error: str | None = None
-
-    @property
-    def sandbox_works(self) -> bool:
-        trivial_run = self.trivial_run
-        return (
-            self.error is None
-            and trivial_run is not None
-            and trivial_run.verdict is Verdict.OK
-            and trivial_run.stdout == TRIVIAL_PROGRAM_OUTPUT
-        )
-
-    @property
-    def missing_features(self) -> list[str]:
-        return [str(feature["name"]) for feature in self.features if not feature["active"]]
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "sandbox_works": self.sandbox_works,
-            "features": self.features,
-            "python_version": self.python_version,
-            "python_executable": self.python_executable,
-            "uid": self.uid,
-            "cores": self.cores,
-            "checkers": self.checkers,
-            "trivial_run": self.trivial_run.model_dump(mode="json") if self.trivial_run else None,
-            "error": self.error,
-        }
-
-
-def doctor_stage(sandbox: Sandbox) -> DoctorReport:
-    """Ask ``sandbox`` what isolation it entered and run one trivial program through it."""
-    features: list[dict[str, Any]] = []
-    trivial_run: RunResult | None = None
-    error: str | None = None
-    try:
-        features = sandbox.isolation_report()
-        trivial_run = sandbox.run(TRIVIAL_PROGRAM, "", Limits(time_s=5.0))
-    except Exception as exc:  # the doctor reports any failure to start instead of crashing
-        error = f"{type(exc).__name__}: {exc}"
-    try:
-        checkers = checker_names()
-    except Exception as exc:
-        checkers = []
-        error = error or f"checkers failed to load: {type(exc).__name__}: {exc}"
-    return DoctorReport(
-        features=features,
-        python_version=platform.python_version(),
-        python_executable=sys.executable,
-        uid=os.getuid(),
-        cores=len(os.sched_getaffinity(0)),
-        checkers=checkers,
-        trivial_run=trivial_run,
-        error=error,
-    )
-
-
-def print_doctor_report(console: Console, report: DoctorReport) -> None:
-    """The isolation table, the machine facts and a final verdict line."""
-    table = Table(title="execgym sandbox isolation")
-    table.add_column("feature", no_wrap=True)
-    table.add_column("active", no_wrap=True)
-    table.add_column("detail")
-    for feature in report.features:
-        active_mark = "[green]yes[/]" if feature["active"] else "[red]no[/]"
-        table.add_row(escape(str(feature["name"])), active_mark, escape(str(feature["detail"])))
-    console.print(table)
-    root = "root" if report.uid == 0 else "not root"
-    console.print(f"python   {report.python_version} ({escape(report.python_executable)})")
-    console.print(f"uid      {report.uid} ({root})")
-    console.print(f"cores    {report.cores} available to this process")
-    console.print(f"checkers {', '.join(report.checkers) or '(none)'}")
-    if report.trivial_run is not None:
-        console.print(f"trivial program: {run_summary_line(report.trivial_run)}")
-    if report.error:
-        console.print(f"[red]error:[/] {escape(report.error)}")
-    if report.sandbox_works:
-        active = len(report.features) - len(report.missing_features)
-        line = (
-            f"[bold green]sandbox works[/]: {active} of {len(report.features)} "
-            "isolation features active"
-        )
-        if report.missing_features:
-            line += f"; missing: {escape(', '.join(report.missing_features))}"
-        console.print(line, soft_wrap=True)
-    else:
-        console.print("[bold red]sandbox does not work[/]: it cannot run a trivial program")
 
 
 @app.command()
@@ -513,180 +355,6 @@ def doctor() -> None:
 
 
 # ---- execgym pipeline ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ExampleOutcome:
-    """An example program's judgement next to the verdict it had to get."""
-
-    example: ExampleProgram
-    result: JudgeResult
-
-    @property
-    def matches(self) -> bool:
-        return self.result.verdict is self.example.expected
-
-    @property
-    def cpu_ms(self) -> float:
-        return sum(test.cpu_s for test in self.result.tests) * 1000
-
-    def record(self) -> dict[str, Any]:
-        """The ``verdicts.jsonl`` line."""
-        return {
-            "id": self.example.id,
-            "description": self.example.description,
-            "checker": self.example.checker,
-            "expected": self.example.expected.value,
-            "matches": self.matches,
-            "cpu_ms": round(self.cpu_ms, 3),
-            **{k: v for k, v in result_record(self.result).items() if k != "id"},
-        }
-
-
-@dataclass(frozen=True)
-class ThroughputReport:
-    """Judging speed over a repeated batch of passing programs."""
-
-    workers: int
-    programs: int
-    tests: int
-    wall_s: float
-    verdicts: dict[str, int]
-
-    @property
-    def programs_per_s(self) -> float:
-        return self.programs / self.wall_s if self.wall_s else 0.0
-
-    @property
-    def tests_per_s(self) -> float:
-        return self.tests / self.wall_s if self.wall_s else 0.0
-
-    @property
-    def all_ok(self) -> bool:
-        return self.verdicts.get(Verdict.OK.value, 0) == self.programs
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "workers": self.workers,
-            "programs": self.programs,
-            "tests": self.tests,
-            "wall_s": round(self.wall_s, 4),
-            "programs_per_s": round(self.programs_per_s, 2),
-            "tests_per_s": round(self.tests_per_s, 2),
-            "verdicts": self.verdicts,
-        }
-
-
-def judge_examples_stage(
-    sandbox: Sandbox, examples: Sequence[ExampleProgram], writer: BatchWriter | None = None
-) -> list[ExampleOutcome]:
-    """Judge every example (written to ``writer`` as each finishes), in the examples' order."""
-    by_id = {example.id: example for example in examples}
-    outcomes: dict[str, ExampleOutcome] = {}
-    for result in sandbox.judge_many(example.request() for example in examples):
-        outcome = ExampleOutcome(by_id[result.id or ""], result)
-        outcomes[outcome.example.id] = outcome
-        if writer is not None:
-            writer.write(outcome.record())
-    return [outcomes[example.id] for example in examples]
-
-
-def print_verdict_table(console: Console, outcomes: Sequence[ExampleOutcome]) -> None:
-    table = Table(
-        title="example programs", box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True
-    )
-    table.add_column("id", no_wrap=True)
-    table.add_column("checker", no_wrap=True)
-    table.add_column("expected", no_wrap=True)
-    table.add_column("got", no_wrap=True)
-    table.add_column("passed", justify="right", no_wrap=True)
-    table.add_column("cpu ms", justify="right", no_wrap=True)
-    for outcome in outcomes:
-        got = outcome.result.verdict.value
-        table.add_row(
-            outcome.example.id,
-            outcome.example.checker,
-            outcome.example.expected.value,
-            f"[green]{got}[/]" if outcome.matches else f"[bold red]{got}[/]",
-            f"{outcome.result.passed}/{outcome.result.total}",
-            f"{outcome.cpu_ms:.1f}",
-        )
-    console.print(table)
-
-
-def throughput_stage(
-    sandbox: Sandbox, examples: Sequence[ExampleProgram], programs: int, console: Console
-) -> ThroughputReport:
-    """Judge ``programs`` copies of ``examples`` (round robin) on every worker and time it."""
-    requests = [
-        examples[index % len(examples)].request(f"{examples[index % len(examples)].id}#{index}")
-        for index in range(programs)
-    ]
-    verdicts: Counter[str] = Counter()
-    tests = 0
-    with ExitStack() as stack:
-        ticker = _ProgressTicker(None, None)
-        if console.is_terminal:
-            progress = stack.enter_context(
-                Progress(
-                    TextColumn("[bold]throughput"),
-                    BarColumn(),
-                    MofNCompleteColumn(),
-                    console=console,
-                    transient=True,
-                )
-            )
-            ticker = _ProgressTicker(progress, progress.add_task("throughput", total=programs))
-        started = time.perf_counter()
-        for result in sandbox.judge_many(requests):
-            verdicts[result.verdict.value] += 1
-            tests += result.total
-            ticker.advance()
-        wall_s = time.perf_counter() - started
-    return ThroughputReport(
-        workers=sandbox.workers,
-        programs=programs,
-        tests=tests,
-        wall_s=wall_s,
-        verdicts=dict(verdicts),
-    )
-
-
-def print_throughput(console: Console, report: ThroughputReport) -> None:
-    verdicts = ", ".join(f"{count} {verdict}" for verdict, count in report.verdicts.items())
-    console.print(
-        f"throughput: {report.programs} programs ({report.tests} tests) in {report.wall_s:.2f} s "
-        f"on {report.workers} worker(s): [bold]{report.programs_per_s:.1f} programs/s, "
-        f"{report.tests_per_s:.1f} tests/s[/] ({verdicts})",
-        soft_wrap=True,
-    )
-
-
-def write_pipeline_summary(
-    output_dir: Path,
-    doctor_report: DoctorReport,
-    outcomes: Sequence[ExampleOutcome],
-    throughput: ThroughputReport | None,
-) -> Path:
-    """Write ``summary.json`` and return its path."""
-    summary = {
-        "examples": len(outcomes),
-        "matched": sum(outcome.matches for outcome in outcomes),
-        "mismatched": [
-            {
-                "id": outcome.example.id,
-                "expected": outcome.example.expected.value,
-                "got": outcome.result.verdict.value,
-            }
-            for outcome in outcomes
-            if not outcome.matches
-        ],
-        "throughput": throughput.as_json() if throughput else None,
-        "doctor": doctor_report.as_json(),
-    }
-    path = output_dir / "summary.json"
-    path.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
-    return path
 
 
 @app.command()

@@ -1,0 +1,191 @@
+"""The main job, ``execgym pipeline``, on embedded defaults: no model, no network, no data.
+
+Stages, one function each: check the sandbox (doctor), judge the project's own example
+programs and check each gets its expected verdict, then measure throughput over a repeated
+batch of the passing examples. Later capabilities extend this job with further stages.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+
+from execgym._batch import BatchWriter, result_record
+from execgym._display import progress_bar
+from execgym._doctor import DoctorReport
+from execgym._examples import ExampleProgram
+from execgym.sandbox import JudgeResult, Sandbox, Verdict
+
+DEFAULT_PIPELINE_DIR = Path("runs/pipeline")
+DEFAULT_THROUGHPUT_PROGRAMS = 200
+
+
+@dataclass(frozen=True)
+class ExampleOutcome:
+    """An example program's judgement next to the verdict it had to get."""
+
+    example: ExampleProgram
+    result: JudgeResult
+
+    @property
+    def matches(self) -> bool:
+        return self.result.verdict is self.example.expected
+
+    @property
+    def cpu_ms(self) -> float:
+        return sum(test.cpu_s for test in self.result.tests) * 1000
+
+    def record(self) -> dict[str, Any]:
+        """The ``verdicts.jsonl`` line."""
+        return {
+            "id": self.example.id,
+            "description": self.example.description,
+            "checker": self.example.checker,
+            "expected": self.example.expected.value,
+            "matches": self.matches,
+            "cpu_ms": round(self.cpu_ms, 3),
+            **{k: v for k, v in result_record(self.result).items() if k != "id"},
+        }
+
+
+@dataclass(frozen=True)
+class ThroughputReport:
+    """Judging speed over a repeated batch of passing programs."""
+
+    workers: int
+    programs: int
+    tests: int
+    wall_s: float
+    verdicts: dict[str, int]
+
+    @property
+    def programs_per_s(self) -> float:
+        return self.programs / self.wall_s if self.wall_s else 0.0
+
+    @property
+    def tests_per_s(self) -> float:
+        return self.tests / self.wall_s if self.wall_s else 0.0
+
+    @property
+    def all_ok(self) -> bool:
+        return self.verdicts.get(Verdict.OK.value, 0) == self.programs
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "workers": self.workers,
+            "programs": self.programs,
+            "tests": self.tests,
+            "wall_s": round(self.wall_s, 4),
+            "programs_per_s": round(self.programs_per_s, 2),
+            "tests_per_s": round(self.tests_per_s, 2),
+            "verdicts": self.verdicts,
+        }
+
+
+def judge_examples_stage(
+    sandbox: Sandbox, examples: Sequence[ExampleProgram], writer: BatchWriter | None = None
+) -> list[ExampleOutcome]:
+    """Judge every example (written to ``writer`` as each finishes), in the examples' order."""
+    by_id = {example.id: example for example in examples}
+    outcomes: dict[str, ExampleOutcome] = {}
+    for result in sandbox.judge_many(example.request() for example in examples):
+        outcome = ExampleOutcome(by_id[result.id or ""], result)
+        outcomes[outcome.example.id] = outcome
+        if writer is not None:
+            writer.write(outcome.record())
+    return [outcomes[example.id] for example in examples]
+
+
+def print_verdict_table(console: Console, outcomes: Sequence[ExampleOutcome]) -> None:
+    table = Table(
+        title="example programs", box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True
+    )
+    table.add_column("id", no_wrap=True)
+    table.add_column("checker", no_wrap=True)
+    table.add_column("expected", no_wrap=True)
+    table.add_column("got", no_wrap=True)
+    table.add_column("passed", justify="right", no_wrap=True)
+    table.add_column("cpu ms", justify="right", no_wrap=True)
+    for outcome in outcomes:
+        got = outcome.result.verdict.value
+        table.add_row(
+            outcome.example.id,
+            outcome.example.checker,
+            outcome.example.expected.value,
+            f"[green]{got}[/]" if outcome.matches else f"[bold red]{got}[/]",
+            f"{outcome.result.passed}/{outcome.result.total}",
+            f"{outcome.cpu_ms:.1f}",
+        )
+    console.print(table)
+
+
+def throughput_stage(
+    sandbox: Sandbox, examples: Sequence[ExampleProgram], programs: int, console: Console
+) -> ThroughputReport:
+    """Judge ``programs`` copies of ``examples`` (round robin) on every worker and time it."""
+    requests = [
+        examples[index % len(examples)].request(f"{examples[index % len(examples)].id}#{index}")
+        for index in range(programs)
+    ]
+    verdicts: Counter[str] = Counter()
+    tests = 0
+    with progress_bar(console, "throughput", programs) as advance:
+        started = time.perf_counter()
+        for result in sandbox.judge_many(requests):
+            verdicts[result.verdict.value] += 1
+            tests += result.total
+            advance()
+        wall_s = time.perf_counter() - started
+    return ThroughputReport(
+        workers=sandbox.workers,
+        programs=programs,
+        tests=tests,
+        wall_s=wall_s,
+        verdicts=dict(verdicts),
+    )
+
+
+def print_throughput(console: Console, report: ThroughputReport) -> None:
+    verdicts = ", ".join(f"{count} {verdict}" for verdict, count in report.verdicts.items())
+    console.print(
+        f"throughput: {report.programs} programs ({report.tests} tests) in {report.wall_s:.2f} s "
+        f"on {report.workers} worker(s): [bold]{report.programs_per_s:.1f} programs/s, "
+        f"{report.tests_per_s:.1f} tests/s[/] ({verdicts})",
+        soft_wrap=True,
+    )
+
+
+def write_pipeline_summary(
+    output_dir: Path,
+    doctor_report: DoctorReport,
+    outcomes: Sequence[ExampleOutcome],
+    throughput: ThroughputReport | None,
+) -> Path:
+    """Write ``summary.json`` and return its path."""
+    summary = {
+        "examples": len(outcomes),
+        "matched": sum(outcome.matches for outcome in outcomes),
+        "mismatched": [
+            {
+                "id": outcome.example.id,
+                "expected": outcome.example.expected.value,
+                "got": outcome.result.verdict.value,
+            }
+            for outcome in outcomes
+            if not outcome.matches
+        ],
+        "throughput": throughput.as_json() if throughput else None,
+        "doctor": doctor_report.as_json(),
+    }
+    path = output_dir / "summary.json"
+    path.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+    return path
