@@ -4,22 +4,61 @@ The judging process never runs untrusted code; children of warm fork-servers do,
 namespaces and resource limits, and send back plain data that is compared here.
 """
 
-from execgym.sandbox._checkers import Checker, checker_names, get_checker, register
-from execgym.sandbox._forkserver import SandboxConfig
-from execgym.sandbox._harness import PREAMBLE
-from execgym.sandbox._models import (
-    CallTest,
-    ErrorInfo,
-    JudgeResult,
-    Limits,
-    RunResult,
-    StdioTest,
-    TestCase,
-    TestResult,
-    Verdict,
-)
-from execgym.sandbox._sandbox import JudgeRequest, Sandbox
-from execgym.sandbox._values import decode_value, encode_value
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from execgym.sandbox._checkers import Checker, checker_names, get_checker, register
+    from execgym.sandbox._forkserver import SandboxConfig
+    from execgym.sandbox._harness import PREAMBLE
+    from execgym.sandbox._models import (
+        CallTest,
+        ErrorInfo,
+        JudgeResult,
+        Limits,
+        RunResult,
+        StdioTest,
+        TestCase,
+        TestResult,
+        Verdict,
+    )
+    from execgym.sandbox._sandbox import JudgeRequest, Sandbox
+    from execgym.sandbox._values import decode_value, encode_value
+
+# The fork-server imports modules of this package; re-exports load lazily so that it does
+# not pay for pydantic and the judging side (a lighter process forks faster).
+_EXPORTS = {
+    "CallTest": "execgym.sandbox._models",
+    "Checker": "execgym.sandbox._checkers",
+    "ErrorInfo": "execgym.sandbox._models",
+    "JudgeRequest": "execgym.sandbox._sandbox",
+    "JudgeResult": "execgym.sandbox._models",
+    "Limits": "execgym.sandbox._models",
+    "PREAMBLE": "execgym.sandbox._harness",
+    "RunResult": "execgym.sandbox._models",
+    "Sandbox": "execgym.sandbox._sandbox",
+    "SandboxConfig": "execgym.sandbox._forkserver",
+    "StdioTest": "execgym.sandbox._models",
+    "TestCase": "execgym.sandbox._models",
+    "TestResult": "execgym.sandbox._models",
+    "Verdict": "execgym.sandbox._models",
+    "checker_names": "execgym.sandbox._checkers",
+    "decode_value": "execgym.sandbox._values",
+    "encode_value": "execgym.sandbox._values",
+    "get_checker": "execgym.sandbox._checkers",
+    "register": "execgym.sandbox._checkers",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'execgym.sandbox' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "PREAMBLE",

@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import time
 from dataclasses import dataclass, field
 
 from execgym.sandbox import _syscalls as sc
@@ -41,8 +42,9 @@ class IsolationState:
 
     features: list[Feature] = field(default_factory=list)
     pid_namespace: bool = False
-    cgroup_procs_fd: int | None = None
+    cgroup_procs_fd: int | None = None  # read-only: who is in the cgroup
     cgroup_max_fd: int | None = None
+    cgroup_base_tasks: int = 0  # tasks of the fork-server itself, counted against pids.max
     cgroup_dir: str | None = None
     private_tmp: bool = False
 
@@ -74,7 +76,19 @@ def enter_isolation(tmpfs_mb: int, processes: int, use_namespaces: bool = True) 
     if flags & sc.CLONE_NEWNS:
         _set_up_mounts(state)
     # A fresh network namespace holds only a loopback device, and it is down: nothing to do.
+    _restrict_children(state)
     return state
+
+
+def _restrict_children(state: IsolationState) -> None:
+    """Drop, once, what every child must never have: bounding-set capabilities, root's
+    privileges at exec, and new privileges from setuid binaries. Each child then only
+    clears its own capability sets."""
+    try:
+        sc.restrict_descendants()
+        state.add("privileges", True, "no capabilities, no_new_privs, root gains nothing at exec")
+    except OSError as exc:
+        state.add("privileges", False, f"could not drop privileges: {exc}")
 
 
 def _unshare_best(state: IsolationState, is_root: bool) -> int:
@@ -113,9 +127,16 @@ def _report_flags(state: IsolationState, flags: int, error: OSError | None) -> N
         "no interfaces up: no network, loopback included" if flags & sc.CLONE_NEWNET else why,
     )
     if not flags & sc.CLONE_NEWPID:
-        state.add("pid namespace", False, why)
+        lost = "; host processes are visible and a detached process may outlive its run"
+        if os.geteuid() == 0:
+            lost = "; host processes are visible (survivors are still killed via the cgroup)"
+        state.add("pid namespace", False, why + lost)
     if not flags & sc.CLONE_NEWNS:
-        state.add("mount namespace", False, why)
+        state.add(
+            "mount namespace",
+            False,
+            why + "; a program can write wherever this user can, and /tmp is shared",
+        )
 
 
 def _write_id_maps(uid: int, gid: int) -> None:
@@ -141,6 +162,8 @@ def _become_pid_namespace_init(state: IsolationState) -> None:
         os._exit(code if code >= 0 else 1)
     with contextlib.suppress(OSError):
         sc.set_parent_death_signal(signal.SIGKILL)
+    if state.cgroup_dir:
+        state.cgroup_base_tasks += 1  # the waiting parent stays in the cgroup too
     state.pid_namespace = True
     state.add("pid namespace", True, "children see only their own processes; survivors killed")
 
@@ -251,8 +274,13 @@ def _create_pids_cgroup(state: IsolationState, processes: int) -> None:
     try:
         os.makedirs(path, exist_ok=True)
         with open(os.path.join(path, "pids.max"), "w") as f:
-            f.write(str(processes))
-        state.cgroup_procs_fd = os.open(os.path.join(path, "cgroup.procs"), os.O_WRONLY)
+            f.write(str(processes + 2))
+        # The fork-server joins once, so every child is born inside the cgroup: moving each
+        # child would cost milliseconds whenever the cgroup machinery has been idle.
+        with open(os.path.join(path, "cgroup.procs"), "w") as f:
+            f.write(str(os.getpid()))
+        state.cgroup_base_tasks = 1
+        state.cgroup_procs_fd = os.open(os.path.join(path, "cgroup.procs"), os.O_RDONLY)
         state.cgroup_max_fd = os.open(os.path.join(path, "pids.max"), os.O_WRONLY)
         state.cgroup_dir = path
         state.add("process limit", True, f"pids cgroup {path} (pids.max set per run)")
@@ -270,10 +298,37 @@ def _remove_stale_cgroups(base: str) -> None:
                     os.rmdir(entry.path)
 
 
+def cgroup_members(state: IsolationState) -> list[int]:
+    if state.cgroup_procs_fd is None:
+        return []
+    os.lseek(state.cgroup_procs_fd, 0, os.SEEK_SET)
+    chunks = []
+    while chunk := os.read(state.cgroup_procs_fd, 65536):
+        chunks.append(chunk)
+    return [int(pid) for pid in b"".join(chunks).split()]
+
+
 def set_process_limit(state: IsolationState, processes: int) -> None:
     """Set the pids cgroup's task limit for the next child (root only; else RLIMIT_NPROC)."""
     if state.cgroup_max_fd is not None:
-        os.pwrite(state.cgroup_max_fd, str(processes).encode(), 0)
+        os.pwrite(state.cgroup_max_fd, str(processes + state.cgroup_base_tasks).encode(), 0)
+
+
+def kill_cgroup_members(state: IsolationState) -> None:
+    """Kill every task of the cgroup but the fork-server's own: the detached survivors
+    when there is no PID namespace to end them."""
+    own = {os.getpid(), os.getppid()}
+    for _ in range(100):
+        try:
+            pids = [pid for pid in cgroup_members(state) if pid not in own]
+        except OSError:
+            return
+        if not pids:
+            return
+        for pid in pids:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        time.sleep(0.001)
 
 
 def remove_cgroup(state: IsolationState) -> None:

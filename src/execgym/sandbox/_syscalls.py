@@ -92,13 +92,12 @@ class _CapData(ctypes.Structure):
     )
 
 
-def drop_all_capabilities() -> None:
-    """Clear every capability of this process for good, including across ``execve``.
+def restrict_descendants() -> None:
+    """Limit what any descendant can ever hold, once, in the fork-server.
 
     Locks the securebits so uid 0 gains nothing at exec, empties the bounding and ambient
-    sets, sets ``no_new_privs`` and finally zeroes the effective, permitted and inheritable
-    sets. Steps that need a capability the process lacks are skipped: a process without
-    them has nothing to drop there.
+    sets and sets ``no_new_privs``; all are inherited by every child. Steps that need a
+    capability the process lacks are skipped: without it there is nothing to drop there.
     """
     try:
         prctl(PR_SET_SECUREBITS, SECUREBITS_LOCKED_NOROOT)
@@ -114,6 +113,10 @@ def drop_all_capabilities() -> None:
     except OSError:
         pass
     prctl(PR_SET_NO_NEW_PRIVS, 1)
+
+
+def clear_capabilities() -> None:
+    """Zero this process's effective, permitted and inheritable capability sets (per child)."""
     header = _CapHeader(_LINUX_CAPABILITY_VERSION_3, 0)
     data = (_CapData * 2)()
     _check(_libc.capset(ctypes.byref(header), ctypes.byref(data)), "capset")

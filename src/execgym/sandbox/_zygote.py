@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import gc
 import importlib
 import json
 import math
@@ -37,6 +38,8 @@ from execgym.sandbox import _harness, _isolation
 from execgym.sandbox import _syscalls as sc
 
 WATCHDOG_GRACE_S = 0.5
+INSTRUMENTS = ("execgym.trace._recorder",)
+"""Trusted instruments children may use, imported up front so no child pays for them."""
 AS_SLACK_MB = 64
 _CHANNEL_FD = 3
 _BACKUP_OUT_FD = 4  # and 5 for stderr
@@ -98,52 +101,27 @@ class ForkServer:
         deadline = time.monotonic() + budget
         os.set_blocking(read_fd, False)
         pidfd = _pidfd(pid)
-        events: list[dict[str, Any]] = []
-        current: int | None = None
-        pending = b""
-        protocol_error: str | None = None
+        stream = _EventStream()
         watchdog = False
-        exited = False
+        pipe_open = True
         while True:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 watchdog = True
                 _kill_group(pid)
                 break
-            watch = [read_fd] + ([pidfd] if pidfd is not None else [])
+            watch = ([read_fd] if pipe_open else []) + ([pidfd] if pidfd is not None else [])
             timeout = remaining if pidfd is not None else min(remaining, 0.01)
             readable, _, _ = select.select(watch, [], [], timeout)
             if read_fd in readable:
-                chunk = _read_available(read_fd)
-                if chunk:
-                    pending += chunk
-                    lines = pending.split(b"\n")
-                    pending = lines.pop()
-                    for line in lines:
-                        event, error = _parse_event(line)
-                        if event is None:
-                            protocol_error = protocol_error or error
-                            continue
-                        if event.get("ev") == "start":
-                            current = event.get("i")
-                        elif event.get("ev") == "done":
-                            current = None
-                        events.append(event)
-                        deadline = time.monotonic() + budget
-            exited = _has_exited(pid, pidfd, readable)
-            if exited:
-                tail = _read_available(read_fd)
-                pending += tail
-                for line in pending.split(b"\n"):
-                    if line.strip():
-                        event, error = _parse_event(line)
-                        if event is None:
-                            protocol_error = protocol_error or error
-                        else:
-                            events.append(event)
-                            if event.get("ev") == "done":
-                                current = None
+                chunk, pipe_open = _read_available(read_fd)
+                if stream.feed(chunk):
+                    deadline = time.monotonic() + budget
+            if _has_exited(pid, pidfd, readable):
+                stream.feed(_read_available(read_fd)[0])
+                stream.finish()
                 break
+        events, current, protocol_error = stream.events, stream.current, stream.protocol_error
         if pidfd is not None:
             os.close(pidfd)
         _, status, usage = os.wait4(pid, 0)
@@ -178,6 +156,7 @@ class ForkServer:
                     break
         else:
             _kill_group(pid)
+            _isolation.kill_cgroup_members(self.state)
             with contextlib.suppress(ChildProcessError):
                 while os.waitpid(-1, os.WNOHANG)[0]:
                     pass
@@ -211,19 +190,17 @@ class ForkServer:
         try:
             os.close(read_fd)
             os.setsid()
-            if self.state.cgroup_procs_fd is not None:
-                os.write(self.state.cgroup_procs_fd, b"0")
             os.chdir(workdir)
             tests = request["tests"]
             stdin_fds = self._arrange_fds(tests, out_fd, err_fd, write_fd)
             channel = _CHANNEL_FD
-            _scrub_environment(workdir)
+            os.environ["HOME"] = os.environ["TMPDIR"] = workdir
             os.umask(0o077)
             self._set_limits(request, len(stdin_fds))
             signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
             signal.signal(signal.SIGINT, signal.SIG_DFL)
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
-            sc.drop_all_capabilities()
+            sc.clear_capabilities()
         except BaseException:
             with contextlib.suppress(BaseException):
                 message = {"ev": "sandbox_error", "error": traceback.format_exc()[-4000:]}
@@ -296,17 +273,54 @@ def _has_exited(pid: int, pidfd: int | None, readable: list[int]) -> bool:
     return result is not None
 
 
-def _read_available(fd: int) -> bytes:
-    chunks = []
+def _read_available(fd: int) -> tuple[bytes, bool]:
+    """What the pipe holds now, and whether it is still open (False once at end of file)."""
+    chunks: list[bytes] = []
     while True:
         try:
             chunk = os.read(fd, 1 << 20)
         except BlockingIOError:
-            break
+            return b"".join(chunks), True
         if not chunk:
-            break
+            return b"".join(chunks), False
         chunks.append(chunk)
-    return b"".join(chunks)
+
+
+class _EventStream:
+    """Splits the child's result channel into JSON events and tracks the running test."""
+
+    def __init__(self) -> None:
+        self.events: list[dict[str, Any]] = []
+        self.current: int | None = None
+        self.protocol_error: str | None = None
+        self._pending = b""
+
+    def feed(self, data: bytes) -> bool:
+        """Take more bytes; whether any complete event arrived."""
+        if not data:
+            return False
+        lines = (self._pending + data).split(b"\n")
+        self._pending = lines.pop()
+        for line in lines:
+            self._take(line)
+        return bool(lines)
+
+    def finish(self) -> None:
+        """The child has exited: an unterminated last line still counts."""
+        if self._pending.strip():
+            self._take(self._pending)
+        self._pending = b""
+
+    def _take(self, line: bytes) -> None:
+        event, error = _parse_event(line)
+        if event is None:
+            self.protocol_error = self.protocol_error or error
+            return
+        if event.get("ev") == "start":
+            self.current = event.get("i")
+        elif event.get("ev") == "done":
+            self.current = None
+        self.events.append(event)
 
 
 def _parse_event(line: bytes) -> tuple[dict[str, Any] | None, str]:
@@ -343,18 +357,13 @@ def _force_rmtree(path: str) -> None:
         shutil.rmtree(path, onerror=lambda func, target, info: make_writable(func, target, info[1]))
 
 
-def _scrub_environment(workdir: str) -> None:
+def scrub_environment() -> None:
+    """Leave in the fork-server only what every child may see (each adds HOME and TMPDIR)."""
     names = ("PATH", "LANG", "PYTHONHASHSEED", "MALLOC_ARENA_MAX")
     keep = {k: os.environ[k] for k in names if k in os.environ}
     os.environ.clear()
     os.environ.update(keep)
-    os.environ.update(
-        {
-            "HOME": workdir,
-            "TMPDIR": workdir,
-            **dict.fromkeys(BLAS_THREAD_VARIABLES, "1"),
-        }
-    )
+    os.environ.update(dict.fromkeys(BLAS_THREAD_VARIABLES, "1"))
 
 
 BLAS_THREAD_VARIABLES = (
@@ -375,7 +384,7 @@ def _address_space_mb() -> int:
 def main() -> None:
     options = json.loads(sys.argv[1])
     protocol_out = os.dup(1)
-    for name in _harness.PRELOAD_MODULES + list(options.get("preload", [])):
+    for name in [*_harness.PRELOAD_MODULES, *INSTRUMENTS, *options.get("preload", [])]:
         with contextlib.suppress(ImportError):
             importlib.import_module(name)
     _isolation.set_tmpfs_size(int(options.get("tmpfs_mb", 256)))
@@ -384,7 +393,12 @@ def main() -> None:
         processes=int(options.get("processes", 32)),
         use_namespaces=bool(options.get("namespaces", True)),
     )
+    scrub_environment()
     server = ForkServer(state, options)
+    # Everything loaded so far lives as long as the fork-server: keep the collector off it,
+    # so children do not copy those pages when they collect garbage.
+    gc.collect()
+    gc.freeze()
     devnull = os.open(os.devnull, os.O_RDWR)
     os.dup2(devnull, 1)
     ready = {

@@ -4,16 +4,36 @@ The tracer runs inside the sandbox child (an instrument of the harness), never i
 judging process; the trace comes back as plain data.
 """
 
-from execgym.trace._determinism import DeterminismReport, check_determinism
-from execgym.trace._model import Step, Trace, TraceStatus, Value
-from execgym.trace._tracer import (
-    CallItem,
-    TraceOptions,
-    split_call,
-    trace_call,
-    trace_many,
-    trace_script,
-)
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from execgym.trace._determinism import DeterminismReport, check_determinism
+    from execgym.trace._model import Step, Trace, TraceStatus, Value
+    from execgym.trace._tracer import (
+        CallItem,
+        TraceOptions,
+        split_call,
+        trace_call,
+        trace_many,
+        trace_script,
+    )
+
+# The recorder module of this package runs inside fork-servers: re-exports load lazily so
+# importing it does not pull in pydantic and the sandbox's judging side.
+_EXPORTS = {
+    "CallItem": "execgym.trace._tracer",
+    "DeterminismReport": "execgym.trace._determinism",
+    "Step": "execgym.trace._model",
+    "Trace": "execgym.trace._model",
+    "TraceOptions": "execgym.trace._tracer",
+    "TraceStatus": "execgym.trace._model",
+    "Value": "execgym.trace._model",
+    "check_determinism": "execgym.trace._determinism",
+    "split_call": "execgym.trace._tracer",
+    "trace_call": "execgym.trace._tracer",
+    "trace_many": "execgym.trace._tracer",
+    "trace_script": "execgym.trace._tracer",
+}
 
 __all__ = [
     "CallItem",
@@ -29,3 +49,14 @@ __all__ = [
     "trace_many",
     "trace_script",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'execgym.trace' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value

