@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import execgym
+from execgym.sandbox._isolation import remove_cgroup_of
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,7 @@ class ForkServerProcess:
                 proc.kill()
             with contextlib.suppress(Exception):
                 proc.wait(timeout=5)
+            remove_cgroup_of(proc.pid)
             for stream in (proc.stdin, proc.stdout):
                 with contextlib.suppress(Exception):
                     if stream is not None:

@@ -2,13 +2,22 @@
 
 It compiles the program, runs each test under per-test timers, and streams one JSON line per
 event to the result pipe: ``compiled`` / ``compile_error``, ``loaded`` / ``load_error``,
-``start`` and ``done`` for each test. It sends what happened (stdout, the encoded return
-value, the exception), never a verdict: the judging process compares against expected
-outputs it never sends here.
+``start`` and ``done`` for each test, then ``end``. It sends what happened (stdout, the
+encoded return value, the exception), never a verdict: the judging process compares against
+expected outputs it never sends here.
 
-Every library function the harness needs is bound at import time inside
-:func:`make_runner`'s closure, so a program that patches ``builtins``, ``json``, ``os`` or
-this module's globals does not change what the harness reports.
+Every library function and constant the harness needs is bound at import time inside
+:func:`make_runner`'s closure, and after each test the ``builtins`` module and the value
+encoder's module are restored to their state before the program ran, so a program that
+patches ``builtins``, ``json``, ``os`` or these modules' globals does not change what the
+harness reports. A timeout the program swallows still counts: the timer leaves a flag, and
+the CPU and wall time of the test are checked after it returns.
+
+What this cannot do: the program runs in the harness's own process, so one that learns the
+channel protocol can write forged events to it. The fork-server enforces the event order
+and the final ``end`` event, and value tests never depend on the channel's word alone
+(expected values never enter the child); tests that only check that a call returns (such
+as HumanEval's ``check``) trust the channel.
 """
 
 from __future__ import annotations
@@ -17,6 +26,7 @@ import builtins
 import importlib
 import io
 import json
+import json.encoder
 import linecache
 import os
 import resource
@@ -25,9 +35,9 @@ import sys
 import time
 import traceback
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
-from execgym.sandbox._values import encode_value
+from execgym.sandbox import _values
 
 STDOUT_FD = 1
 STDERR_FD = 2
@@ -74,6 +84,15 @@ class TestTimeout(BaseException):
     """Raised by the per-test timers; a BaseException so ordinary ``except Exception`` misses it."""
 
 
+class _Returned:
+    """What a call returned, kept apart from ``None`` meaning "a script finished"."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
 def make_runner() -> Callable[[dict[str, Any], int, list[int], int], None]:
     """Build the harness entry point with every dependency bound in its closure."""
     write = os.write
@@ -82,7 +101,12 @@ def make_runner() -> Callable[[dict[str, Any], int, list[int], int], None]:
     ftruncate = os.ftruncate
     lseek = os.lseek
     dup2 = os.dup2
-    dumps = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
+    getpid = os.getpid
+    exit_now = os._exit
+    kill = os.kill
+    waitpid = os.waitpid
+    wnohang = os.WNOHANG
+    sigkill = signal.SIGKILL
     perf = time.perf_counter
     getrusage = resource.getrusage
     r_self = resource.RUSAGE_SELF
@@ -91,11 +115,16 @@ def make_runner() -> Callable[[dict[str, Any], int, list[int], int], None]:
     itimer_real = signal.ITIMER_REAL
     itimer_prof = signal.ITIMER_PROF
     install = signal.signal
-    encode = encode_value
+    sigalrm = signal.SIGALRM
+    sigprof = signal.SIGPROF
+    encode = _values.encode_value
+    to_json = _json_writer()
     traceback_exception = traceback.TracebackException
     stack_summary = traceback.StackSummary
     text_wrapper = io.TextIOWrapper
     file_io = io.FileIO
+    line_cache = linecache.cache
+    import_module = importlib.import_module
     real_builtins = builtins
     sys_module = sys
     timeout_type = TestTimeout
@@ -111,40 +140,37 @@ def make_runner() -> Callable[[dict[str, Any], int, list[int], int], None]:
     plain_int = int
     plain_str = str
     plain_type = type
+    plain_dict = dict
+    plain_list = list
+    returned_type = _Returned
     harness_file = __file__
-    getpid = os.getpid
-    exit_now = os._exit
+    stdout_fd, stderr_fd, stdin_fd = STDOUT_FD, STDERR_FD, 0
+    preamble = PREAMBLE
+    max_traceback_frames = 60
+    # Module dictionaries the harness relies on after the program ran, restored each test.
+    protected = [vars(builtins), vars(_values)]
+    snapshots = [plain_dict(d) for d in protected]
+
     harness_pid = [0]  # set by run() in the child
     alone_in_namespace = [False]  # the child shares its PID namespace only with its init
-    kill = os.kill
-    waitpid = os.waitpid
-    wnohang = os.WNOHANG
-    sigkill = signal.SIGKILL
-
-    def end_strays() -> None:
-        # Processes the program left running must not write into the next test's output.
-        # Inside the PID namespace, kill(-1) reaches them all but this process and init.
-        try:
-            kill(-1, sigkill)
-        except base_exception:
-            pass
-        try:
-            while waitpid(-1, wnohang)[0]:
-                pass
-        except base_exception:
-            pass
-
-    line_cache = linecache.cache
-    import_module = importlib.import_module
+    timer_fired = [False]
     # Where an instrument (a trusted execgym module, e.g. the tracer) leaves its record of
     # the test; sent with the test's result even when the test raised.
     sink: dict[str, Any] = {}
 
     def on_timer(signum: int, frame: object) -> None:
+        timer_fired[0] = True
         raise timeout_type("time limit exceeded")
 
+    def restore_protected() -> None:
+        for module_dict, snapshot in zip(protected, snapshots):  # noqa: B905 - same length
+            for name in plain_list(module_dict):
+                if name not in snapshot:
+                    del module_dict[name]
+            module_dict.update(snapshot)
+
     def send(channel: int, event: dict[str, Any]) -> None:
-        data = (dumps(event) + "\n").encode("utf-8", "surrogatepass")
+        data = (to_json(event) + "\n").encode("utf-8", "surrogatepass")
         view = memoryview(data)
         while view:
             written = write(channel, view)
@@ -163,18 +189,18 @@ def make_runner() -> Callable[[dict[str, Any], int, list[int], int], None]:
         data = pread(fd, min(size, cap), 0) if size else b""
         return data.decode("utf-8", "replace"), size > cap
 
-    def reset_streams(backup_out: int, backup_err: int, stdin_fd: int) -> tuple[Any, Any]:
-        dup2(stdin_fd, 0)
-        lseek(0, 0, 0)
-        for fd, backup in ((STDOUT_FD, backup_out), (STDERR_FD, backup_err)):
+    def reset_streams(backup_out: int, backup_err: int, test_stdin: int) -> tuple[Any, Any]:
+        dup2(test_stdin, stdin_fd)
+        lseek(stdin_fd, 0, 0)
+        for fd, backup in ((stdout_fd, backup_out), (stderr_fd, backup_err)):
             dup2(backup, fd)
             ftruncate(fd, 0)
             lseek(fd, 0, 0)
-        out = text_wrapper(file_io(STDOUT_FD, "w", closefd=False), encoding="utf-8")
+        out = text_wrapper(file_io(stdout_fd, "w", closefd=False), encoding="utf-8")
         err = text_wrapper(
-            file_io(STDERR_FD, "w", closefd=False), encoding="utf-8", line_buffering=True
+            file_io(stderr_fd, "w", closefd=False), encoding="utf-8", line_buffering=True
         )
-        sys_module.stdin = text_wrapper(file_io(0, "r", closefd=False), encoding="utf-8")
+        sys_module.stdin = text_wrapper(file_io(stdin_fd, "r", closefd=False), encoding="utf-8")
         sys_module.stdout = out
         sys_module.stderr = err
         return out, err
@@ -185,7 +211,10 @@ def make_runner() -> Callable[[dict[str, Any], int, list[int], int], None]:
         except base_exception:
             message = "<message unavailable>"
         try:
-            report = traceback_exception(plain_type(exc), exc, exc.__traceback__)
+            # The last frames only: a deep recursion must not cost seconds to format.
+            report = traceback_exception(
+                plain_type(exc), exc, exc.__traceback__, limit=-max_traceback_frames
+            )
             # Only the program's frames (and the library code it called) are the user's business.
             report.stack = stack_summary.from_list(
                 [frame for frame in report.stack if frame.filename != harness_file]
@@ -206,6 +235,19 @@ def make_runner() -> Callable[[dict[str, Any], int, list[int], int], None]:
             return "memory"
         return "exception"
 
+    def end_strays() -> None:
+        # Processes the program left running must not write into the next test's output.
+        # Inside the PID namespace, kill(-1) reaches them all but this process and init.
+        try:
+            kill(-1, sigkill)
+        except base_exception:
+            pass
+        try:
+            while waitpid(-1, wnohang)[0]:
+                pass
+        except base_exception:
+            pass
+
     def fresh_namespace(name: str) -> dict[str, Any]:
         return {"__name__": name, "__builtins__": real_builtins, "__file__": "<solution>"}
 
@@ -219,20 +261,18 @@ def make_runner() -> Callable[[dict[str, Any], int, list[int], int], None]:
         raise NameError(f"no function or Solution method named {fn_name!r}")
 
     def run(request: dict[str, Any], channel: int, stdin_fds: list[int], backups: int) -> None:
-        backup_out, backup_err = backups, backups + 1
         harness_pid[0] = getpid()
         alone_in_namespace[0] = bool(request.get("pid_namespace"))
         tests: list[dict[str, Any]] = request["tests"]
-        time_s: float = request["time_s"]
-        wall_s: float = request["wall_s"]
-        output_cap: int = request["output_bytes"]
+        limits = (float(request["time_s"]), float(request["wall_s"]), int(request["output_bytes"]))
         call_mode = any(t["kind"] == "call" for t in tests)
-        install(signal.SIGALRM, on_timer)
-        install(signal.SIGPROF, on_timer)
+        install(sigalrm, on_timer)
+        install(sigprof, on_timer)
         try:
             code = plain_compile(request["code"], "<solution>", "exec", dont_inherit=True)
         except base_exception as exc:  # SyntaxError, ValueError (NUL bytes), RecursionError
             send(channel, {"ev": "compile_error", "error": error_record(exc)})
+            send(channel, {"ev": "end"})
             return
         # Let tracebacks show the program's own source lines.
         source = request["code"]
@@ -241,61 +281,35 @@ def make_runner() -> Callable[[dict[str, Any], int, list[int], int], None]:
         namespace: dict[str, Any] = {}
         if call_mode:
             namespace = fresh_namespace("__solution__")
-            status, info, out, err = timed(
-                lambda: load(namespace, code, request),
-                time_s,
-                wall_s,
-                stdin_fds[-1],
-                backup_out,
-                backup_err,
-                output_cap,
-            )
-            if status != "ok":
-                send(channel, {"ev": "load_error", "status": status, **info, **out_err(out, err)})
+            loaded = timed(lambda: load(namespace, code, request), limits, stdin_fds[-1], backups)
+            if loaded["status"] != "ok":
+                send(channel, {"ev": "load_error", **loaded})
+                send(channel, {"ev": "end"})
                 return
             send(channel, {"ev": "loaded"})
         for index, test in enumerate(tests):
             send(channel, {"ev": "start", "i": index})
             call = test["kind"] == "call"
             action = call_action(namespace, test) if call else script_action(code, test)
-            started_cpu = cpu_now()
-            started = perf()
-            status, info, out, err = timed(
-                action, time_s, wall_s, stdin_fds[index], backup_out, backup_err, output_cap
-            )
-            record = {
-                "ev": "done",
-                "i": index,
-                "status": status,
-                "cpu_s": cpu_now() - started_cpu,
-                "wall_s": perf() - started,
-                "rss_mb": rss_mb(),
-                **info,
-                **out_err(out, err),
-            }
-            send(channel, record)
+            record = timed(action, limits, stdin_fds[index], backups)
+            send(channel, {"ev": "done", "i": index, **record})
+        send(channel, {"ev": "end"})
 
-    def out_err(out: tuple[str, bool], err: tuple[str, bool]) -> dict[str, Any]:
-        return {"stdout": out[0], "stdout_over": out[1], "stderr": err[0], "stderr_over": err[1]}
-
-    def load(namespace: dict[str, Any], code: Any, request: dict[str, Any]) -> dict[str, Any]:
+    def load(namespace: dict[str, Any], code: Any, request: dict[str, Any]) -> Any:
         if request.get("preamble", True):
-            plain_exec(PREAMBLE, namespace)
+            plain_exec(preamble, namespace)
         plain_exec(code, namespace)
-        return {}
+        return None
 
-    def call_action(
-        namespace: dict[str, Any], test: dict[str, Any]
-    ) -> Callable[[], dict[str, Any]]:
-        def action() -> dict[str, Any]:
+    def call_action(namespace: dict[str, Any], test: dict[str, Any]) -> Callable[[], Any]:
+        def action() -> Any:
             target = resolve(namespace, test["fn_name"])
             if test.get("args_src") is not None:
                 packer = "(lambda *a, **k: (a, k))(" + test["args_src"] + "\n)"
                 args, kwargs = plain_eval(packer, namespace)
             else:
                 args, kwargs = test.get("args", []), {}
-            value = instrumented(test, lambda: target(*args, **kwargs))
-            return {"value": encode(value)}
+            return returned_type(instrumented(test, lambda: target(*args, **kwargs)))
 
         return action
 
@@ -308,15 +322,15 @@ def make_runner() -> Callable[[dict[str, Any], int, list[int], int], None]:
         wrapper = import_module(name).instrument
         return wrapper(call, test.get("instrument_options") or {}, sink)
 
-    def script_action(code: Any, test: dict[str, Any]) -> Callable[[], dict[str, Any]]:
-        def action() -> dict[str, Any]:
+    def script_action(code: Any, test: dict[str, Any]) -> Callable[[], Any]:
+        def action() -> Any:
             namespace = fresh_namespace("__main__")
             try:
                 instrumented(test, lambda: plain_exec(code, namespace))
             finally:
                 # Flush whatever the program left as sys.stdout, inside the test's timers.
                 sys_module.stdout.flush()
-            return {"exit_code": 0}
+            return None
 
         return action
 
@@ -325,43 +339,51 @@ def make_runner() -> Callable[[dict[str, Any], int, list[int], int], None]:
         if code is None:
             return 0
         if plain_isinstance(code, plain_int):
-            return cast(int, code)
+            return code  # type: ignore[return-value]
         try:
-            write(STDERR_FD, (plain_str(code) + "\n").encode("utf-8", "replace"))
+            write(stderr_fd, (plain_str(code) + "\n").encode("utf-8", "replace"))
         except base_exception:
             pass
         return 1
 
     def timed(
-        action: Callable[[], dict[str, Any]],
-        time_s: float,
-        wall_s: float,
-        stdin_fd: int,
-        backup_out: int,
-        backup_err: int,
-        output_cap: int,
-    ) -> tuple[str, dict[str, Any], tuple[str, bool], tuple[str, bool]]:
-        out_stream, err_stream = reset_streams(backup_out, backup_err, stdin_fd)
+        action: Callable[[], Any],
+        limits: tuple[float, float, int],
+        test_stdin: int,
+        backups: int,
+    ) -> dict[str, Any]:
+        """Run ``action`` under the test's timers; what it did, as the ``done`` event's body."""
+        time_s, wall_s, output_cap = limits
+        out_stream, err_stream = reset_streams(backups, backups + 1, test_stdin)
         sink.clear()
-        status = "ok"
-        info: dict[str, Any] = {}
+        timer_fired[0] = False
+        record: dict[str, Any] = {"status": "ok"}
+        started_cpu, started = cpu_now(), perf()
         try:
             setitimer(itimer_prof, time_s)
             setitimer(itimer_real, wall_s)
             try:
-                info = action()
+                returned = action()
+                restore_protected()
+                if plain_isinstance(returned, returned_type):
+                    record["value"] = encode(returned.value)
+                else:
+                    record["exit_code"] = 0
             finally:
                 setitimer(itimer_prof, 0)
                 setitimer(itimer_real, 0)
         except system_exit as exc:
-            status = "exit"
-            info = {"exit_code": exit_status(exc)}
+            record = {"status": "exit", "exit_code": exit_status(exc)}
         except base_exception as exc:
-            status = classify(exc)
-            info = {"error": error_record(exc)}
+            record = {"status": classify(exc), "error": error_record(exc)}
+        restore_protected()
+        cpu_s, wall = cpu_now() - started_cpu, perf() - started
         if getpid() != harness_pid[0]:
             # A process the program forked has returned into the harness: it must not report.
             exit_now(0)
+        if record["status"] != "timeout" and (timer_fired[0] or cpu_s > time_s or wall > wall_s):
+            # The program swallowed the timer's exception or switched the timers off.
+            record = {"status": "timeout"}
         if alone_in_namespace[0]:
             end_strays()
         for stream in (out_stream, err_stream):
@@ -370,13 +392,39 @@ def make_runner() -> Callable[[dict[str, Any], int, list[int], int], None]:
             except base_exception:
                 pass
         if sink:
-            info = {**info, "extra": dict(sink)}
+            record["extra"] = plain_dict(sink)
+        stdout, stdout_over = read_capped(backups, output_cap)
+        stderr, stderr_over = read_capped(backups + 1, output_cap)
         # Read through the harness's own copies: the program may have closed fd 1 or 2.
-        return (
-            status,
-            info,
-            read_capped(backup_out, output_cap),
-            read_capped(backup_err, output_cap),
+        record.update(
+            cpu_s=cpu_s,
+            wall_s=wall,
+            rss_mb=rss_mb(),
+            stdout=stdout,
+            stdout_over=stdout_over,
+            stderr=stderr,
+            stderr_over=stderr_over,
         )
+        return record
 
     return run
+
+
+def _json_writer() -> Callable[[Any], str]:
+    """A JSON writer bound to C functions, so patching ``json`` cannot change its output."""
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:  # no C accelerator: the pure-Python encoder, bound now
+        return json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
+
+    def refuse(value: object) -> Any:
+        raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+    encoder = make(
+        None, refuse, json.encoder.encode_basestring, None, ":", ",", False, False, False
+    )
+    join = "".join
+
+    def write(value: Any) -> str:
+        return join(encoder(value, 0))
+
+    return write

@@ -158,7 +158,6 @@ def _become_pid_namespace_init(state: IsolationState) -> None:
                 os.close(fd)
         _, status = os.waitpid(pid, 0)
         code = os.waitstatus_to_exitcode(status)
-        remove_cgroup(state)
         os._exit(code if code >= 0 else 1)
     with contextlib.suppress(OSError):
         sc.set_parent_death_signal(signal.SIGKILL)
@@ -331,10 +330,21 @@ def kill_cgroup_members(state: IsolationState) -> None:
         time.sleep(0.001)
 
 
-def remove_cgroup(state: IsolationState) -> None:
-    if state.cgroup_dir:
-        with contextlib.suppress(OSError):
-            os.rmdir(state.cgroup_dir)
+def remove_cgroup_of(server_pid: int) -> None:
+    """Remove the pids cgroup of a fork-server that has exited (from the judging process:
+    inside, the cgroup tree is hidden and the server's own membership keeps it busy)."""
+    base = _pids_controller_dir()
+    if base is None:
+        return
+    path = os.path.join(base, f"execgym-{server_pid}")
+    for _ in range(50):  # the last tasks may still be exiting
+        try:
+            os.rmdir(path)
+            return
+        except FileNotFoundError:
+            return
+        except OSError:
+            time.sleep(0.002)
 
 
 def _pids_controller_dir() -> str | None:

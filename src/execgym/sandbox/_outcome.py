@@ -22,15 +22,22 @@ _STATUS_VERDICT = {
 
 
 def test_outcomes(
-    response: dict[str, Any], kinds: list[str]
+    response: dict[str, Any], kinds: list[str], time_s: float
 ) -> tuple[list[TestResult | None], str | None]:
     """Per-test results for the tests of one request, and a note on how the child ended."""
     n = len(kinds)
     if not response.get("ok"):
         detail = f"sandbox failure: {response.get('error', 'unknown')}"
         return [_sandbox_error(detail) for _ in range(n)], detail
+    if response.get("protocol_error"):
+        # The program wrote to the harness's channel: none of the run's reports can be trusted.
+        detail = f"the program tampered with the harness channel: {response['protocol_error']}"
+        return [
+            TestResult(verdict=Verdict.RUNTIME_ERROR, detail=detail[:500]) for _ in range(n)
+        ], detail
     events: list[dict[str, Any]] = response["events"]
     results: list[TestResult | None] = [None] * n
+    last_done: int | None = None
     for event in events:
         kind = event.get("ev")
         if kind == "sandbox_error":
@@ -43,25 +50,32 @@ def test_outcomes(
                 for _ in range(n)
             ], None
         if kind == "load_error":
-            result = _from_done(event, call=True)
+            result = _from_done(event, call=True, time_s=time_s)
             result.detail = "failed while loading the program: " + result.detail
             return [result.model_copy() for _ in range(n)], None
         if kind == "done":
             index = event.get("i")
             if isinstance(index, int) and 0 <= index < n:
-                results[index] = _from_done(event, call=kinds[index] == "call")
+                results[index] = _from_done(event, call=kinds[index] == "call", time_s=time_s)
+                last_done = index
     current = response.get("current")
     death = _death(response)
-    if death is not None:
-        if isinstance(current, int) and 0 <= current < n and results[current] is None:
-            results[current] = death
-        elif not any(e.get("ev") in ("loaded", "start") for e in events):
-            # Died before any test started (e.g. os._exit while loading): every test fails.
-            return [death.model_copy() for _ in range(n)], death.detail
-    return results, death.detail if death else None
+    if death is None:
+        return results, None
+    if isinstance(current, int) and 0 <= current < n and results[current] is None:
+        results[current] = death
+    elif not any(e.get("ev") in ("loaded", "start") for e in events):
+        # Died before any test started (e.g. os._exit while loading): every test fails.
+        return [death.model_copy() for _ in range(n)], death.detail
+    elif last_done is not None:
+        # The harness reported a test, then the process ended without finishing the run: a
+        # forged report followed by an exit looks exactly like this, so the test fails.
+        death.detail = "the process ended abnormally after this test reported: " + death.detail
+        results[last_done] = death
+    return results, death.detail
 
 
-def _from_done(event: dict[str, Any], call: bool) -> TestResult:
+def _from_done(event: dict[str, Any], call: bool, time_s: float) -> TestResult:
     status = event.get("status")
     result = TestResult(
         verdict=Verdict.OK,
@@ -81,6 +95,9 @@ def _from_done(event: dict[str, Any], call: bool) -> TestResult:
     elif status in _STATUS_VERDICT:
         result.verdict = _STATUS_VERDICT[status]
         result.detail = _describe(result)
+    elif _over_kernel_cpu(event, time_s):
+        result.verdict = Verdict.TIME_LIMIT
+        result.detail = "time limit exceeded (CPU time measured by the fork-server)"
     elif status == "exit":
         code = result.exit_code
         if call or code:
@@ -90,6 +107,13 @@ def _from_done(event: dict[str, Any], call: bool) -> TestResult:
         result.verdict = Verdict.RUNTIME_ERROR
         result.detail = f"unexpected status {status!r} from the harness"
     return result
+
+
+def _over_kernel_cpu(event: dict[str, Any], time_s: float) -> bool:
+    """Whether the kernel's CPU accounting puts the test clearly over its limit (the
+    fork-server reads it when events arrive, a little late, hence the margin)."""
+    kernel = event.get("kernel_cpu_s")
+    return isinstance(kernel, (int, float)) and kernel > time_s * 1.2 + 0.05
 
 
 def _describe(result: TestResult) -> str:
@@ -119,8 +143,10 @@ def _death(response: dict[str, Any]) -> TestResult | None:
             detail="killed at the wall-time limit",
             **common,
         )
+    cpu_limit = response.get("cpu_limit_s")
+    hit_cpu_limit = isinstance(cpu_limit, (int, float)) and common["cpu_s"] >= cpu_limit - 0.05
     if isinstance(signum, int):
-        if signum in _TIME_SIGNALS:
+        if signum in _TIME_SIGNALS or (signum == signal.SIGKILL and hit_cpu_limit):
             return TestResult(
                 verdict=Verdict.TIME_LIMIT,
                 exit_code=-signum,
@@ -131,26 +157,15 @@ def _death(response: dict[str, Any]) -> TestResult | None:
         return TestResult(
             verdict=Verdict.RUNTIME_ERROR, exit_code=-signum, detail=f"killed by {name}", **common
         )
-    if response.get("protocol_error"):
-        return TestResult(
-            verdict=Verdict.RUNTIME_ERROR,
-            detail=f"the program corrupted the harness channel: {response['protocol_error']}",
-            **common,
-        )
     code = response.get("exit_code")
-    if isinstance(response.get("current"), int) or not _finished(response):
+    if isinstance(response.get("current"), int) or not response.get("ended"):
         return TestResult(
             verdict=Verdict.RUNTIME_ERROR,
             exit_code=code if isinstance(code, int) else None,
-            detail=f"the process exited (code {code}) before the test finished",
+            detail=f"the process exited (code {code}) before the harness finished",
             **common,
         )
     return None
-
-
-def _finished(response: dict[str, Any]) -> bool:
-    events = response.get("events", [])
-    return bool(events) and events[-1].get("ev") in ("done", "compile_error", "load_error")
 
 
 def _signal_name(signum: int) -> str:

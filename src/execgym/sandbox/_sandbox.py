@@ -144,7 +144,7 @@ class Sandbox:
             response = server.execute(request)
         finally:
             self._idle.put(server)
-        outcomes, _ = test_outcomes(response, [t.kind for t in tests])
+        outcomes, _ = test_outcomes(response, [t.kind for t in tests], limits.time_s)
         return outcomes
 
     def run(self, code: str, stdin: str = "", limits: Limits | None = None) -> RunResult:

@@ -101,7 +101,7 @@ class ForkServer:
         deadline = time.monotonic() + budget
         os.set_blocking(read_fd, False)
         pidfd = _pidfd(pid)
-        stream = _EventStream()
+        stream = _EventStream(pid)
         watchdog = False
         pipe_open = True
         while True:
@@ -142,6 +142,8 @@ class ForkServer:
             "partial_stdout": _read_memfd(out_fd, cap) if current is not None else "",
             "partial_stderr": _read_memfd(err_fd, cap) if current is not None else "",
             "protocol_error": protocol_error,
+            "ended": stream.ended,
+            "cpu_limit_s": _cpu_limit_s(request),
         }
 
     def _kill_survivors(self, pid: int) -> None:
@@ -235,8 +237,7 @@ class ForkServer:
         return stdin_fds
 
     def _set_limits(self, request: dict[str, Any], fd_count: int) -> None:
-        n_tests = len(request["tests"])
-        cpu = math.ceil(float(request["time_s"]) * (n_tests + 1) + 1)
+        cpu = _cpu_limit_s(request)
         address_space = (self.baseline_as_mb + AS_SLACK_MB + int(request["memory_mb"])) << 20
         file_bytes = max(int(request["output_bytes"]), int(request["file_bytes"])) + 1
         processes = int(request["processes"]) + (0 if self.is_root else 4)
@@ -256,6 +257,11 @@ class ForkServer:
             if current_hard != resource.RLIM_INFINITY:
                 soft, hard = min(soft, current_hard), min(hard, current_hard)
             resource.setrlimit(which, (soft, hard))
+
+
+def _cpu_limit_s(request: dict[str, Any]) -> int:
+    """RLIMIT_CPU of a child: every test's time limit, one more for loading, and a second."""
+    return math.ceil(float(request["time_s"]) * (len(request["tests"]) + 1) + 1)
 
 
 def _pidfd(pid: int) -> int | None:
@@ -287,12 +293,22 @@ def _read_available(fd: int) -> tuple[bytes, bool]:
 
 
 class _EventStream:
-    """Splits the child's result channel into JSON events and tracks the running test."""
+    """Splits the child's result channel into events and holds the child to the protocol.
 
-    def __init__(self) -> None:
+    Events must come in the harness's order (``compiled``, ``loaded``, then ``start i`` /
+    ``done i`` for i = 0, 1, ... and a final ``end``), each once; anything else is a
+    protocol error, which fails the run. The CPU time of each test is measured here, from
+    the kernel's accounting of the child, not taken from the child's word.
+    """
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
         self.events: list[dict[str, Any]] = []
         self.current: int | None = None
         self.protocol_error: str | None = None
+        self.ended = False
+        self._next = 0
+        self._cpu_at_start = 0.0
         self._pending = b""
 
     def feed(self, data: bytes) -> bool:
@@ -311,16 +327,52 @@ class _EventStream:
             self._take(self._pending)
         self._pending = b""
 
+    def _violation(self, message: str) -> None:
+        self.protocol_error = self.protocol_error or message
+
     def _take(self, line: bytes) -> None:
         event, error = _parse_event(line)
         if event is None:
-            self.protocol_error = self.protocol_error or error
+            self._violation(error)
             return
-        if event.get("ev") == "start":
-            self.current = event.get("i")
-        elif event.get("ev") == "done":
+        if self.ended:
+            self._violation("an event after the end of the run")
+            return
+        kind = event.get("ev")
+        if kind == "start":
+            if self.current is not None or event.get("i") != self._next:
+                self._violation(f"unexpected start of test {event.get('i')!r}")
+                return
+            self.current = self._next
+            self._cpu_at_start = _child_cpu_s(self.pid)
+        elif kind == "done":
+            if self.current is None or event.get("i") != self.current:
+                self._violation(f"unexpected result for test {event.get('i')!r}")
+                return
+            event["kernel_cpu_s"] = max(0.0, _child_cpu_s(self.pid) - self._cpu_at_start)
             self.current = None
+            self._next += 1
+        elif kind == "end":
+            if self.current is not None:
+                self._violation("end of the run while a test was running")
+                return
+            self.ended = True
         self.events.append(event)
+
+
+def _child_cpu_s(pid: int) -> float:
+    """User plus system CPU seconds of ``pid`` and its reaped children, from /proc."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            fields = f.read().rsplit(b")", 1)[1].split()
+    except OSError:
+        return 0.0
+    # After the command name: state is field 3; utime, stime, cutime, cstime are 14..17.
+    ticks = sum(int(value) for value in fields[11:15])
+    return ticks / _CLOCK_TICKS
+
+
+_CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def _parse_event(line: bytes) -> tuple[dict[str, Any] | None, str]:
@@ -409,17 +461,18 @@ def main() -> None:
     }
     _send(protocol_out, ready)
     stdin = sys.stdin.buffer
-    try:
-        for line in stdin:
-            if not line.strip():
-                continue
-            try:
-                response = server.serve_one(json.loads(line))
-            except Exception as exc:  # the sandbox failed, not the program
-                response = {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
-            _send(protocol_out, response)
-    finally:
-        _isolation.remove_cgroup(state)
+    # As init of its PID namespace, the fork-server receives from its children only the
+    # signals it handles: with default dispositions, a child cannot interrupt it.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, signal.SIG_DFL)
+    for line in stdin:
+        if not line.strip():
+            continue
+        try:
+            response = server.serve_one(json.loads(line))
+        except BaseException as exc:  # the sandbox failed, not the program
+            response = {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
+        _send(protocol_out, response)
 
 
 def _send(fd: int, message: dict[str, Any]) -> None:
