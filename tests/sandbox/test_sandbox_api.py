@@ -86,11 +86,7 @@ def test_tests_after_a_dead_child_still_run(sandbox: Sandbox) -> None:
 
 
 def test_isolate_tests_gives_each_test_a_fresh_process(sandbox: Sandbox) -> None:
-    code = (
-        "import sys\n"
-        "sys.counter = getattr(sys, 'counter', 0) + 1\n"
-        "print(sys.counter)"
-    )
+    code = "import sys\nsys.counter = getattr(sys, 'counter', 0) + 1\nprint(sys.counter)"
     tests = [StdioTest(input="", output="1") for _ in range(3)]
     shared = sandbox.judge(JudgeRequest(code=code, tests=tests))
     isolated = sandbox.judge(JudgeRequest(code=code, tests=tests, isolate_tests=True))

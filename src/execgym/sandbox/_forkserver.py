@@ -25,7 +25,8 @@ class SandboxConfig:
     ``namespaces=False`` turns off every namespace (for diagnosis only); ``preload`` names
     extra modules to import in the fork-server so children do not pay for them;
     ``tmpfs_mb`` sizes each private ``/tmp`` and ``/dev/shm``; ``processes`` is the task
-    limit of the pids cgroup (root) that bounds every child.
+    limit of the pids cgroup (root) that bounds every child; ``sandbox_uid`` is the
+    unprivileged host uid (and gid) children run as when the judging process is root.
     """
 
     hash_seed: int = 0
@@ -33,6 +34,7 @@ class SandboxConfig:
     preload: tuple[str, ...] = ()
     tmpfs_mb: int = 256
     processes: int = 32
+    sandbox_uid: int = 65534
     python: str = field(default_factory=lambda: sys.executable)
 
 
@@ -94,6 +96,7 @@ class ForkServerProcess:
             "tmpfs_mb": self.config.tmpfs_mb,
             "processes": self.config.processes,
             "namespaces": self.config.namespaces,
+            "sandbox_uid": self.config.sandbox_uid,
         }
         command = [self.config.python, "-m", "execgym.sandbox._zygote", json.dumps(options)]
         # The fork-server dies with the thread that started it (PR_SET_PDEATHSIG is per

@@ -6,10 +6,14 @@ Entered once per fork-server (not per child, which is what makes it cheap):
 * a **network namespace** with no interfaces up: no network, loopback included;
 * a **PID namespace** whose init is the fork-server, with a fresh ``/proc``: a child sees no
   host process, cannot signal one, and ``kill(-1)`` from the init ends every survivor;
-* a **mount namespace** where every existing mount is read-only and ``/tmp``, ``/var/tmp``
-  and ``/dev/shm`` are private, size-capped tmpfs; the working directories live there;
-* for root, a **pids cgroup** bounding the number of tasks (``RLIMIT_NPROC`` does not bind
-  uid 0); for other users ``RLIMIT_NPROC`` counts only the namespace's own processes.
+* a **mount namespace** (see ``_mounts``): every existing mount read-only; ``/tmp``,
+  ``/var/tmp`` and ``/dev/shm`` private, size-capped tmpfs (the working directories live
+  there); ``/run`` and the home directory hidden;
+* for root, an **unprivileged uid**: after building the mounts, the fork-server moves into
+  a user namespace whose uid 0 is an unprivileged host uid (65534 by default), so children
+  own nothing on the host, cannot read root's files nor reach root-only sockets;
+* for root, a **pids cgroup** bounding the number of tasks; for other users
+  ``RLIMIT_NPROC``, counted inside the user namespace.
 
 Each feature that cannot be entered is recorded with the reason, and ``execgym doctor``
 prints the record. Nothing here is fatal: a missing feature is reported, not hidden.
@@ -24,9 +28,7 @@ import time
 from dataclasses import dataclass, field
 
 from execgym.sandbox import _syscalls as sc
-
-PRIVATE_TMPFS = ("/tmp", "/var/tmp", "/dev/shm")
-WORK_ROOT = "/tmp/execgym-work"
+from execgym.sandbox._mounts import PRIVATE_TMPFS, set_up_mounts
 
 
 @dataclass
@@ -52,7 +54,9 @@ class IsolationState:
         self.features.append(Feature(name, active, detail))
 
 
-def enter_isolation(tmpfs_mb: int, processes: int, use_namespaces: bool = True) -> IsolationState:
+def enter_isolation(
+    tmpfs_mb: int, processes: int, use_namespaces: bool = True, sandbox_uid: int = 65534
+) -> IsolationState:
     """Enter the namespaces; returns in the process that will serve (the new PID 1 if any)."""
     state = IsolationState()
     is_root = os.geteuid() == 0
@@ -69,12 +73,18 @@ def enter_isolation(tmpfs_mb: int, processes: int, use_namespaces: bool = True) 
     if not use_namespaces:
         for name in ("user namespace", "network namespace", "pid namespace", "mount namespace"):
             state.add(name, False, "disabled by configuration")
+        _restrict_children(state)
         return state
     flags = _unshare_best(state, is_root)
+    switch: _UidSwitch | None = None
     if flags & sc.CLONE_NEWPID:
-        _become_pid_namespace_init(state)
+        switch = _become_pid_namespace_init(state, sandbox_uid if is_root else None)
     if flags & sc.CLONE_NEWNS:
-        _set_up_mounts(state)
+        _mount_privately(state, tmpfs_mb)
+    if switch is not None:
+        switch.complete(state)
+    elif is_root:
+        state.add("unprivileged uid", False, "needs a PID namespace; children run as uid 0")
     # A fresh network namespace holds only a loopback device, and it is down: nothing to do.
     _restrict_children(state)
     return state
@@ -89,6 +99,39 @@ def _restrict_children(state: IsolationState) -> None:
         state.add("privileges", True, "no capabilities, no_new_privs, root gains nothing at exec")
     except OSError as exc:
         state.add("privileges", False, f"could not drop privileges: {exc}")
+
+
+def _mount_privately(state: IsolationState, tmpfs_mb: int) -> None:
+    try:
+        report = set_up_mounts(tmpfs_mb, fresh_proc=state.pid_namespace)
+    except OSError as exc:
+        state.add("mount namespace", False, f"could not make mounts private: {exc}")
+        return
+    state.private_tmp = report.private_tmp
+    state.add("mount namespace", True, "private mount table")
+    proc_failed = any(error.startswith("/proc") for error in report.errors)
+    if state.pid_namespace:
+        state.add(
+            "private /proc",
+            not proc_failed,
+            "shows only the sandbox's processes" if not proc_failed else "host /proc visible",
+        )
+    detail = "private size-capped tmpfs on /tmp, /var/tmp, /dev/shm"
+    state.add("private tmp", report.private_tmp, detail if report.private_tmp else "not mounted")
+    hidden = [path for path in report.masked if path not in PRIVATE_TMPFS]
+    state.add(
+        "hidden host paths",
+        bool(hidden),
+        ("empty: " + ", ".join(hidden)) if hidden else "nothing hidden",
+    )
+    if report.read_only_failures:
+        failed = ", ".join(report.read_only_failures[:5])
+        state.add("read-only filesystem", False, f"could not remount: {failed}")
+    else:
+        state.add("read-only filesystem", True, "every mount but the private tmpfs is read-only")
+    for error in report.errors:
+        if not error.startswith("/proc"):
+            state.add("mount error", False, error)
 
 
 def _unshare_best(state: IsolationState, is_root: bool) -> int:
@@ -109,8 +152,6 @@ def _unshare_best(state: IsolationState, is_root: bool) -> int:
         if flags & sc.CLONE_NEWUSER:
             _write_id_maps(uid, gid)
             state.add("user namespace", True, f"uid {uid} mapped to itself; unprivileged")
-        else:
-            state.add("user namespace", False, "not needed: running as root")
         _report_flags(state, flags, None)
         return flags
     _report_flags(state, 0, error)
@@ -148,117 +189,95 @@ def _write_id_maps(uid: int, gid: int) -> None:
         f.write(f"{gid} {gid} 1")
 
 
-def _become_pid_namespace_init(state: IsolationState) -> None:
-    """Fork the process that serves as PID 1; this process waits for it and mirrors its exit."""
+class _UidSwitch:
+    """The PID 1 side of moving into a user namespace whose uid 0 is ``uid`` on the host.
+
+    A process cannot map a foreign uid into its own new user namespace; its parent, still
+    root on the host, writes the maps while PID 1 waits on a pipe.
+    """
+
+    def __init__(self, uid: int, ask: int, answer: int) -> None:
+        self.uid = uid
+        self.ask = ask
+        self.answer = answer
+
+    def complete(self, state: IsolationState) -> None:
+        try:
+            sc.unshare(sc.CLONE_NEWUSER)
+        except OSError as exc:
+            os.write(self.ask, b"0")
+            state.add("unprivileged uid", False, f"user namespace refused ({exc}); uid 0")
+            return
+        os.write(self.ask, b"1")
+        reply = os.read(self.answer, 1)
+        os.close(self.ask)
+        os.close(self.answer)
+        if reply != b"1":
+            state.add("unprivileged uid", False, "the uid map could not be written; uid 0")
+            return
+        os.setgroups([])
+        os.setresgid(0, 0, 0)
+        os.setresuid(0, 0, 0)
+        state.add(
+            "unprivileged uid",
+            True,
+            f"children run as host uid {self.uid} (root only inside their user namespace)",
+        )
+
+
+def _become_pid_namespace_init(state: IsolationState, uid: int | None) -> _UidSwitch | None:
+    """Fork the process that serves as PID 1; this process waits for it and mirrors its exit.
+
+    With ``uid`` (running as root), the waiting parent first writes the uid and gid maps of
+    PID 1's user namespace when asked (see :class:`_UidSwitch`).
+    """
+    ask_r, ask_w = os.pipe()
+    answer_r, answer_w = os.pipe()
+    # PID 1 will mount its own /proc over this one: keep the host's view for the parent.
+    host_proc = os.open("/proc", os.O_PATH | os.O_DIRECTORY)
     pid = os.fork()
     if pid:
         # Only the waiting parent remains here; it holds no pipe the server needs.
-        for fd in (0, 1):
+        for fd in (0, 1, ask_w, answer_r):
             with contextlib.suppress(OSError):
                 os.close(fd)
+        if uid is not None:
+            _write_maps_when_asked(host_proc, pid, uid, ask_r, answer_w)
+        os.close(ask_r)
+        os.close(answer_w)
         _, status = os.waitpid(pid, 0)
         code = os.waitstatus_to_exitcode(status)
         os._exit(code if code >= 0 else 1)
+    os.close(ask_r)
+    os.close(answer_w)
+    os.close(host_proc)
     with contextlib.suppress(OSError):
         sc.set_parent_death_signal(signal.SIGKILL)
     if state.cgroup_dir:
         state.cgroup_base_tasks += 1  # the waiting parent stays in the cgroup too
     state.pid_namespace = True
     state.add("pid namespace", True, "children see only their own processes; survivors killed")
+    if uid is None:
+        os.close(ask_w)
+        os.close(answer_r)
+        return None
+    return _UidSwitch(uid, ask_w, answer_r)
 
 
-def _set_up_mounts(state: IsolationState) -> None:
-    try:
-        sc.mount(None, "/", None, sc.MS_REC | sc.MS_PRIVATE)
-    except OSError as exc:
-        state.add("mount namespace", False, f"could not make mounts private: {exc}")
+def _write_maps_when_asked(host_proc: int, pid: int, uid: int, ask: int, answer: int) -> None:
+    if os.read(ask, 1) != b"1":
         return
-    if state.pid_namespace:
-        try:
-            sc.mount("proc", "/proc", "proc", sc.MS_NOSUID | sc.MS_NODEV | sc.MS_NOEXEC)
-            state.add("private /proc", True, "shows only the sandbox's processes")
-        except OSError as exc:
-            state.add("private /proc", False, f"host /proc stays visible: {exc}")
-    if os.path.isdir("/sys/fs/cgroup"):
-        # Hide the cgroup tree so a child cannot move itself out of its pids cgroup.
-        with contextlib.suppress(OSError):
-            sc.mount("tmpfs", "/sys/fs/cgroup", "tmpfs", sc.MS_RDONLY, "size=4k,mode=0555")
-    mounted = []
-    for path in PRIVATE_TMPFS:
-        if not os.path.isdir(path):
-            continue
-        try:
-            sc.mount("tmpfs", path, "tmpfs", sc.MS_NOSUID | sc.MS_NODEV, _tmpfs_options(path))
-            mounted.append(path)
-        except OSError as exc:
-            state.add("private tmp", False, f"{path}: {exc}")
-    state.private_tmp = "/tmp" in mounted
-    if mounted:
-        state.add("private tmp", True, "private size-capped tmpfs on " + ", ".join(mounted))
-    failed = _remount_read_only(skip=set(mounted))
-    if failed:
-        state.add("read-only filesystem", False, "could not remount: " + ", ".join(failed[:5]))
-    else:
-        state.add("read-only filesystem", True, "every mount but the private tmpfs is read-only")
-    state.add("mount namespace", True, "private mount table")
-
-
-_TMPFS_MB = 256
-
-
-def _tmpfs_options(path: str) -> str:
-    return f"size={_TMPFS_MB}m,nr_inodes=65536,mode=1777"
-
-
-def set_tmpfs_size(mb: int) -> None:
-    global _TMPFS_MB
-    _TMPFS_MB = mb
-
-
-_FLAG_NAMES = {
-    "nosuid": sc.MS_NOSUID,
-    "nodev": sc.MS_NODEV,
-    "noexec": sc.MS_NOEXEC,
-    "noatime": sc.MS_NOATIME,
-    "nodiratime": sc.MS_NODIRATIME,
-    "relatime": sc.MS_RELATIME,
-}
-
-
-def _remount_read_only(skip: set[str]) -> list[str]:
-    failed: list[str] = []
-    with open("/proc/self/mountinfo") as f:
-        lines = f.read().splitlines()
-    for line in lines:
-        fields = line.split(" ")
-        target = _unescape(fields[4])
-        options = fields[5].split(",")
-        if target in skip or target == "/proc" or target.startswith("/proc/"):
-            continue
-        if target == "/sys/fs/cgroup" or target.startswith("/sys/fs/cgroup/"):
-            continue
-        if "ro" in options:
-            continue
-        flags = sc.MS_REMOUNT | sc.MS_BIND | sc.MS_RDONLY
-        for option in options:
-            flags |= _FLAG_NAMES.get(option, 0)
-        try:
-            sc.mount(None, target, None, flags)
-        except OSError:
-            if os.path.exists(target):
-                failed.append(target)
-    # /proc/sys is writable by uid 0 through file modes alone: make it read-only too.
-    if os.path.isdir("/proc/sys"):
-        try:
-            sc.mount("/proc/sys", "/proc/sys", None, sc.MS_BIND | sc.MS_REC)
-            sc.mount(None, "/proc/sys", None, sc.MS_REMOUNT | sc.MS_BIND | sc.MS_RDONLY)
-        except OSError:
-            failed.append("/proc/sys")
-    return failed
-
-
-def _unescape(path: str) -> str:
-    return path.replace("\\040", " ").replace("\\011", "\t").replace("\\012", "\n")
+    try:
+        for name in ("uid_map", "gid_map"):
+            fd = os.open(f"{pid}/{name}", os.O_WRONLY, dir_fd=host_proc)
+            try:
+                os.write(fd, f"0 {uid} 1".encode())
+            finally:
+                os.close(fd)
+    except OSError:
+        os.write(answer, b"0")
+        return
+    os.write(answer, b"1")
 
 
 def _create_pids_cgroup(state: IsolationState, processes: int) -> None:

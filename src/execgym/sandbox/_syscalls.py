@@ -25,6 +25,7 @@ MS_RELATIME = 1 << 21
 MS_STRICTATIME = 1 << 24
 
 PR_SET_PDEATHSIG = 1
+PR_SET_DUMPABLE = 4
 PR_CAPBSET_DROP = 24
 PR_SET_SECUREBITS = 28
 PR_SET_NO_NEW_PRIVS = 38
@@ -116,10 +117,16 @@ def restrict_descendants() -> None:
 
 
 def clear_capabilities() -> None:
-    """Zero this process's effective, permitted and inheritable capability sets (per child)."""
+    """Zero this process's effective, permitted and inheritable capability sets (per child).
+
+    Then mark the process dumpable again (a uid change cleared it), so that its own
+    ``/proc/self`` files stay readable to it; with no capabilities left that gives no one
+    a handle on anything else.
+    """
     header = _CapHeader(_LINUX_CAPABILITY_VERSION_3, 0)
     data = (_CapData * 2)()
     _check(_libc.capset(ctypes.byref(header), ctypes.byref(data)), "capset")
+    prctl(PR_SET_DUMPABLE, 1)
 
 
 def set_parent_death_signal(signum: int) -> None:

@@ -34,7 +34,7 @@ import time
 import traceback
 from typing import Any
 
-from execgym.sandbox import _harness, _isolation
+from execgym.sandbox import _harness, _isolation, _mounts
 from execgym.sandbox import _syscalls as sc
 
 WATCHDOG_GRACE_S = 0.5
@@ -54,12 +54,14 @@ class ForkServer:
         self.options = options
         self.runner = _harness.make_runner()
         if state.private_tmp:
-            os.makedirs(_isolation.WORK_ROOT, mode=0o711, exist_ok=True)
-            self.work_root = _isolation.WORK_ROOT
+            os.makedirs(_mounts.WORK_ROOT, mode=0o711, exist_ok=True)
+            self.work_root = _mounts.WORK_ROOT
         else:
             self.work_root = tempfile.mkdtemp(prefix="execgym-work-")
         self.baseline_as_mb = _address_space_mb()
-        self.is_root = os.geteuid() == 0
+        # What the private tmpfs hold before any child ran (the work root, directories bound
+        # back for the interpreter): cleaning after a run removes everything else.
+        self.tmpfs_baseline = {root: _entries(root) for root in _mounts.PRIVATE_TMPFS}
 
     # ---- parent (zygote) side -------------------------------------------------------
     def serve_one(self, request: dict[str, Any]) -> dict[str, Any]:
@@ -167,10 +169,10 @@ class ForkServer:
         _force_rmtree(workdir)
         if not self.state.private_tmp:
             return
-        for root in _isolation.PRIVATE_TMPFS:
+        for root, baseline in self.tmpfs_baseline.items():
             with contextlib.suppress(OSError):
                 for entry in os.scandir(root):
-                    if entry.path == _isolation.WORK_ROOT:
+                    if entry.name in baseline:
                         continue
                     if entry.is_dir(follow_symlinks=False):
                         _force_rmtree(entry.path)
@@ -240,7 +242,8 @@ class ForkServer:
         cpu = _cpu_limit_s(request)
         address_space = (self.baseline_as_mb + AS_SLACK_MB + int(request["memory_mb"])) << 20
         file_bytes = max(int(request["output_bytes"]), int(request["file_bytes"])) + 1
-        processes = int(request["processes"]) + (0 if self.is_root else 4)
+        # RLIMIT_NPROC counts the fork-server side's own tasks in the namespace too.
+        processes = int(request["processes"]) + 4
         limits = [
             (resource.RLIMIT_CPU, cpu, cpu + 1),
             (resource.RLIMIT_AS, address_space, address_space),
@@ -257,6 +260,13 @@ class ForkServer:
             if current_hard != resource.RLIM_INFINITY:
                 soft, hard = min(soft, current_hard), min(hard, current_hard)
             resource.setrlimit(which, (soft, hard))
+
+
+def _entries(directory: str) -> set[str]:
+    try:
+        return set(os.listdir(directory))
+    except OSError:
+        return set()
 
 
 def _cpu_limit_s(request: dict[str, Any]) -> int:
@@ -439,11 +449,11 @@ def main() -> None:
     for name in [*_harness.PRELOAD_MODULES, *INSTRUMENTS, *options.get("preload", [])]:
         with contextlib.suppress(ImportError):
             importlib.import_module(name)
-    _isolation.set_tmpfs_size(int(options.get("tmpfs_mb", 256)))
     state = _isolation.enter_isolation(
         tmpfs_mb=int(options.get("tmpfs_mb", 256)),
         processes=int(options.get("processes", 32)),
         use_namespaces=bool(options.get("namespaces", True)),
+        sandbox_uid=int(options.get("sandbox_uid", 65534)),
     )
     scrub_environment()
     server = ForkServer(state, options)
