@@ -52,6 +52,7 @@ LINE_KEYS = frozenset(
         "memory_mb",
         "isolate_tests",
         "preamble",
+        "meta",  # free-form, for the caller's own bookkeeping; not read
     }
 )
 STDIO_TEST_KEYS = frozenset({"kind", "input", "output"})

@@ -273,7 +273,9 @@ def judge(
     {"input", "output"} (standard input; "output" may list several accepted outputs) or
     {"fn_name", "args", "expected"} (a function call). Defaults: checker "tokens",
     time_limit 4 CPU seconds per test, memory_mb 1024. Optional: "wall_limit",
-    "isolate_tests", "preamble"; call tests may use "args_src" and "expected_literal".
+    "isolate_tests", "preamble", "meta" (free-form, not read); any other key is an error,
+    so a misspelt limit is never silently ignored. Call tests may use "args_src" and
+    "expected_literal".
 
     Output line, in completion order and flushed as each program finishes:
     {"id", "line", "verdict", "passed", "total", "tests": [...], "detail"}; each test's
