@@ -1,0 +1,237 @@
+"""Question generators, one per :class:`Kind`, in a registry.
+
+A generator reads an :class:`~execgym.tasks._select.Execution` and a seeded
+:class:`random.Random` and returns :class:`Pick` s: the questions it chose, with their
+reference answers, before any prompt style words them. A pick's id is derived from the
+program id, the kind, the line, the occurrence and the variable, never from the random
+draw, so the same question has the same id whatever else was drawn.
+
+Every generator asks only what the trace answers exactly: values with a literal form that
+is not truncated, outputs likewise; a program whose output has no literal gets no output
+or input question.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from execgym.tasks._question import NOT_EXECUTED, Kind, Reference
+from execgym.tasks._select import Execution, Visit, spread_sample
+
+MAX_NEXT = 5
+MAX_STATE = 5
+MAX_COVERAGE = 4
+MAX_COVERAGE_NOT_EXECUTED = 2
+MAX_PATH_LENGTH = 40
+
+
+@dataclass(frozen=True)
+class Pick:
+    """One chosen question and its reference, not yet worded for a style."""
+
+    kind: Kind
+    reference: Reference
+    line: int | None = None
+    occurrence: int | None = None
+    """K, 1-based: the K-th run of ``line``."""
+    variable: str | None = None
+    runs: int | None = None
+    """How many times ``line`` ran in the whole call (0: never)."""
+
+    def item_id(self, program_id: str) -> str:
+        """``<program>/<kind>[/L<line>][/K<occurrence>][/<variable>]``."""
+        parts = [program_id, self.kind.value]
+        if self.line is not None:
+            parts.append(f"L{self.line}")
+        if self.occurrence is not None:
+            parts.append(f"K{self.occurrence}")
+        if self.variable is not None:
+            parts.append(self.variable)
+        return "/".join(parts)
+
+
+KindGenerator = Callable[[Execution, random.Random], list[Pick]]
+"""Picks for one kind: ``generator(execution, rng)``; the same rng state gives the same picks."""
+
+_GENERATORS: dict[Kind, KindGenerator] = {}
+
+
+def register(kind: Kind, generator: KindGenerator) -> None:
+    """Make ``generator`` the generator of ``kind`` (once per kind)."""
+    if kind in _GENERATORS:
+        raise ValueError(f"a generator for question kind {kind.value!r} is already registered")
+    _GENERATORS[kind] = generator
+
+
+def question_kinds() -> tuple[Kind, ...]:
+    """The kinds with a registered generator, in :class:`Kind` order."""
+    return tuple(kind for kind in Kind if kind in _GENERATORS)
+
+
+def generator_for(kind: Kind) -> KindGenerator:
+    try:
+        return _GENERATORS[kind]
+    except KeyError:
+        raise ValueError(f"no generator is registered for question kind {kind!r}") from None
+
+
+def output_picks(execution: Execution, rng: random.Random) -> list[Pick]:
+    """The returned value (none when it has no literal form or was truncated)."""
+    output = execution.trace.output
+    if output is None or not output.gradable:
+        return []
+    return [Pick(Kind.OUTPUT, Reference(literal=output.literal, type_name=output.type))]
+
+
+register(Kind.OUTPUT, output_picks)
+
+
+def input_picks(execution: Execution, rng: random.Random) -> list[Pick]:
+    """An input for the traced output; the reference is the program's own input.
+
+    Not asked of a call without arguments (there is nothing to find).
+    """
+    output = execution.trace.output
+    program = execution.program
+    if output is None or not output.gradable or not program.input.strip():
+        return []
+    reference = Reference(literal=program.input, target_output=output.literal, entry=program.entry)
+    return [Pick(Kind.INPUT, reference)]
+
+
+register(Kind.INPUT, input_picks)
+
+
+def next_statement_picks(execution: Execution, rng: random.Random) -> list[Pick]:
+    """Up to five runs of a line: which line runs next (-1: none does).
+
+    The successor is the next visit in the whole call: a call into another function of the
+    program leads to its first line, and a ``return`` to the caller's next line. Preferred:
+    runs of branching lines and runs whose successor is not simply the following line
+    (ExecVerify's rule), then other runs; runs inside comprehensions and lambdas, and runs
+    followed by the same line, come last. Lines holding several statements are not asked.
+    """
+    branching = execution.branching_lines()
+    preferred: list[Visit] = []
+    plain: list[Visit] = []
+    last: list[Visit] = []
+    for visit in execution.visits:
+        if visit.line in execution.source.crowded:
+            continue
+        after = execution.successor(visit)
+        if visit.inline or after == visit.line:
+            last.append(visit)
+        elif visit.line in branching or after != visit.line + 1:
+            preferred.append(visit)
+        else:
+            plain.append(visit)
+    chosen = spread_sample(rng, [preferred, plain, last], MAX_NEXT, key=lambda v: v.line)
+    picks = []
+    for visit in sorted(chosen, key=lambda v: v.index):
+        after = execution.successor(visit)
+        source = execution.source.source(after).strip() if after != -1 else ""
+        picks.append(
+            Pick(
+                Kind.NEXT,
+                Reference(line=after, source=source),
+                line=visit.line,
+                occurrence=visit.occurrence,
+                runs=execution.runs[visit.line],
+            )
+        )
+    return picks
+
+
+register(Kind.NEXT, next_statement_picks)
+
+
+def state_picks(execution: Execution, rng: random.Random) -> list[Pick]:
+    """Up to five (line, K, variable): the variable's value right after that run.
+
+    Only variables the run changed, with a literal value that is not truncated; not in
+    comprehension frames (their variables are the comprehension's own), not on lines that
+    hold several statements. Distinct variables come first; lines that also run inside a
+    comprehension or lambda come last. When the entry function has an assignment line that
+    never runs, one pick asks about it, with the reference ``NOT_EXECUTED``.
+    """
+    source = execution.source
+    never = [
+        line
+        for line in source.body_lines(execution.program.entry)
+        if line not in execution.runs and line not in source.crowded and source.assigned_names(line)
+    ]
+    missing: list[Pick] = []
+    if never:
+        line = rng.choice(never)
+        missing.append(
+            Pick(
+                Kind.STATE,
+                Reference(literal=NOT_EXECUTED),
+                line=line,
+                occurrence=1,
+                variable=source.assigned_names(line)[0],
+                runs=0,
+            )
+        )
+    clear: list[tuple[Visit, str]] = []
+    shared: list[tuple[Visit, str]] = []
+    for visit in execution.visits:
+        if visit.in_comprehension or visit.line in source.crowded:
+            continue
+        for name, value in sorted(visit.changes.items()):
+            if value.gradable:
+                tier = shared if visit.line in execution.inline_lines else clear
+                tier.append((visit, name))
+    chosen = spread_sample(rng, [clear, shared], MAX_STATE - len(missing), key=lambda c: c[1])
+    picks = [
+        Pick(
+            Kind.STATE,
+            Reference(literal=visit.changes[name].literal, type_name=visit.changes[name].type),
+            line=visit.line,
+            occurrence=visit.occurrence,
+            variable=name,
+            runs=execution.runs[visit.line],
+        )
+        for visit, name in chosen
+    ]
+    return sorted(picks + missing, key=lambda p: (p.line or 0, p.occurrence or 0, p.variable or ""))
+
+
+register(Kind.STATE, state_picks)
+
+
+def coverage_picks(execution: Execution, rng: random.Random) -> list[Pick]:
+    """Up to four lines of the entry function's body: does the line run at all?
+
+    A seeded mix: up to two lines that never run, the rest lines that do.
+    """
+    lines = execution.source.body_lines(execution.program.entry)
+    ran = [line for line in lines if line in execution.runs]
+    never = [line for line in lines if line not in execution.runs]
+    chosen_never = rng.sample(never, min(len(never), MAX_COVERAGE_NOT_EXECUTED))
+    chosen_ran = rng.sample(ran, min(len(ran), MAX_COVERAGE - len(chosen_never)))
+    return [
+        Pick(
+            Kind.COVERAGE,
+            Reference(executed=line in execution.runs),
+            line=line,
+            runs=execution.runs[line],
+        )
+        for line in sorted(chosen_never + chosen_ran)
+    ]
+
+
+register(Kind.COVERAGE, coverage_picks)
+
+
+def path_picks(execution: Execution, rng: random.Random) -> list[Pick]:
+    """The lines the traced call's own frame runs, in order (only up to 40 of them)."""
+    lines = execution.entry_path()
+    if not lines or len(lines) > MAX_PATH_LENGTH:
+        return []
+    return [Pick(Kind.PATH, Reference(lines=lines))]
+
+
+register(Kind.PATH, path_picks)
