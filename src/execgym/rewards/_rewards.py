@@ -1,0 +1,231 @@
+"""Named rewards: one number per response, computed from its :class:`QuestionScore`.
+
+Every reward is registered with :func:`register` beside its definition and looked up by name.
+The built-in ones:
+
+``execverify``
+    ExecVerify's combined reward: 0 unless the output item is right; a right output gives
+    1 plus the fraction of white-box items (next statement and variable state) right. Range
+    [0, 2]; a question with an output item but no white-box items gives 1.0 for a right
+    output. A question without an output item (a single-item ``reval`` or ``input`` prompt)
+    gets the fraction of its items right, in [0, 1].
+``whitebox``
+    The fraction of white-box items right, in [0, 1]; 0.0 for a question without white-box
+    items (its maximum is then 0).
+``output``
+    1.0 if every output item is right, else 0.0; 0.0 for a question without output items.
+``accuracy``
+    The fraction of all items right, in [0, 1] (0 or 1 for a single-item prompt).
+
+Each :class:`Reward` also says the best value a question allows (:meth:`Reward.maximum`); the
+registry test checks that a question's reference answer reaches it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from execgym.rewards._data import ScoringData
+from execgym.rewards._input import SandboxUnavailable
+from execgym.rewards._score import WHITEBOX_KINDS, QuestionScore, score_question
+from execgym.sandbox import Sandbox
+from execgym.tasks._question import Kind, Question
+
+__all__ = [
+    "Reward",
+    "UnknownReward",
+    "get_reward",
+    "register",
+    "reward",
+    "reward_names",
+    "score_batch",
+    "score_metrics",
+]
+
+
+@dataclass(frozen=True)
+class Reward:
+    """A named reward: ``compute`` maps a question's score to a number; ``best`` gives the
+    highest number the question's items allow (its reference answer reaches it)."""
+
+    name: str
+    description: str
+    compute: Callable[[QuestionScore], float]
+    best: Callable[[QuestionScore], float]
+    low: float = 0.0
+    high: float = 1.0
+
+    def __call__(self, score: QuestionScore) -> float:
+        return self.compute(score)
+
+    def maximum(self, score: QuestionScore) -> float:
+        """The best value for the question ``score`` is about (whatever the answers were)."""
+        return self.best(score)
+
+
+class UnknownReward(KeyError):
+    """No reward of that name; the message lists the known ones."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else "unknown reward"
+
+
+_REGISTRY: dict[str, Reward] = {}
+
+
+def register(reward: Reward) -> Reward:
+    """Add a reward under its name (a name may be registered once)."""
+    if reward.name in _REGISTRY:
+        raise ValueError(f"a reward named {reward.name!r} is already registered")
+    _REGISTRY[reward.name] = reward
+    return reward
+
+
+def reward_names() -> list[str]:
+    return sorted(_REGISTRY)
+
+
+def get_reward(name: str) -> Reward:
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        known = ", ".join(reward_names())
+        raise UnknownReward(f"unknown reward {name!r}; known rewards: {known}") from None
+
+
+def reward(
+    name: str,
+    question: Question | ScoringData,
+    response: str,
+    *,
+    sandbox: Sandbox | None = None,
+) -> float:
+    """The reward ``name`` of ``response`` to ``question``.
+
+    Raises :class:`UnknownReward` (a ``KeyError``) for an unknown name, and
+    :class:`SandboxUnavailable` when an input item could not be run.
+    """
+    rule = get_reward(name)
+    return rule(score_question(question, response, sandbox=sandbox))
+
+
+def score_batch(
+    pairs: Sequence[tuple[ScoringData, str]], *, sandbox: Sandbox | None = None
+) -> list[QuestionScore | SandboxUnavailable]:
+    """Score many responses; a sandbox failure is returned in its place, not raised.
+
+    Responses needing the sandbox are scored on threads (the sandbox runs them in parallel);
+    the rest are scored in this thread.
+    """
+    results: list[QuestionScore | SandboxUnavailable | None] = [None] * len(pairs)
+    heavy = [i for i, (data, _) in enumerate(pairs) if data.needs_sandbox]
+    for index, (data, response) in enumerate(pairs):
+        if not data.needs_sandbox:
+            results[index] = score_question(data, response)
+
+    def one(index: int) -> QuestionScore | SandboxUnavailable:
+        data, response = pairs[index]
+        try:
+            return score_question(data, response, sandbox=sandbox)
+        except SandboxUnavailable as exc:
+            return exc
+
+    if len(heavy) == 1:
+        results[heavy[0]] = one(heavy[0])
+    elif heavy:
+        workers = min(len(heavy), 2 * (sandbox.workers if sandbox is not None else 4))
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="execgym-score") as pool:
+            for index, outcome in zip(heavy, pool.map(one, heavy), strict=True):
+                results[index] = outcome
+    return [r for r in results if r is not None]
+
+
+# --------------------------------------------------------------------------------------------
+# Built-in rewards
+# --------------------------------------------------------------------------------------------
+
+
+def _has(score: QuestionScore, kind: Kind) -> bool:
+    return any(item.kind is kind for item in score.items)
+
+
+def _has_whitebox(score: QuestionScore) -> bool:
+    return any(item.kind in WHITEBOX_KINDS for item in score.items)
+
+
+def _execverify(score: QuestionScore) -> float:
+    if score.output_correct is None:
+        return score.accuracy
+    if not score.output_correct:
+        return 0.0
+    return 1.0 + (score.whitebox_fraction or 0.0)
+
+
+def _execverify_best(score: QuestionScore) -> float:
+    if not _has(score, Kind.OUTPUT):
+        return 1.0 if score.items else 0.0
+    return 2.0 if _has_whitebox(score) else 1.0
+
+
+register(
+    Reward(
+        name="execverify",
+        description="0 unless the output is right; then 1 + the fraction of next/state right",
+        compute=_execverify,
+        best=_execverify_best,
+        high=2.0,
+    )
+)
+
+register(
+    Reward(
+        name="whitebox",
+        description="the fraction of next-statement and variable-state items right",
+        compute=lambda score: score.whitebox_fraction or 0.0,
+        best=lambda score: 1.0 if _has_whitebox(score) else 0.0,
+    )
+)
+
+register(
+    Reward(
+        name="output",
+        description="1 if the output item is right, else 0",
+        compute=lambda score: 1.0 if score.output_correct else 0.0,
+        best=lambda score: 1.0 if _has(score, Kind.OUTPUT) else 0.0,
+    )
+)
+
+register(
+    Reward(
+        name="accuracy",
+        description="the fraction of all items right",
+        compute=lambda score: score.accuracy,
+        best=lambda score: 1.0 if score.items else 0.0,
+    )
+)
+
+
+def score_metrics(value: float, score: QuestionScore | None) -> dict[str, float]:
+    """The numbers trainers log beside a reward (every key always present, all floats).
+
+    ``score`` is ``None`` for a response the sandbox could not judge (``sandbox_error`` 1).
+    """
+    if score is None:
+        return {
+            "score": float(value),
+            "output_correct": 0.0,
+            "whitebox_fraction": 0.0,
+            "accuracy": 0.0,
+            "parse_failures": 0.0,
+            "sandbox_error": 1.0,
+        }
+    return {
+        "score": float(value),
+        "output_correct": 1.0 if score.output_correct else 0.0,
+        "whitebox_fraction": float(score.whitebox_fraction or 0.0),
+        "accuracy": float(score.accuracy),
+        "parse_failures": float(score.parse_failures),
+        "sandbox_error": 0.0,
+    }

@@ -1,0 +1,85 @@
+"""verl entry point: ``compute_score`` for a custom reward function.
+
+verl's reward managers call ``compute_score(data_source=..., solution_str=...,
+ground_truth=..., extra_info=...)`` with keyword arguments (``NaiveRewardManager`` in
+``verl/workers/reward_manager/naive.py`` and ``verl/experimental/reward_loop/reward_manager/
+naive.py``; the latter may add ``reward_router_address`` and ``reward_model_tokenizer``, and
+``verl/trainer/ppo/reward.py`` merges the config's ``custom_reward_function.reward_kwargs``
+into every call). A float or a dict with ``"score"`` comes back; every other key of the dict
+is logged as extra reward info, so the dict here always has the same keys.
+
+Use it from a verl config (verl loads the file by path, so the installed module works)::
+
+    reward:
+      custom_reward_function:
+        path: <site-packages>/execgym/rewards/verl.py
+        name: compute_score
+        reward_kwargs: {reward: execverify}   # optional: overrides the ground truth's reward
+
+and parquet rows whose ``reward_model`` is ``{"style": "rule", "ground_truth":
+question_ground_truth(question)}``.
+
+A response whose input item the sandbox could not run (see
+:class:`~execgym.rewards.SandboxUnavailable`): verl has no way to skip one sample, so by
+default the error is raised (after the sandbox's own retry); pass ``sandbox_error_score``
+(e.g. through ``reward_kwargs``) to give such a response that score instead, with
+``sandbox_error`` = 1 in the logged info so it stays visible.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from execgym.rewards._data import ScoringData
+from execgym.rewards._input import SandboxUnavailable
+from execgym.rewards._rewards import get_reward, score_metrics
+from execgym.rewards._score import score_question
+from execgym.sandbox import Sandbox
+from execgym.tasks._question import Question
+
+__all__ = ["compute_score", "load_ground_truth", "question_ground_truth"]
+
+
+def question_ground_truth(question: Question, reward: str = "execverify") -> str:
+    """The JSON text of what scoring ``question`` needs, naming the reward to compute.
+
+    Items with their references, style, entry function, the program (input prediction runs
+    it) and the reward name; not the prompt. :func:`load_ground_truth` reads it back.
+    """
+    get_reward(reward)  # an unknown name fails here, not in the middle of training
+    return ScoringData.from_question(question, reward).to_json()
+
+
+def load_ground_truth(ground_truth: str | bytes | Mapping[str, Any]) -> ScoringData:
+    """Read a ground truth written by :func:`question_ground_truth` (text or decoded)."""
+    return ScoringData.from_json(ground_truth)
+
+
+def compute_score(
+    data_source: str | None,
+    solution_str: str,
+    ground_truth: str | bytes | Mapping[str, Any],
+    extra_info: Mapping[str, Any] | None = None,
+    *,
+    reward: str | None = None,
+    sandbox: Sandbox | None = None,
+    sandbox_error_score: float | None = None,
+    **kwargs: Any,
+) -> dict[str, float]:
+    """Score one response for verl.
+
+    Returns ``{"score", "output_correct", "whitebox_fraction", "accuracy", "parse_failures",
+    "sandbox_error"}`` (floats; ``output_correct`` is 1.0/0.0). ``reward`` overrides the
+    reward named in the ground truth. ``data_source``, ``extra_info`` and unknown keyword
+    arguments are accepted and ignored.
+    """
+    data = load_ground_truth(ground_truth)
+    rule = get_reward(reward or data.reward)
+    try:
+        score = score_question(data, solution_str, sandbox=sandbox)
+    except SandboxUnavailable:
+        if sandbox_error_score is None:
+            raise
+        return score_metrics(sandbox_error_score, None)
+    return score_metrics(rule(score), score)
