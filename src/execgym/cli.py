@@ -53,7 +53,18 @@ from execgym.sandbox import (
     Limits,
     RunResult,
     Sandbox,
+    SandboxConfig,
     Verdict,
+)
+from execgym.tasks import (
+    STYLE_KINDS,
+    STYLES,
+    BuildStats,
+    Kind,
+    ProgramFormatError,
+    check_style,
+    iter_programs,
+    iter_questions,
 )
 from execgym.trace import TraceOptions, TraceStatus, split_call, trace_call, trace_script
 from execgym.trace._render import step_table
@@ -211,6 +222,93 @@ def trace(
         if result.error is not None:
             console.print(f"[red]{escape(result.error.type)}: {escape(result.error.message)}[/]")
     raise typer.Exit(EXIT_OK if result.status is TraceStatus.OK else EXIT_FAILURE)
+
+
+@app.command()
+def questions(
+    programs: Annotated[Path, typer.Argument(help='JSONL of {"id", "code", "entry", "input"}.')],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Questions JSONL to write.")],
+    kinds: Annotated[
+        str | None,
+        typer.Option("--kinds", help="Comma-separated kinds (default: all the style asks)."),
+    ] = None,
+    style: Annotated[
+        str, typer.Option("--style", help="execverify, cruxeval or reval.")
+    ] = "execverify",
+    seed: Annotated[int, typer.Option("--seed", help="Selection seed.")] = 0,
+    cot: Annotated[bool, typer.Option("--cot", help="Chain-of-thought prompts.")] = False,
+    workers: Annotated[
+        int | None, typer.Option("--workers", min=1, help="Parallel sandboxes.")
+    ] = None,
+    determinism: Annotated[
+        bool,
+        typer.Option(
+            "--determinism-check/--no-determinism-check",
+            help="Skip programs whose trace changes under a second hash seed.",
+        ),
+    ] = True,
+) -> None:
+    """Trace every program's call and write its execution questions, one prompt per line.
+
+    Each output line is a Question: id, style, kind, prompt, the items with their reference
+    answers, and a reference answer that scores full reward. CRUXEval's rows work as they
+    are. Malformed rows are reported (file, line, field) and skipped; programs whose call
+    raises, times out or (with the determinism check) depends on the hash seed are skipped
+    and counted. Exit status: 0 on success, 1 if any row was malformed, 2 for a usage error.
+    """
+    if style not in STYLES:
+        raise _usage_error(f"unknown style {style!r}; known styles: {', '.join(STYLES)}")
+    try:
+        wanted = (
+            [Kind(name.strip()) for name in kinds.split(",") if name.strip()]
+            if kinds
+            else list(STYLE_KINDS[style])
+        )
+        check_style(style, wanted)
+    except ValueError as exc:
+        raise _usage_error(str(exc)) from None
+    if not programs.is_file():
+        raise _usage_error(f"programs file not found: {programs}")
+    errors = _stderr_console()
+    malformed: list[str] = []
+
+    def report(error: ProgramFormatError) -> None:
+        malformed.append(str(error))
+        errors.print(f"[red]error:[/] {escape(str(error))}", soft_wrap=True)
+
+    stats = BuildStats()
+    total = sum(1 for line in programs.open(encoding="utf-8") if line.strip())
+    with ExitStack() as stack:
+        sandbox = stack.enter_context(Sandbox(workers=workers))
+        second = None
+        if determinism:
+            config = SandboxConfig(hash_seed=sandbox.config.hash_seed + 1)
+            second = stack.enter_context(Sandbox(workers=workers, config=config))
+        out = stack.enter_context(output.open("w", encoding="utf-8"))
+        advance = stack.enter_context(progress_bar(errors, "questions", total))
+        seen_programs = 0
+        for question in iter_questions(
+            sandbox,
+            iter_programs(programs, on_error=report),
+            wanted,
+            style,
+            seed,
+            cot,
+            stats=stats,
+            second_seed=second,
+        ):
+            out.write(question.model_dump_json() + "\n")
+            out.flush()
+            while seen_programs < stats.programs:
+                seen_programs += 1
+                advance()
+    skipped = ", ".join(f"{n} {why}" for why, n in sorted(stats.skipped.items())) or "none"
+    errors.print(
+        f"{stats.questions} questions ({stats.items} items) from {stats.programs} programs "
+        f"written to {escape(str(output))}; skipped: {skipped}; malformed rows: {len(malformed)}",
+        soft_wrap=True,
+    )
+    raise typer.Exit(EXIT_FAILURE if malformed else EXIT_OK)
 
 
 def run_json_object(result: RunResult) -> dict[str, Any]:
