@@ -386,8 +386,12 @@ def _source_lines(code: str) -> frozenset[str]:
 
 # ---- coverage ----------------------------------------------------------------------------------
 
+# The keyword must end the answer or be followed by punctuation: "Yes, because ..." and
+# "No." count, "no idea" does not.
 _YES_NO = re.compile(
-    r"""[\s'"`*(\[]*(yes|no|true|false|not\s+executed|executed)\b""", re.IGNORECASE
+    r"""[\s'"`*(\[]*(yes|no|true|false|not\s+executed|executed)"""
+    r"""(?=\s*$|\s*[.,;:!)\]'"`*])""",
+    re.IGNORECASE,
 )
 _YES = frozenset({"yes", "true", "executed"})
 

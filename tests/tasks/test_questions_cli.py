@@ -1,0 +1,119 @@
+"""``execgym questions`` and ``execgym score execq`` as users call them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from execgym.cli import app
+from execgym.tasks import Question
+
+SET_ORDER = "def f(words):\n    return list(set(words))"
+
+
+def write_programs(path: Path, shared_data: Path, extra: list[str]) -> None:
+    rows = (shared_data / "cruxeval.jsonl").read_text().splitlines()[:6]
+    path.write_text("\n".join(rows[:2] + extra + rows[2:]) + "\n")
+
+
+def test_questions_writes_one_question_per_line(tmp_path: Path, shared_data: Path) -> None:
+    programs = tmp_path / "programs.jsonl"
+    nondeterministic = json.dumps(
+        {"id": "sets", "code": SET_ORDER, "input": "['apple', 'pear', 'fig', 'kiwi', 'plum']"}
+    )
+    write_programs(programs, shared_data, ['{"id": "broken", "input": "1"}', nondeterministic])
+    out = tmp_path / "questions.jsonl"
+    result = CliRunner().invoke(
+        app, ["questions", str(programs), "-o", str(out), "--style", "cruxeval", "--seed", "3"]
+    )
+    assert result.exit_code == 1  # one malformed row
+    assert f"{programs}:3: field 'code': is missing" in result.output
+    assert "1 nondeterministic" in result.output
+    questions = [Question.model_validate_json(line) for line in out.read_text().splitlines()]
+    assert {q.program_id for q in questions} == {f"sample_{i}" for i in range(6)}
+    assert {q.kind for q in questions} == {"output", "input"}
+    again = tmp_path / "again.jsonl"
+    CliRunner().invoke(
+        app, ["questions", str(programs), "-o", str(again), "--style", "cruxeval", "--seed", "3"]
+    )
+    assert again.read_text() == out.read_text()  # same seed, same bytes
+
+
+def test_questions_without_determinism_check_keeps_set_order_programs(tmp_path: Path) -> None:
+    programs = tmp_path / "p.jsonl"
+    programs.write_text(json.dumps({"id": "sets", "code": SET_ORDER, "input": "['a', 'b']"}))
+    out = tmp_path / "q.jsonl"
+    result = CliRunner().invoke(
+        app,
+        ["questions", str(programs), "-o", str(out), "--kinds", "output", "--no-determinism-check"],
+    )
+    assert result.exit_code == 0, result.output
+    assert len(out.read_text().splitlines()) == 1
+
+
+def test_questions_usage_errors(tmp_path: Path) -> None:
+    runner = CliRunner()
+    bad_style = runner.invoke(app, ["questions", "x.jsonl", "-o", "o", "--style", "nope"])
+    assert bad_style.exit_code == 2 and "unknown style" in bad_style.output
+    bad_kind = runner.invoke(
+        app, ["questions", "x.jsonl", "-o", "o", "--style", "cruxeval", "--kinds", "next"]
+    )
+    assert bad_kind.exit_code == 2 and "cruxeval" in bad_kind.output
+
+
+def test_score_reports_accuracy_per_kind(tmp_path: Path, shared_data: Path) -> None:
+    programs = tmp_path / "programs.jsonl"
+    write_programs(programs, shared_data, [])
+    questions_file = tmp_path / "questions.jsonl"
+    runner = CliRunner()
+    made = runner.invoke(
+        app, ["questions", str(programs), "-o", str(questions_file), "--kinds", "output,coverage"]
+    )
+    assert made.exit_code == 0, made.output
+    questions = [Question.model_validate_json(x) for x in questions_file.read_text().splitlines()]
+    # Right on the first sample, wrong (no answer block) on the second, for every question.
+    generations = {q.id: [q.reference_answer, "no idea"] for q in questions}
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps(generations))
+    run_dir = tmp_path / "run"
+    scored = runner.invoke(
+        app,
+        ["score", "execq", "--data", str(questions_file), "--generations", str(answers),
+         "-o", str(run_dir)],
+    )  # fmt: skip
+    assert scored.exit_code == 0, scored.output
+    summary = json.loads((run_dir / "summary.json").read_text())
+    assert summary["responses"] == 2 * len(questions)
+    assert summary["accuracy_by_kind"] == {"coverage": 0.5, "output": 0.5}
+    assert "| output |" in scored.output
+    lines = (run_dir / "items.jsonl").read_text().splitlines()
+    assert len(lines) == 2 * len(questions)
+    # JSONL generations give the same numbers.
+    jsonl = tmp_path / "answers.jsonl"
+    jsonl.write_text(
+        "\n".join(json.dumps({"id": qid, "responses": r}) for qid, r in generations.items())
+    )
+    again = runner.invoke(
+        app,
+        ["score", "execq", "--data", str(questions_file), "--generations", str(jsonl),
+         "-o", str(tmp_path / "run2")],
+    )  # fmt: skip
+    assert again.exit_code == 0
+    assert json.loads((tmp_path / "run2" / "summary.json").read_text()) == summary
+
+
+def test_score_input_errors(tmp_path: Path) -> None:
+    runner = CliRunner()
+    unknown = runner.invoke(app, ["score", "cruxeval-o", "--data", "q", "--generations", "g"])
+    assert unknown.exit_code == 2 and "known tasks: execq" in unknown.output
+    questions = tmp_path / "q.jsonl"
+    questions.write_text('{"id": "x"}\n')
+    generations = tmp_path / "g.json"
+    generations.write_text("{}")
+    bad = runner.invoke(
+        app, ["score", "execq", "--data", str(questions), "--generations", str(generations)]
+    )
+    assert bad.exit_code == 2
+    assert f"{questions}:1: field" in bad.output
