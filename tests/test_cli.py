@@ -11,10 +11,12 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner, Result
 
+from execgym._example_functions import EXAMPLE_FUNCTIONS
 from execgym._examples import EXAMPLE_PROGRAMS, ExampleProgram
 from execgym._pipeline import judge_examples_stage
 from execgym.cli import RUN_JSON_KEYS, app
 from execgym.sandbox import Sandbox, Verdict
+from execgym.tasks import Question
 
 ECHO_DOUBLE = 'import sys\nn = int(input())\nprint(n * 2)\nprint("note", file=sys.stderr)\n'
 SUM_PROGRAM = "a, b = map(int, input().split())\nprint(a + b)\n"
@@ -388,3 +390,15 @@ def test_pipeline_judges_every_example_and_writes_its_files(tmp_path: Path) -> N
     assert throughput["verdicts"] == {"OK": 24}
     assert throughput["programs_per_s"] > 0
     assert summary["doctor"]["sandbox_works"] is True
+
+    # The ExecVerify stage: every style, every example function, every reference verified.
+    dataset = summary["dataset"]
+    assert dataset["unverified"] == []
+    assert set(dataset["questions_by_style"]) == {"execverify", "cruxeval", "reval"}
+    assert set(dataset["items_by_kind"]) == {"output", "input", "next", "state", "coverage", "path"}
+    questions = [
+        Question.model_validate_json(line)
+        for line in (output_dir / "questions.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
+    assert len(questions) == dataset["questions"]
+    assert {q.program_id for q in questions} == {p.id for p in EXAMPLE_FUNCTIONS}

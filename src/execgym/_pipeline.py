@@ -1,8 +1,10 @@
 """The main job, ``execgym pipeline``, on embedded defaults: no model, no network, no data.
 
 Stages, one function each: check the sandbox (doctor), judge the project's own example
-programs and check each gets its expected verdict, then measure throughput over a repeated
-batch of the passing examples. Later capabilities extend this job with further stages.
+programs and check each gets its expected verdict, measure throughput over a repeated
+batch of the passing examples, then build the ExecVerify question dataset from the
+project's example functions (``_dataset_stage``), every reference answer verified. Later
+capabilities extend this job with further stages.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from rich.console import Console
 from rich.table import Table
 
 from execgym._batch import BatchWriter, result_record
+from execgym._dataset_stage import DatasetReport
 from execgym._display import progress_bar
 from execgym._doctor import DoctorReport
 from execgym._examples import ExampleProgram
@@ -169,6 +172,7 @@ def write_pipeline_summary(
     doctor_report: DoctorReport,
     outcomes: Sequence[ExampleOutcome],
     throughput: ThroughputReport | None,
+    dataset: DatasetReport | None = None,
 ) -> Path:
     """Write ``summary.json`` and return its path."""
     summary = {
@@ -184,6 +188,7 @@ def write_pipeline_summary(
             if not outcome.matches
         ],
         "throughput": throughput.as_json() if throughput else None,
+        "dataset": dataset.as_json() if dataset else None,
         "doctor": doctor_report.as_json(),
     }
     path = output_dir / "summary.json"

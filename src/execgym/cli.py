@@ -35,8 +35,10 @@ from execgym._batch import (
     read_batch,
     result_record,
 )
+from execgym._dataset_stage import dataset_stage, print_dataset_report
 from execgym._display import progress_bar, run_summary_line
 from execgym._doctor import doctor_stage, print_doctor_report
+from execgym._example_functions import EXAMPLE_FUNCTIONS
 from execgym._examples import EXAMPLE_PROGRAMS, passing_examples
 from execgym._pipeline import (
     DEFAULT_PIPELINE_DIR,
@@ -533,8 +535,11 @@ def pipeline(
     """Run execgym's main job on embedded defaults (no model, no network, no data).
 
     Stages: check the sandbox (doctor), judge the project's own example programs and check
-    each gets its expected verdict, then measure throughput over a repeated batch of the
-    passing examples. Writes OUTPUT_DIR/verdicts.jsonl and OUTPUT_DIR/summary.json.
+    each gets its expected verdict, measure throughput over a repeated batch of the passing
+    examples, then trace the project's example functions and build the ExecVerify question
+    dataset in every style, keeping only questions whose reference answer earns full
+    reward. Writes OUTPUT_DIR/verdicts.jsonl, OUTPUT_DIR/questions.jsonl and
+    OUTPUT_DIR/summary.json.
 
     Exit status: 0 when every example got its expected verdict, 1 otherwise (or when the
     sandbox does not work).
@@ -560,9 +565,16 @@ def pipeline(
                 sandbox, passing_examples(), throughput_programs, _stderr_console()
             )
             print_throughput(console, throughput)
-    summary_path = write_pipeline_summary(output_dir, doctor_report, outcomes, throughput)
+        second_seed = SandboxConfig(hash_seed=sandbox.config.hash_seed + 1)
+        with Sandbox(workers=1, config=second_seed) as other:
+            dataset = dataset_stage(sandbox, other, EXAMPLE_FUNCTIONS, output_dir)
+        print_dataset_report(console, dataset)
+    summary_path = write_pipeline_summary(output_dir, doctor_report, outcomes, throughput, dataset)
     mismatched = [outcome for outcome in outcomes if not outcome.matches]
     failed = bool(mismatched) or (throughput is not None and not throughput.all_ok)
+    if dataset.unverified or not dataset.questions:
+        console.print("[bold red]dataset:[/] some reference answers did not earn full reward")
+        failed = True
     for outcome in mismatched:
         console.print(
             f"[bold red]mismatch:[/] {outcome.example.id} expected "
