@@ -17,7 +17,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from execgym.tasks._question import NOT_EXECUTED, Kind, Reference
+from execgym.tasks._question import NOT_EXECUTED, Item, Kind, Reference
 from execgym.tasks._select import Execution, Visit, spread_sample
 
 MAX_NEXT = 5
@@ -50,6 +50,20 @@ class Pick:
         if self.variable is not None:
             parts.append(self.variable)
         return "/".join(parts)
+
+    def item(self, program_id: str, text: str, answer_format: str, rendered: str) -> Item:
+        """This pick worded as one prompt item."""
+        return Item(
+            id=self.item_id(program_id),
+            kind=self.kind,
+            text=text,
+            answer_format=answer_format,
+            reference=self.reference,
+            rendered=rendered,
+            line=self.line,
+            occurrence=self.occurrence,
+            variable=self.variable,
+        )
 
 
 KindGenerator = Callable[[Execution, random.Random], list[Pick]]

@@ -272,14 +272,7 @@ def _cruxeval(pick: Pick, program: Program, cot: bool) -> Question:
         f"{instruction}\n\n{examples}\n\n[PYTHON]\n{program.code.rstrip()}\n{asked}\n"
         f"[/PYTHON]\n{opening}\n"
     )
-    item = Item(
-        id=pick.item_id(program.id),
-        kind=pick.kind,
-        text=text,
-        answer_format=answer_format,
-        reference=pick.reference,
-        rendered=rendered,
-    )
+    item = pick.item(program.id, text, answer_format, rendered)
     answer = _tagged(rendered, "[ANSWER]", "[/ANSWER]")
     tag = "cruxeval-cot" if cot else "cruxeval"
     return _question("cruxeval", program, [item], pick.kind, prompt, answer, tag)
@@ -511,17 +504,7 @@ def _reval(pick: Pick, program: Program, cot: bool) -> Question:
         shots = [_reval_shot(example_code, shot, cot) for shot in _REVAL_EXAMPLES[pick.kind]]
         task = _reval_block(numbered_code(program.code), program.call, text, tail)
     prompt = "\n\n".join([instruction, *shots, task])
-    item = Item(
-        id=pick.item_id(program.id),
-        kind=pick.kind,
-        text=text,
-        answer_format=answer_format,
-        reference=pick.reference,
-        rendered=rendered,
-        line=pick.line,
-        occurrence=pick.occurrence,
-        variable=pick.variable,
-    )
+    item = pick.item(program.id, text, answer_format, rendered)
     answer = _tagged(rendered, "[ANSWER]", "[/ANSWER]")
     tag = "reval-cot" if cot else "reval"
     return _question("reval", program, [item], pick.kind, prompt, answer, tag)
@@ -597,19 +580,7 @@ def _execverify_combined(picks: Sequence[Pick], program: Program) -> Question:
                 + f"the value as a Python literal, or `{NOT_EXECUTED}` if line {pick.line} has no "
                 f"{ordinal(pick.occurrence or 1)} execution."
             )
-        items.append(
-            Item(
-                id=pick.item_id(program.id),
-                kind=pick.kind,
-                text=text,
-                answer_format=answer_format,
-                reference=pick.reference,
-                rendered=rendered,
-                line=pick.line,
-                occurrence=pick.occurrence,
-                variable=pick.variable,
-            )
-        )
+        items.append(pick.item(program.id, text, answer_format, rendered))
     count = len(items)
     questions = "\n".join(f"Question {n}: {item.text}" for n, item in enumerate(items, start=1))
     rules = []
@@ -667,17 +638,7 @@ def _execverify_single(pick: Pick, program: Program) -> Question:
                 "Inside <answer>...</answer>: the line numbers in execution order, separated "
                 "by commas, e.g. 2, 3, 5."
             )
-    item = Item(
-        id=pick.item_id(program.id),
-        kind=pick.kind,
-        text=text,
-        answer_format=answer_format,
-        reference=pick.reference,
-        rendered=rendered,
-        line=pick.line,
-        occurrence=pick.occurrence,
-        variable=pick.variable,
-    )
+    item = pick.item(program.id, text, answer_format, rendered)
     about = "about it" if pick.kind is Kind.INPUT else "about one call of it"
     parts = [_EV_INTRO.format(questions="question", about=about), shown]
     if call:
