@@ -248,3 +248,54 @@ def test_a_dead_fork_server_is_a_sandbox_error_then_recovers() -> None:
         failed = server.execute({"code": "print(1)"})  # malformed request: the sandbox failed
         assert failed["ok"] is False
         assert sb.run("print(2)").stdout == "2\n"
+
+
+def test_without_namespaces_survivors_are_still_ended_or_the_loss_is_reported() -> None:
+    import time
+
+    from execgym.sandbox import SandboxConfig
+
+    survivor = (
+        "import os, time\n"
+        "if os.fork() == 0:\n"
+        "    os.setsid()\n"
+        "    time.sleep(30)\n"
+        "    os._exit(0)\n"
+        "print(1)\n"
+    )
+    before = set(_children_sleeping())
+    with Sandbox(workers=1, config=SandboxConfig(namespaces=False)) as sb:
+        features = {f["name"]: f for f in sb.isolation_report()}
+        # A time limit first: the cgroup's member list must not be read stale afterwards.
+        assert sb.run("while True: pass", limits=FAST).verdict is Verdict.TIME_LIMIT
+        assert sb.run(survivor).verdict is Verdict.OK
+        time.sleep(0.2)
+        alive = sorted(set(_children_sleeping()) - before)
+        if features["process limit"]["active"] and "cgroup" in features["process limit"]["detail"]:
+            assert alive == [], "a detached process outlived its run"
+        else:
+            assert "outlive" in features["pid namespace"]["detail"]
+
+
+def _children_sleeping() -> list[int]:
+    """Processes whose parent is init and whose command line is a fork-server's: survivors."""
+    import os
+
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            with open(f"/proc/{entry}/cmdline", "rb") as f:
+                cmdline = f.read()
+        except OSError:
+            continue
+        if (
+            ppid == 1
+            and b"execgym.sandbox._zygote" in cmdline
+            and b'"namespaces": false' in cmdline
+        ):
+            found.append(int(entry))
+    return found

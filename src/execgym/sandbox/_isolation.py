@@ -44,7 +44,7 @@ class IsolationState:
 
     features: list[Feature] = field(default_factory=list)
     pid_namespace: bool = False
-    cgroup_procs_fd: int | None = None  # read-only: who is in the cgroup
+    cgroup_dir_fd: int | None = None  # the cgroup directory, reachable after it is hidden
     cgroup_max_fd: int | None = None
     cgroup_base_tasks: int = 0  # tasks of the fork-server itself, counted against pids.max
     cgroup_dir: str | None = None
@@ -298,7 +298,7 @@ def _create_pids_cgroup(state: IsolationState, processes: int) -> None:
         with open(os.path.join(path, "cgroup.procs"), "w") as f:
             f.write(str(os.getpid()))
         state.cgroup_base_tasks = 1
-        state.cgroup_procs_fd = os.open(os.path.join(path, "cgroup.procs"), os.O_RDONLY)
+        state.cgroup_dir_fd = os.open(path, os.O_PATH | os.O_DIRECTORY)
         state.cgroup_max_fd = os.open(os.path.join(path, "pids.max"), os.O_WRONLY)
         state.cgroup_dir = path
         state.add("process limit", True, f"pids cgroup {path} (pids.max set per run)")
@@ -317,12 +317,17 @@ def _remove_stale_cgroups(base: str) -> None:
 
 
 def cgroup_members(state: IsolationState) -> list[int]:
-    if state.cgroup_procs_fd is None:
+    """The tasks in the cgroup now. The file is opened afresh each time: cgroup v1 keeps
+    the list it read for an open file for a second, which would hide new members."""
+    if state.cgroup_dir_fd is None:
         return []
-    os.lseek(state.cgroup_procs_fd, 0, os.SEEK_SET)
-    chunks = []
-    while chunk := os.read(state.cgroup_procs_fd, 65536):
-        chunks.append(chunk)
+    fd = os.open("cgroup.procs", os.O_RDONLY, dir_fd=state.cgroup_dir_fd)
+    try:
+        chunks = []
+        while chunk := os.read(fd, 65536):
+            chunks.append(chunk)
+    finally:
+        os.close(fd)
     return [int(pid) for pid in b"".join(chunks).split()]
 
 
