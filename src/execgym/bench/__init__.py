@@ -1,0 +1,62 @@
+"""Code-generation benchmarks: loaders into one :class:`Problem` record, judging in the
+sandbox, and metrics (:mod:`execgym.bench.metrics`).
+
+Datasets (registry: :func:`dataset_names`, :func:`load_dataset`): ``humaneval``,
+``humaneval+``, ``mbpp``, ``mbpp+``, ``apps``, ``codecontests``, ``xcodeeval`` and
+``lcb-codegen``, each read from a local path in its native format, or from the Hugging Face
+hub when the optional ``datasets`` package is installed. Each loader module's docstring says
+which format it reads and where that format was confirmed.
+
+A model sees :meth:`Problem.prompt_text` and never the hidden tests; its response goes
+through :func:`extract_code`, and :func:`judge_solution` / :func:`judge_response` judge it
+with the problem's checker, limits and tests.
+"""
+
+from execgym.bench._extract import ExtractedCode, ExtractionMethod, extract_code
+from execgym.bench._judge import (
+    judge_request,
+    judge_response,
+    judge_responses,
+    judge_solution,
+    judge_solutions,
+    no_code_result,
+)
+from execgym.bench._problem import Problem, TestSelection
+from execgym.bench._program import ProgramMode, assemble_program, resolve_mode
+from execgym.bench._reference import resolve_expected_outputs, resolve_expected_outputs_many
+from execgym.bench._registry import (
+    DatasetSpec,
+    HubSource,
+    dataset_names,
+    get_dataset,
+    load_dataset,
+)
+from execgym.bench._registry import register as register_dataset
+from execgym.bench._rows import DatasetFormatError, DatasetUnavailableError
+
+__all__ = [
+    "DatasetFormatError",
+    "DatasetSpec",
+    "DatasetUnavailableError",
+    "ExtractedCode",
+    "ExtractionMethod",
+    "HubSource",
+    "Problem",
+    "ProgramMode",
+    "TestSelection",
+    "assemble_program",
+    "dataset_names",
+    "extract_code",
+    "get_dataset",
+    "judge_request",
+    "judge_response",
+    "judge_responses",
+    "judge_solution",
+    "judge_solutions",
+    "load_dataset",
+    "no_code_result",
+    "register_dataset",
+    "resolve_expected_outputs",
+    "resolve_expected_outputs_many",
+    "resolve_mode",
+]
