@@ -38,6 +38,7 @@ from execgym._batch import (
 from execgym._dataset_stage import dataset_stage, print_dataset_report
 from execgym._display import progress_bar, run_summary_line
 from execgym._doctor import doctor_stage, print_doctor_report
+from execgym._eval_cli import eval_command, score_command
 from execgym._example_functions import EXAMPLE_FUNCTIONS
 from execgym._examples import EXAMPLE_PROGRAMS, passing_examples
 from execgym._pipeline import (
@@ -49,12 +50,6 @@ from execgym._pipeline import (
     print_verdict_table,
     throughput_stage,
     write_pipeline_summary,
-)
-from execgym.rewards._score_file import (
-    InputFileError,
-    read_generations,
-    read_questions,
-    score_generation_file,
 )
 from execgym.sandbox import (
     JudgeRequest,
@@ -319,57 +314,8 @@ def questions(
     raise typer.Exit(EXIT_FAILURE if malformed else EXIT_OK)
 
 
-SCORE_TASKS = ("execq",)
-
-
-@app.command()
-def score(
-    task: Annotated[str, typer.Argument(help="What to score: execq (an execgym questions file).")],
-    data: Annotated[Path, typer.Option("--data", help="The questions JSONL.")],
-    generations: Annotated[
-        Path, typer.Option("--generations", help="Responses keyed by question id.")
-    ],
-    output_dir: Annotated[
-        Path, typer.Option("-o", "--output-dir", help="Run directory for items and summary.")
-    ] = Path("runs/score"),
-    workers: Annotated[
-        int | None, typer.Option("--workers", min=1, help="Sandboxes for input prediction.")
-    ] = None,
-) -> None:
-    """Score existing generations, without a model: accuracy per kind and mean rewards.
-
-    GENERATIONS is one JSON object mapping each question id to a list of responses (or to
-    one), or JSONL lines {"id", "response"} / {"id", "responses": [...]}. Writes
-    OUTPUT_DIR/items.jsonl (every response, its extracted answers and item verdicts, as
-    scored) and OUTPUT_DIR/summary.json, and prints a markdown table. Exit status: 0 on
-    success, 1 if the sandbox failed on some input-prediction answers, 2 for bad input.
-    """
-    if task not in SCORE_TASKS:
-        raise _usage_error(f"unknown task {task!r}; known tasks: {', '.join(SCORE_TASKS)}")
-    for path, what in ((data, "questions file"), (generations, "generations file")):
-        if not path.is_file():
-            raise _usage_error(f"{what} not found: {path}")
-    try:
-        questions = read_questions(data)
-        answers = read_generations(generations)
-    except InputFileError as exc:
-        raise _usage_error(str(exc)) from None
-    needs_sandbox = any(item.kind is Kind.INPUT for q in questions.values() for item in q.items)
-    total = sum(len(answers.get(qid, [])) for qid in questions)
-    errors = _stderr_console()
-    with ExitStack() as stack:
-        sandbox = stack.enter_context(Sandbox(workers=workers)) if needs_sandbox else None
-        advance = stack.enter_context(progress_bar(errors, "scoring", total))
-        summary = score_generation_file(questions, answers, output_dir, sandbox, advance)
-    _stdout_console().print(summary.markdown(), markup=False, highlight=False)
-    if summary.without_generations:
-        errors.print(f"{len(summary.without_generations)} questions have no generations")
-    if summary.unknown_ids:
-        errors.print(f"{len(summary.unknown_ids)} generation ids match no question")
-    if summary.sandbox_failures:
-        errors.print(f"[red]{summary.sandbox_failures} responses could not be judged[/]")
-    errors.print(f"wrote {escape(str(output_dir / 'items.jsonl'))} and summary.json")
-    raise typer.Exit(EXIT_FAILURE if summary.sandbox_failures else EXIT_OK)
+app.command("eval")(eval_command)
+app.command("score")(score_command)
 
 
 def run_json_object(result: RunResult) -> dict[str, Any]:

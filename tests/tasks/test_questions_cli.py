@@ -106,12 +106,15 @@ def test_score_reports_accuracy_per_kind(tmp_path: Path, shared_data: Path) -> N
 
 def test_score_input_errors(tmp_path: Path) -> None:
     runner = CliRunner()
-    unknown = runner.invoke(app, ["score", "cruxeval-o", "--data", "q", "--generations", "g"])
-    assert unknown.exit_code == 2 and "known tasks: execq" in unknown.output
     questions = tmp_path / "q.jsonl"
     questions.write_text('{"id": "x"}\n')
     generations = tmp_path / "g.json"
     generations.write_text("{}")
+    unknown = runner.invoke(
+        app, ["score", "nope", "--data", str(questions), "--generations", str(generations)]
+    )
+    assert unknown.exit_code == 2 and "known tasks" in unknown.output
+    assert "execq" in unknown.output
     bad = runner.invoke(
         app, ["score", "execq", "--data", str(questions), "--generations", str(generations)]
     )

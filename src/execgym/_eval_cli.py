@@ -1,0 +1,385 @@
+"""``execgym eval`` and ``execgym score``: evaluate a model on an execution-reasoning benchmark,
+or score existing generations without one.
+
+Both are plain functions with typer annotations; :mod:`execgym.cli` registers them as
+commands (``app.command("eval")(eval_command)``, ``app.command("score")(score_command)``).
+
+Exit statuses: 0 success; 1 when the run finished with something to report (items the model
+could not answer, a run stopped because the server stayed unavailable, responses the
+sandbox could not judge); 2 a usage error (unknown task, bad option, missing or malformed
+data, an output directory holding a run with other settings).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Sequence
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from execgym._display import progress_bar
+from execgym.bench._eval_task import (
+    DatasetError,
+    EvalItem,
+    EvalTask,
+    eval_task_names,
+    get_eval_task,
+)
+from execgym.bench._runner import (
+    EvalReport,
+    EvalSettings,
+    ResumeMismatch,
+    run_eval,
+    score_generations,
+    select_items,
+)
+from execgym.llm import (
+    BackendOptions,
+    CachedChatModel,
+    ChatModel,
+    ModelError,
+    OpenAIChatModel,
+    aclose_model,
+    backend_names,
+    make_model,
+    open_model,
+)
+from execgym.rewards._score_file import (
+    InputFileError,
+    read_generations,
+    read_questions,
+    score_generation_file,
+)
+from execgym.sandbox import Sandbox
+from execgym.tasks import Kind
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
+CACHE_FILE = "llm-cache.sqlite"
+
+
+def _stderr() -> Console:
+    return Console(stderr=True, highlight=False)
+
+
+def _stdout() -> Console:
+    return Console(highlight=False)
+
+
+def _usage_error(message: str) -> typer.Exit:
+    _stderr().print(f"[bold red]error:[/] {escape(message)}", soft_wrap=True)
+    return typer.Exit(EXIT_USAGE)
+
+
+def _task(name: str) -> EvalTask:
+    try:
+        return get_eval_task(name)
+    except ValueError as exc:
+        raise _usage_error(str(exc)) from None
+
+
+def _load(task: EvalTask, data: Path | None, cot: bool, limit: int | None) -> list[EvalItem]:
+    if data is not None and not data.exists():
+        raise _usage_error(f"data not found: {data}")
+    try:
+        items = task.load(data, cot=cot)
+    except DatasetError as exc:
+        raise _usage_error(str(exc)) from None
+    if not items:
+        raise _usage_error(f"no {task.name} items in {data if data is not None else 'the dataset'}")
+    return select_items(items, limit)
+
+
+def build_model(
+    model: str,
+    *,
+    base_url: str | None,
+    api_key: str | None,
+    concurrency: int,
+    request_timeout: float,
+    cache_path: Path | None,
+    replay: Path | None = None,
+) -> ChatModel:
+    """The model ``execgym eval`` talks to: an OpenAI-compatible client (or another backend's
+    model for a ``BACKEND:NAME`` spec), behind the response cache unless ``cache_path`` is
+    ``None``; with ``replay``, recorded answers only."""
+    if replay is not None:
+        return open_model(model, replay=replay)
+    prefix, _, rest = model.partition(":")
+    inner: ChatModel
+    if prefix not in backend_names() or not rest or prefix == "openai":
+        inner = OpenAIChatModel(
+            rest if prefix == "openai" and rest else model,
+            base_url=base_url,
+            api_key=api_key,
+            max_concurrency=concurrency,
+            timeout=request_timeout,
+        )
+    else:
+        inner = make_model(model, BackendOptions(base_url, api_key, concurrency))
+    return inner if cache_path is None else CachedChatModel(inner, cache_path)
+
+
+def _report(report: EvalReport, console: Console) -> int:
+    _stdout().print(report.markdown, markup=False, highlight=False, soft_wrap=True)
+    status = EXIT_OK
+    if report.resumed:
+        console.print(f"resumed: {report.resumed} items were already in {report.run_dir}")
+    for item_id, error in report.failures.items():
+        console.print(f"[red]not answered:[/] {escape(item_id)}: {escape(error)}", soft_wrap=True)
+    if report.failures:
+        console.print(f"[red]{len(report.failures)} items not answered; rerun to ask them again")
+        status = EXIT_FAILURE
+    if report.aborted:
+        console.print(
+            f"[bold red]stopped:[/] {escape(report.aborted)}; finished items are kept in "
+            f"{escape(str(report.run_dir))}, rerun the same command to resume",
+            soft_wrap=True,
+        )
+        status = EXIT_FAILURE
+    if report.unjudged:
+        console.print(f"[red]{report.unjudged} responses could not be judged (sandbox failure)")
+        status = EXIT_FAILURE
+    console.print(f"wrote {escape(str(report.run_dir / 'items.jsonl'))} and summary.json")
+    return status
+
+
+def eval_command(
+    task: Annotated[
+        str, typer.Argument(help="Benchmark: cruxeval-o, cruxeval-i, lcb-exec, reval, execq.")
+    ],
+    model: Annotated[str, typer.Option("--model", help="Model name as the server knows it.")],
+    output_dir: Annotated[
+        Path, typer.Option("-o", "--output-dir", help="Run directory (reused to resume).")
+    ],
+    base_url: Annotated[
+        str | None,
+        typer.Option("--base-url", help="OpenAI-compatible server, e.g. http://localhost:8000/v1."),
+    ] = None,
+    api_key: Annotated[
+        str | None, typer.Option("--api-key", help="API key (default: $EXECGYM_API_KEY).")
+    ] = None,
+    data: Annotated[
+        Path | None,
+        typer.Option("--data", help="Local dataset file (a directory for reval)."),
+    ] = None,
+    n: Annotated[int, typer.Option("--n", min=1, help="Samples per item.")] = 5,
+    temperature: Annotated[float, typer.Option("--temperature", min=0.0)] = 0.2,
+    cot: Annotated[bool, typer.Option("--cot", help="Chain-of-thought prompts.")] = False,
+    limit: Annotated[
+        int | None, typer.Option("--limit", min=1, help="Only the first K dataset entries.")
+    ] = None,
+    max_tokens: Annotated[
+        int | None,
+        typer.Option("--max-tokens", min=1, help="Completion budget (default: the benchmark's)."),
+    ] = None,
+    concurrency: Annotated[
+        int, typer.Option("--concurrency", min=1, help="Requests in flight.")
+    ] = 16,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Do not use the run's response cache.")
+    ] = False,
+    seed: Annotated[int | None, typer.Option("--seed", help="Sampling seed.")] = None,
+    workers: Annotated[
+        int | None, typer.Option("--workers", min=1, help="Parallel sandboxes for judging.")
+    ] = None,
+    request_timeout: Annotated[
+        float, typer.Option("--request-timeout", min=0.001, help="Seconds per HTTP request.")
+    ] = 600.0,
+    replay: Annotated[
+        Path | None, typer.Option("--replay", help="Answer from a recorded JSONL file instead.")
+    ] = None,
+) -> None:
+    """Evaluate a model on an execution-reasoning benchmark.
+
+    Every item's prompt is sent N times (one request with n=N) to the model; each response
+    is judged in the sandbox by the benchmark's own rules. Results go to OUTPUT_DIR as they
+    arrive: items.jsonl (prompt, raw responses, extracted answers, verdicts, reasons), then
+    summary.json (pass@1, pass@5 where N allows, accuracy per question kind, the
+    benchmark's own metrics) and a markdown table on standard output. Rerun the same command
+    to resume an interrupted run: finished items are not asked again, and the response cache
+    (OUTPUT_DIR/llm-cache.sqlite) keeps any answered request from being sent twice.
+    """
+    eval_task = _task(task)
+    items = _load(eval_task, data, cot, limit)
+    settings = EvalSettings(
+        task=task,
+        model=model,
+        n=n,
+        temperature=temperature,
+        max_tokens=max_tokens,
+        cot=cot,
+        seed=seed,
+        concurrency=concurrency,
+        data=str(data.resolve()) if data is not None else None,
+        limit=limit,
+    )
+    try:
+        output_dir.mkdir(parents=True, exist_ok=True)
+        chat_model = build_model(
+            model,
+            base_url=base_url,
+            api_key=api_key,
+            concurrency=concurrency,
+            request_timeout=request_timeout,
+            cache_path=None if no_cache else output_dir / CACHE_FILE,
+            replay=replay,
+        )
+    except (ValueError, ModelError, OSError) as exc:
+        raise _usage_error(str(exc)) from None
+    errors = _stderr()
+    with ExitStack() as stack:
+        sandbox = stack.enter_context(Sandbox(workers=workers))
+        advance = stack.enter_context(progress_bar(errors, f"{task} · {model}", len(items)))
+
+        async def main() -> EvalReport:
+            try:
+                return await run_eval(
+                    eval_task, items, chat_model, settings, output_dir, sandbox, advance
+                )
+            finally:
+                await aclose_model(chat_model)
+
+        try:
+            report = asyncio.run(main())
+        except ResumeMismatch as exc:
+            raise _usage_error(str(exc)) from None
+    raise typer.Exit(_report(report, errors))
+
+
+# ---------------------------------------------------------------------------- score
+
+
+def read_generation_file(path: Path) -> dict[str, list[str]]:
+    """Generations by item id: CRUXEval's published format (one JSON object mapping each id
+    to a list of generations, or to one), JSONL lines ``{"id", "response"}`` /
+    ``{"id", "responses": [...]}``, or LiveCodeBench's output (a JSON list of objects with
+    ``id`` or ``question_id`` and ``pred_list`` or ``output_list``)."""
+    text = path.read_text(encoding="utf-8")
+    if text.lstrip().startswith("["):
+        try:
+            rows = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InputFileError(f"{path}: not valid JSON: {exc.msg}") from None
+        return _generation_rows(rows, path)
+    return read_generations(path)
+
+
+def _generation_rows(rows: object, path: Path) -> dict[str, list[str]]:
+    if not isinstance(rows, list):
+        raise InputFileError(f"{path}: expected a JSON list")
+    found: dict[str, list[str]] = {}
+    for index, row in enumerate(rows):
+        where = f"{path}: element {index}"
+        if not isinstance(row, dict):
+            raise InputFileError(f"{where}: expected a JSON object")
+        key = row.get("id", row.get("question_id"))
+        if key is None:
+            raise InputFileError(f"{where}: field 'id': missing")
+        values = row.get("pred_list", row.get("output_list"))
+        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+            raise InputFileError(f"{where}: field 'pred_list': expected a list of strings")
+        found.setdefault(str(key), []).extend(values)
+    return found
+
+
+def score_command(
+    task: Annotated[
+        str,
+        typer.Argument(help="What to score: cruxeval-o, cruxeval-i, lcb-exec, reval, execq."),
+    ],
+    generations: Annotated[Path, typer.Option("--generations", help="Responses keyed by item id.")],
+    data: Annotated[
+        Path | None,
+        typer.Option("--data", help="The dataset (required for execq and reval)."),
+    ] = None,
+    output_dir: Annotated[
+        Path, typer.Option("-o", "--output-dir", help="Run directory for items and summary.")
+    ] = Path("runs/score"),
+    workers: Annotated[
+        int | None, typer.Option("--workers", min=1, help="Parallel sandboxes.")
+    ] = None,
+    cot: Annotated[
+        bool, typer.Option("--cot", help="The generations answer chain-of-thought prompts.")
+    ] = False,
+) -> None:
+    """Score existing generations without a model, so published results can be reproduced.
+
+    GENERATIONS maps each item id to its responses: CRUXEval's published format (one JSON
+    object, id → list of generations, e.g. {"sample_0": ["'abc'", ...]}), JSONL lines
+    {"id", "response"} / {"id", "responses": [...]}, or LiveCodeBench's output list. Raw
+    responses and already-extracted answers both work. Writes OUTPUT_DIR/items.jsonl and
+    OUTPUT_DIR/summary.json and prints a markdown table; for execq the per-kind accuracy and
+    mean rewards of `execgym questions` files. Exit status: 0 on success, 1 if the sandbox
+    could not judge some responses, 2 for bad input.
+    """
+    if task == "execq":
+        _score_execq(data, generations, output_dir, workers)
+        return
+    eval_task = _task(task)
+    if not generations.is_file():
+        raise _usage_error(f"generations file not found: {generations}")
+    items = _load(eval_task, data, cot, None)
+    try:
+        answers = read_generation_file(generations)
+    except InputFileError as exc:
+        raise _usage_error(str(exc)) from None
+    errors = _stderr()
+    total = sum(1 for item in items if item.id in answers)
+    if total == 0:
+        raise _usage_error(f"no generation in {generations} matches an item id of {task}")
+    with ExitStack() as stack:
+        sandbox = stack.enter_context(Sandbox(workers=workers))
+        advance = stack.enter_context(progress_bar(errors, "scoring", total))
+        report = score_generations(eval_task, items, answers, output_dir, sandbox, advance)
+    missing = report.summary.get("missing", [])
+    unknown = report.summary.get("unknown_ids", [])
+    if missing:
+        errors.print(f"{len(missing)} items have no generations")
+    if unknown:
+        errors.print(f"{len(unknown)} generation ids match no item")
+    raise typer.Exit(_report(report, errors))
+
+
+def _score_execq(
+    data: Path | None, generations: Path, output_dir: Path, workers: int | None
+) -> None:
+    """``execgym score execq``: unchanged from before the command covered every task."""
+    if data is None:
+        raise _usage_error("execq needs --data: the questions JSONL")
+    for path, what in ((data, "questions file"), (generations, "generations file")):
+        if not path.is_file():
+            raise _usage_error(f"{what} not found: {path}")
+    try:
+        questions = read_questions(data)
+        answers = read_generations(generations)
+    except InputFileError as exc:
+        raise _usage_error(str(exc)) from None
+    needs_sandbox = any(item.kind is Kind.INPUT for q in questions.values() for item in q.items)
+    total = sum(len(answers.get(qid, [])) for qid in questions)
+    errors = _stderr()
+    with ExitStack() as stack:
+        sandbox = stack.enter_context(Sandbox(workers=workers)) if needs_sandbox else None
+        advance = stack.enter_context(progress_bar(errors, "scoring", total))
+        summary = score_generation_file(questions, answers, output_dir, sandbox, advance)
+    _stdout().print(summary.markdown(), markup=False, highlight=False)
+    if summary.without_generations:
+        errors.print(f"{len(summary.without_generations)} questions have no generations")
+    if summary.unknown_ids:
+        errors.print(f"{len(summary.unknown_ids)} generation ids match no question")
+    if summary.sandbox_failures:
+        errors.print(f"[red]{summary.sandbox_failures} responses could not be judged[/]")
+    errors.print(f"wrote {escape(str(output_dir / 'items.jsonl'))} and summary.json")
+    raise typer.Exit(EXIT_FAILURE if summary.sandbox_failures else EXIT_OK)
+
+
+def task_help() -> Sequence[str]:
+    """One line per task, for help texts and the README."""
+    return [f"{name}: {get_eval_task(name).description}" for name in eval_task_names()]

@@ -1,0 +1,285 @@
+"""CRUXEval output prediction (``cruxeval-o``) and input prediction (``cruxeval-i``).
+
+Data: ``cruxeval.jsonl`` rows ``{"id", "code", "input", "output"}`` (``--data PATH``), else
+the ``cruxeval-org/cruxeval`` test split from the Hugging Face hub.
+
+Prompts: CRUXEval's own (``prompts.py`` of facebookresearch/cruxeval), built by
+:func:`execgym.tasks.render_questions` in the ``cruxeval`` style, sent after CRUXEval's
+system message with its stop word ``[/ANSWER]``.
+
+Extraction: the text of the last ``[ANSWER] ... [/ANSWER]`` block (else after the last
+``[ANSWER]``, else before a ``[/ANSWER]``, else the whole response); a wrapping code fence
+is dropped; then, in the last ``assert`` statement (or the whole text when there is none),
+the right-hand side of the first ``==`` outside brackets and strings for output prediction,
+the left-hand side for input prediction. An answer that is already extracted (a literal, or
+a call ``f(...)``) passes through unchanged, so CRUXEval's published generation files score
+as they are.
+
+Judging (``evaluation/utils_general.py`` ``evaluate_score``): an input answer without
+``f(`` is wrong; an output answer containing ``f(<input>)`` is wrong; otherwise the script
+``{code}\\nassert {output} == {answer}`` runs in the sandbox (3 CPU seconds, as CRUXEval's
+``check_correctness(..., 3)``) and passes when it exits cleanly.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import tokenize
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from execgym.bench._eval_task import (
+    EXPERT_SYSTEM_PROMPT,
+    DatasetError,
+    EvalItem,
+    Judgement,
+    check_python,
+    check_unique,
+    hub_rows,
+    id_field,
+    iter_jsonl_rows,
+    register_eval_task,
+    string_field,
+)
+from execgym.sandbox import Limits, Sandbox, Verdict
+from execgym.tasks import Kind, Pick, Program, Reference, render_questions
+
+Mode = Literal["output", "input"]
+
+HUB_DATASET = "cruxeval-org/cruxeval"
+CHECK_LIMITS = Limits(time_s=3.0, wall_s=4.0)
+"""CRUXEval runs each check with a 3-second timeout."""
+
+
+@dataclass(frozen=True)
+class CruxEvalTask:
+    """``cruxeval-o`` or ``cruxeval-i``."""
+
+    name: str
+    mode: Mode
+    description: str
+    stop: tuple[str, ...] = ("[/ANSWER]",)
+
+    def default_max_tokens(self, cot: bool) -> int:
+        # CRUXEval's OpenAI runs: 100 tokens direct, 1000 with chain of thought.
+        return 1000 if cot else 100
+
+    def load(self, data: Path | None, *, cot: bool) -> list[EvalItem]:
+        if data is None:
+            rows: Iterable[tuple[str, Mapping[str, Any]]] = (
+                (f"hf://{HUB_DATASET}[{index}]", row)
+                for index, row in enumerate(hub_rows(HUB_DATASET, "test"))
+            )
+        else:
+            rows = iter_jsonl_rows(data)
+        seen: dict[str, str] = {}
+        items = []
+        for where, row in rows:
+            item = self._item(row, where, cot)
+            check_unique(seen, item.id, where, "id")
+            items.append(item)
+        return items
+
+    def _item(self, row: Mapping[str, Any], where: str, cot: bool) -> EvalItem:
+        sample_id = id_field(row, "id", where)
+        code = string_field(row, "code", where)
+        check_python(code, where, "code")
+        given = string_field(row, "input", where, allow_empty=True)
+        check_python(f"f({given})", where, "input", mode="eval")
+        output = string_field(row, "output", where)
+        check_python(output, where, "output", mode="eval")
+        program = Program(id=sample_id, code=code, input=given)
+        if self.mode == "output":
+            pick = Pick(Kind.OUTPUT, Reference(literal=output))
+        else:
+            pick = Pick(Kind.INPUT, Reference(literal=given, target_output=output, entry="f"))
+        (question,) = render_questions("cruxeval", [pick], program, cot)
+        return EvalItem(
+            id=sample_id,
+            kind=self.mode,
+            prompt=question.prompt,
+            system=EXPERT_SYSTEM_PROMPT,
+            group=sample_id,
+            payload={"code": code, "input": given, "output": output},
+        )
+
+    def judge(self, item: EvalItem, responses: Sequence[str], sandbox: Sandbox) -> list[Judgement]:
+        code, given, output = (item.payload[key] for key in ("code", "input", "output"))
+        return [judge_cruxeval(self.mode, code, given, output, r, sandbox) for r in responses]
+
+    def reference_response(self, item: EvalItem, sandbox: Sandbox) -> str:
+        given, output = item.payload["input"], item.payload["output"]
+        return f"[ANSWER]\nassert f({given}) == {output}\n[/ANSWER]"
+
+    def task_metrics(self, records: Sequence[Mapping[str, Any]]) -> dict[str, float]:
+        return {}
+
+
+def judge_cruxeval(
+    mode: Mode, code: str, given: str, output: str, response: str, sandbox: Sandbox
+) -> Judgement:
+    """CRUXEval's ``evaluate_score`` for one response (see the module docs)."""
+    answer = cruxeval_answer(response, mode)
+    if not answer:
+        return Judgement(False, None, "NO_ANSWER", "no answer found in the response")
+    if mode == "input" and "f(" not in answer:
+        return Judgement(False, answer, "WRONG_ANSWER", "an input answer must call f(...)")
+    if mode == "output" and f"f({given})" in answer:
+        return Judgement(False, answer, "WRONG_ANSWER", "the answer restates the call f(input)")
+    return run_assertion(f"{code}\nassert {output} == {answer}", answer, sandbox, CHECK_LIMITS)
+
+
+def run_assertion(script: str, answer: str, sandbox: Sandbox, limits: Limits) -> Judgement:
+    """Run a checking script; a clean exit is a correct answer, a sandbox failure no verdict."""
+    result = sandbox.run(script, "", limits)
+    if result.verdict is Verdict.OK:
+        return Judgement(True, answer, "OK")
+    if result.verdict is Verdict.SANDBOX_ERROR:
+        return Judgement(None, answer, "SANDBOX_ERROR", result.detail or "the sandbox failed")
+    error = result.error
+    if error is not None and error.type == "AssertionError":
+        return Judgement(False, answer, "WRONG_ANSWER", "the assertion failed")
+    if error is not None:
+        reason = f"{error.type}: {error.message}".strip().rstrip(":")
+    else:
+        lines = result.stderr.strip().splitlines()
+        reason = result.detail or (lines[-1] if lines else "")
+    return Judgement(False, answer, str(result.verdict), reason[:500])
+
+
+# --------------------------------------------------------------------------- extraction
+
+_BLOCK = re.compile(r"\[ANSWER\](.*?)\[/ANSWER\]", re.DOTALL)
+_FENCE = re.compile(r"^\s*(```|~~~)[^\n]*\n(.*?)\n?\s*\1\s*$", re.DOTALL)
+
+
+def answer_block(response: str) -> str:
+    """The text of the answer: the last ``[ANSWER]...[/ANSWER]`` block and its fallbacks."""
+    blocks = _BLOCK.findall(response)
+    if blocks:
+        text = str(blocks[-1])
+    elif "[ANSWER]" in response:
+        text = response.rsplit("[ANSWER]", 1)[1]
+    elif "[/ANSWER]" in response:
+        text = response.split("[/ANSWER]", 1)[0]
+    else:
+        text = response
+    fenced = _FENCE.match(text)
+    if fenced:
+        text = fenced.group(2)
+    return text.strip()
+
+
+def cruxeval_answer(response: str, mode: Mode) -> str:
+    """The predicted output literal (``mode="output"``) or call ``f(...)`` (``"input"``)."""
+    text = answer_block(response)
+    statement = last_assert_statement(text)
+    body = statement if statement is not None else text
+    sides = split_equality(body)
+    if sides is None:
+        return body.strip()
+    left, right = sides
+    return (right if mode == "output" else left).strip()
+
+
+def _tokens(text: str) -> list[tokenize.TokenInfo]:
+    """The tokens of ``text`` up to where tokenizing fails (prose, unclosed brackets)."""
+    tokens: list[tokenize.TokenInfo] = []
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            tokens.append(token)
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        pass
+    return tokens
+
+
+def _offsets(text: str) -> list[int]:
+    starts = [0]
+    for line in text.splitlines(keepends=True):
+        starts.append(starts[-1] + len(line))
+    return starts
+
+
+_OPEN = frozenset("([{")
+_CLOSE = frozenset(")]}")
+
+
+def last_assert_statement(text: str) -> str | None:
+    """The text after the last top-level ``assert`` keyword, to the end of its statement."""
+    tokens = _tokens(text)
+    starts = _offsets(text)
+    depth = 0
+    found: int | None = None
+    end: int | None = None
+    for token in tokens:
+        kind, value = token.type, token.string
+        if kind == tokenize.OP and value in _OPEN:
+            depth += 1
+        elif kind == tokenize.OP and value in _CLOSE:
+            depth = max(0, depth - 1)
+        elif kind == tokenize.NAME and value == "assert" and depth == 0:
+            found = starts[token.end[0] - 1] + token.end[1]
+            end = None
+        elif (
+            found is not None
+            and end is None
+            and depth == 0
+            and (
+                kind in (tokenize.NEWLINE, tokenize.ENDMARKER)
+                or (kind == tokenize.OP and value == ";")
+            )
+        ):
+            end = starts[token.start[0] - 1] + token.start[1]
+    if found is None:
+        return None
+    return text[found:end].strip()
+
+
+def split_equality(text: str) -> tuple[str, str] | None:
+    """``(left, right)`` around the first ``==`` outside brackets and strings; an assertion
+    message after a top-level ``,`` is dropped. ``None`` when there is no such ``==``."""
+    tokens = _tokens(text)
+    if not tokens:
+        parts = text.split("==", 1)
+        return (parts[0], parts[1]) if len(parts) == 2 else None
+    starts = _offsets(text)
+    depth = 0
+    equals: tuple[int, int] | None = None
+    for token in tokens:
+        kind, value = token.type, token.string
+        if kind != tokenize.OP:
+            continue
+        if value in _OPEN:
+            depth += 1
+        elif value in _CLOSE:
+            depth = max(0, depth - 1)
+        elif depth == 0 and value == "==" and equals is None:
+            start = starts[token.start[0] - 1] + token.start[1]
+            equals = (start, start + 2)
+        elif depth == 0 and value == "," and equals is not None:
+            cut = starts[token.start[0] - 1] + token.start[1]
+            return text[: equals[0]], text[equals[1] : cut]
+    if equals is None:
+        return None
+    return text[: equals[0]], text[equals[1] :]
+
+
+register_eval_task(
+    CruxEvalTask(
+        "cruxeval-o",
+        "output",
+        "CRUXEval output prediction: complete assert f(input) == ?? (800 functions)",
+    )
+)
+register_eval_task(
+    CruxEvalTask(
+        "cruxeval-i",
+        "input",
+        "CRUXEval input prediction: find an input with assert f(??) == output (800 functions)",
+    )
+)
+
+__all__ = ["CruxEvalTask", "DatasetError", "cruxeval_answer", "judge_cruxeval"]

@@ -1,0 +1,240 @@
+"""LiveCodeBench code execution (``lcb-exec``): predict the output of a LeetCode function.
+
+Data: LiveCodeBench's execution rows (``livecodebench/execution-v2``): ``id`` (e.g.
+``sample_0``), ``question_id``, ``function_name``, ``code``, ``input`` — the call itself,
+e.g. ``maxSum(nums = [1, 2])`` — and ``output``, a literal; other fields are kept unread.
+``--data PATH`` reads a JSONL file of such rows; without it the hub dataset is loaded.
+
+Prompt (``lcb_runner/prompts/code_execution.py``): LiveCodeBench's direct or chain-of-thought
+output-prediction prompt, with the CRUXEval system message, no stop word.
+
+Extraction (``lcb_runner/utils/extraction_utils.py`` ``extract_execution_code``): with
+chain of thought, the text after the first ``[ANSWER]``; then the text after the first
+``==``; then the text before ``[/ANSWER]``, or else only its first line.
+
+Judging (``lcb_runner/evaluation/compute_code_execution_metrics.py`` ``evaluate_score``):
+a prediction that contains the call (``input``) is left out of the item's sample count; if
+every prediction of an item is left out, all of them count as wrong. The others run as
+``{BASE_IMPORTS}\\n{code}\\nassert {output} == {prediction}`` (3 seconds) and pass when the
+script exits cleanly. ``BASE_IMPORTS`` are LiveCodeBench's standard imports; numpy and
+pandas among them are skipped when not installed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from execgym.bench._eval_task import (
+    EXPERT_SYSTEM_PROMPT,
+    DatasetError,
+    EvalItem,
+    Judgement,
+    check_python,
+    check_unique,
+    hub_rows,
+    id_field,
+    iter_jsonl_rows,
+    register_eval_task,
+    string_field,
+)
+from execgym.bench._task_cruxeval import CHECK_LIMITS, run_assertion
+from execgym.sandbox import Sandbox
+
+HUB_DATASET = "livecodebench/execution-v2"
+
+BASE_IMPORTS = """from itertools import accumulate, chain, combinations, count, permutations, product, groupby, islice, repeat
+from copy import deepcopy
+from string import ascii_lowercase
+from math import floor, log2, log10, sqrt, comb, gcd, ceil, inf, isqrt
+from collections import defaultdict, deque, Counter
+from bisect import bisect, bisect_left, bisect_right, insort
+from heapq import heappush, heappop, heapify, merge
+from functools import reduce, cache, lru_cache
+from random import randrange, shuffle
+from operator import itemgetter, sub
+from re import search as re_search
+from os.path import commonprefix
+from typing import List, Tuple, Dict, Set, Optional, Union, Any, Callable, Iterable, Iterator, Generator
+import copy
+import string
+import math
+import collections
+import bisect
+import heapq
+import functools
+import random
+import itertools
+import operator
+import re
+try:
+    import numpy as np
+except ImportError:
+    pass
+try:
+    import pandas as pd
+except ImportError:
+    pass
+from math import log, prod
+from collections import deque, defaultdict, Counter, OrderedDict
+from itertools import accumulate, permutations, combinations, product, groupby, islice, chain, repeat, zip_longest, cycle
+from functools import lru_cache, reduce, partial
+from operator import iand
+import sys"""  # noqa: E501
+"""LiveCodeBench's ``BASE_IMPORTS`` (``lcb_runner/evaluation/utils_execute.py``)."""
+
+_INSTRUCTION = (
+    "You are given a Python function and an assertion containing an input to the function. "
+    "Complete the assertion with a literal (no unsimplified expressions, no function calls) "
+    "containing the output when executing the provided code on the given input, even if the "
+    "function is incorrect or incomplete. Do NOT output any extra information. "
+)
+_DIRECT_TAIL = (
+    "Provide the full assertion with the correct output in [ANSWER] and [/ANSWER] tags, "
+    "following the examples."
+)
+_COT_TAIL = (
+    "Execute the program step by step before arriving at an answer, and provide the full "
+    "assertion with the correct output in [ANSWER] and [/ANSWER] tags, following the examples."
+)
+_DIRECT_EXAMPLES = """[PYTHON]
+def repeatNumber(number : int) -> int:
+    return number
+assert repeatNumber(number = 17) == ??
+[/PYTHON]
+[ANSWER]
+assert repeatNumber(number = 17) == 17
+[/ANSWER]
+
+[PYTHON]
+def addCharacterA(string : str) -> str:
+    return string + "a"
+assert addCharacterA(string = "x9j") == ??
+[/PYTHON]
+[ANSWER]
+assert addCharacterA(string = "x9j") == "x9ja"
+[/ANSWER]"""
+_COT_EXAMPLE = """[PYTHON]
+def performOperation(s):
+    s = s + s
+    return "b" + s + "a"
+assert performOperation(s = "hi") == ??
+[/PYTHON]
+[THOUGHT]
+Let's execute the code step by step:
+
+1. The function performOperation is defined, which takes a single argument s.
+2. The function is called with the argument "hi", so within the function, s is initially "hi".
+3. Inside the function, s is concatenated with itself, so s becomes "hihi".
+4. The function then returns a new string that starts with "b", followed by the value of s \
+(which is now "hihi"), and ends with "a".
+5. The return value of the function is therefore "bhihia".
+[/THOUGHT]
+[ANSWER]
+assert performOperation(s = "hi") == "bhihia"
+[/ANSWER]"""
+
+
+def lcb_execution_prompt(code: str, call: str, cot: bool) -> str:
+    """LiveCodeBench's ``make_direct_output_prompt`` / ``make_cot_output_prompt``."""
+    tail, examples, opening = (
+        (_COT_TAIL, _COT_EXAMPLE, "[THOUGHT]")
+        if cot
+        else (_DIRECT_TAIL, _DIRECT_EXAMPLES, "[ANSWER]")
+    )
+    return (
+        f"{_INSTRUCTION}{tail}\n\n{examples}\n\n[PYTHON]\n{code}\nassert {call} == ??\n"
+        f"[/PYTHON]\n{opening}\n"
+    )
+
+
+def lcb_extract(response: str, cot: bool) -> str:
+    """LiveCodeBench's ``extract_execution_code`` (see the module docs)."""
+    text = response
+    if cot and "[ANSWER]" in text:
+        text = text.split("[ANSWER]")[1].strip()
+    if "==" in text:
+        text = text.split("==")[1].strip()
+    if "[/ANSWER]" in text:
+        text = text.split("[/ANSWER]")[0].strip()
+    else:
+        text = text.split("\n")[0].strip()
+    return text.strip()
+
+
+@dataclass(frozen=True)
+class LcbExecutionTask:
+    """``lcb-exec``."""
+
+    name: str = "lcb-exec"
+    description: str = (
+        "LiveCodeBench code execution: predict the output of a LeetCode solution's call"
+    )
+    stop: tuple[str, ...] = ()
+
+    def default_max_tokens(self, cot: bool) -> int:
+        return 2000  # lcb_runner's default --max_tokens
+
+    def load(self, data: Path | None, *, cot: bool) -> list[EvalItem]:
+        if data is None:
+            rows: Iterable[tuple[str, Mapping[str, Any]]] = (
+                (f"hf://{HUB_DATASET}[{index}]", row)
+                for index, row in enumerate(hub_rows(HUB_DATASET, "test"))
+            )
+        else:
+            rows = iter_jsonl_rows(data)
+        seen: dict[str, str] = {}
+        items = []
+        for where, row in rows:
+            item = self._item(row, where, cot)
+            check_unique(seen, item.id, where, "id")
+            items.append(item)
+        return items
+
+    def _item(self, row: Mapping[str, Any], where: str, cot: bool) -> EvalItem:
+        item_id = id_field(row, "id", where) if "id" in row else id_field(row, "question_id", where)
+        code = string_field(row, "code", where)
+        check_python(code, where, "code")
+        call = string_field(row, "input", where)
+        check_python(call, where, "input", mode="eval")
+        output = string_field(row, "output", where)
+        check_python(output, where, "output", mode="eval")
+        function_name = row.get("function_name")
+        if function_name is not None and not isinstance(function_name, str):
+            raise DatasetError(where, "function_name", "expected a string")
+        return EvalItem(
+            id=item_id,
+            kind="output",
+            prompt=lcb_execution_prompt(code, call, cot),
+            system=EXPERT_SYSTEM_PROMPT,
+            group=item_id,
+            payload={"code": code, "input": call, "output": output, "cot": cot},
+        )
+
+    def judge(self, item: EvalItem, responses: Sequence[str], sandbox: Sandbox) -> list[Judgement]:
+        code, call, output = (item.payload[key] for key in ("code", "input", "output"))
+        cot = bool(item.payload.get("cot", False))
+        judgements: list[Judgement] = []
+        for response in responses:
+            answer = lcb_extract(response, cot)
+            if call in answer:
+                reason = "the prediction repeats the call; LiveCodeBench leaves it out"
+                judgements.append(Judgement(False, answer, "SKIPPED", reason, counted=False))
+                continue
+            script = f"{BASE_IMPORTS}\n{code}\nassert {output} == {answer}"
+            judgements.append(run_assertion(script, answer, sandbox, CHECK_LIMITS))
+        if judgements and not any(j.counted for j in judgements):
+            reason = "every prediction repeats the call; LiveCodeBench counts them all wrong"
+            judgements = [Judgement(False, j.extracted, "WRONG_ANSWER", reason) for j in judgements]
+        return judgements
+
+    def reference_response(self, item: EvalItem, sandbox: Sandbox) -> str:
+        return f"[ANSWER]\nassert {item.payload['input']} == {item.payload['output']}\n[/ANSWER]"
+
+    def task_metrics(self, records: Sequence[Mapping[str, Any]]) -> dict[str, float]:
+        return {}
+
+
+register_eval_task(LcbExecutionTask())
