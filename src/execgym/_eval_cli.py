@@ -78,11 +78,18 @@ def _usage_error(message: str) -> typer.Exit:
     return typer.Exit(EXIT_USAGE)
 
 
-def _task(name: str) -> EvalTask:
+def _task(name: str, difficulty: str | None = None) -> EvalTask:
     try:
-        return get_eval_task(name)
+        task = get_eval_task(name)
     except ValueError as exc:
         raise _usage_error(str(exc)) from None
+    if difficulty is None:
+        return task
+    with_difficulty = getattr(task, "with_difficulty", None)
+    if with_difficulty is None:
+        raise _usage_error(f"--difficulty applies to code-generation tasks, not {name!r}")
+    narrowed: EvalTask = with_difficulty(difficulty)
+    return narrowed
 
 
 def _load(task: EvalTask, data: Path | None, cot: bool, limit: int | None) -> list[EvalItem]:
@@ -196,8 +203,12 @@ def eval_command(
     replay: Annotated[
         Path | None, typer.Option("--replay", help="Answer from a recorded JSONL file instead.")
     ] = None,
+    difficulty: Annotated[
+        str | None,
+        typer.Option("--difficulty", help="Code-generation tasks: one difficulty level only."),
+    ] = None,
 ) -> None:
-    """Evaluate a model on an execution-reasoning benchmark.
+    """Evaluate a model on an execution-reasoning or code-generation benchmark.
 
     Every item's prompt is sent N times (one request with n=N) to the model; each response
     is judged in the sandbox by the benchmark's own rules. Results go to OUTPUT_DIR as they
@@ -207,9 +218,10 @@ def eval_command(
     to resume an interrupted run: finished items are not asked again, and the response cache
     (OUTPUT_DIR/llm-cache.sqlite) keeps any answered request from being sent twice.
     """
-    eval_task = _task(task)
+    eval_task = _task(task, difficulty)
     items = _load(eval_task, data, cot, limit)
     settings = EvalSettings(
+        difficulty=difficulty,
         task=task,
         model=model,
         n=n,
@@ -293,7 +305,7 @@ def _generation_rows(rows: object, path: Path) -> dict[str, list[str]]:
 def score_command(
     task: Annotated[
         str,
-        typer.Argument(help="What to score: cruxeval-o, cruxeval-i, lcb-exec, reval, execq."),
+        typer.Argument(help="What to score: any eval task (e.g. cruxeval-o, humaneval), or execq."),
     ],
     generations: Annotated[Path, typer.Option("--generations", help="Responses keyed by item id.")],
     data: Annotated[
@@ -309,6 +321,10 @@ def score_command(
     cot: Annotated[
         bool, typer.Option("--cot", help="The generations answer chain-of-thought prompts.")
     ] = False,
+    difficulty: Annotated[
+        str | None,
+        typer.Option("--difficulty", help="Code-generation tasks: one difficulty level only."),
+    ] = None,
 ) -> None:
     """Score existing generations without a model, so published results can be reproduced.
 
@@ -323,7 +339,7 @@ def score_command(
     if task == "execq":
         _score_execq(data, generations, output_dir, workers)
         return
-    eval_task = _task(task)
+    eval_task = _task(task, difficulty)
     if not generations.is_file():
         raise _usage_error(f"generations file not found: {generations}")
     items = _load(eval_task, data, cot, None)

@@ -186,6 +186,7 @@ def get_eval_task(name: str) -> EvalTask:
 def _load_builtin_tasks() -> None:
     # The task modules register themselves on import.
     from execgym.bench import (  # noqa: F401
+        _task_codegen,
         _task_cruxeval,
         _task_execq,
         _task_lcb_exec,

@@ -58,6 +58,7 @@ class EvalSettings:
     concurrency: int = 16
     data: str | None = None
     limit: int | None = None
+    difficulty: str | None = None
 
     def __post_init__(self) -> None:
         if self.n < 1:
