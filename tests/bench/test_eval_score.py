@@ -140,7 +140,8 @@ def test_score_rejects_unknown_task_and_unmatched_generations(
     data = write_jsonl(tmp_path / "crux.jsonl", cruxeval_rows(shared_data, 2))
     runner = CliRunner()
     result = runner.invoke(cli_app(), ["score", "nope", "--generations", str(path)])
-    assert result.exit_code == 2 and "known tasks: cruxeval-o, cruxeval-i" in result.output
+    assert result.exit_code == 2 and "known tasks:" in result.output
+    assert "cruxeval-o" in result.output
     result = runner.invoke(
         cli_app(), ["score", "cruxeval-o", "--generations", str(path), "--data", str(data)]
     )
