@@ -51,6 +51,7 @@ from execgym._pipeline import (
     throughput_stage,
     write_pipeline_summary,
 )
+from execgym._synth_cli import synth_app
 from execgym.sandbox import (
     JudgeRequest,
     Limits,
@@ -316,6 +317,7 @@ def questions(
 
 app.command("eval")(eval_command)
 app.command("score")(score_command)
+app.add_typer(synth_app, name="synth")
 
 
 def run_json_object(result: RunResult) -> dict[str, Any]:

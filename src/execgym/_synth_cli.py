@@ -1,0 +1,193 @@
+"""``execgym synth``: build a program dataset at controlled difficulty, and report on one.
+
+``execgym synth --levels 1-6 --per-level N --seed S [--generator grammar|model] -o FILE``
+generates (the group's callback runs when no subcommand is given);
+``execgym synth report FILE -o DIR`` writes per-level statistics and plots. The lead wires
+:data:`synth_app` into :mod:`execgym.cli` with ``app.add_typer(synth_app, name="synth")``.
+
+Exit statuses: 0 success, 1 a level ended with fewer programs than asked, 2 a usage error
+(bad option, unknown level, unreadable file, missing model backend).
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from execgym._display import progress_bar
+from execgym.synth import (
+    ConstraintSpec,
+    DatasetBuilder,
+    GrammarGenerator,
+    ModelGenerator,
+    ProgramFilter,
+    SpecError,
+    SynthConfig,
+    SynthSummary,
+    builtin_levels,
+    load_levels,
+    read_program_rows,
+    read_resume_state,
+    select_levels,
+    write_report,
+)
+from execgym.synth._candidate import ProgramGenerator
+from execgym.synth._report import ReportInputError, markdown_table
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
+HASH_SEEDS = (0, 1)
+"""``PYTHONHASHSEED`` of the two sandboxes the determinism filter compares."""
+
+synth_app = typer.Typer(
+    name="synth",
+    help="Synthesize programs at controlled difficulty levels (ExecVerify), or report on them.",
+    add_completion=False,
+    no_args_is_help=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="markdown",
+)
+
+
+def _stderr() -> Console:
+    return Console(stderr=True, highlight=False)
+
+
+def _usage_error(message: str) -> typer.Exit:
+    _stderr().print(f"[bold red]error:[/] {escape(message)}", soft_wrap=True)
+    return typer.Exit(EXIT_USAGE)
+
+
+@synth_app.callback(invoke_without_command=True)
+def synth(
+    ctx: typer.Context,
+    levels: Annotated[
+        str, typer.Option("--levels", help='Levels to build: "1-6", "2,4", "L3" or custom names.')
+    ] = "1-6",
+    per_level: Annotated[int, typer.Option("--per-level", min=1, help="Programs per level.")] = 10,
+    seed: Annotated[int, typer.Option("--seed", help="Dataset seed.")] = 0,
+    generator: Annotated[
+        str, typer.Option("--generator", help="grammar (no model) or model.")
+    ] = "grammar",
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="Programs JSONL to write (resumed if it exists)."),
+    ] = None,
+    levels_file: Annotated[
+        Path | None,
+        typer.Option("--levels-file", help="TOML or YAML file of extra or overriding levels."),
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option("--workers", min=1, help="Fork-servers per sandbox.")
+    ] = None,
+    model: Annotated[
+        str | None, typer.Option("--model", help="Model name (for --generator model).")
+    ] = None,
+    base_url: Annotated[
+        str | None, typer.Option("--base-url", help="OpenAI-compatible server URL.")
+    ] = None,
+    temperature: Annotated[
+        float, typer.Option("--temperature", min=0.0, help="Sampling temperature (model).")
+    ] = 0.8,
+) -> None:
+    """Generate programs (no subcommand), with a progress bar, resuming an existing file."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if output is None:
+        raise _usage_error("missing option -o / --output: the programs file to write")
+    chosen = _levels(levels, levels_file)
+    program_generator = _generator(generator, model, base_url, temperature)
+    config = SynthConfig(levels=tuple(chosen), per_level=per_level, seed=seed)
+    resumed = sum(read_resume_state(output, config).rows.values()) if output.exists() else 0
+    console = _stderr()
+    from execgym.sandbox import Sandbox, SandboxConfig
+
+    first_seed, second_seed = HASH_SEEDS
+    with (
+        Sandbox(workers, SandboxConfig(hash_seed=first_seed)) as first,
+        Sandbox(workers, SandboxConfig(hash_seed=second_seed)) as second,
+    ):
+        builder = DatasetBuilder(program_generator, ProgramFilter(first, second), config)
+        total = len(chosen) * per_level - resumed
+        with progress_bar(console, "synthesizing", total) as advance:
+            summary = builder.run(output, on_row=lambda _row: advance())
+    _print_summary(console, summary, per_level, output)
+    raise typer.Exit(EXIT_FAILURE if summary.missing(per_level) else EXIT_OK)
+
+
+@synth_app.command("report")
+def report(
+    programs: Annotated[Path, typer.Argument(help="A programs JSONL written by execgym synth.")],
+    output_dir: Annotated[
+        Path, typer.Option("-o", "--output-dir", help="Directory for the JSON, markdown, PNGs.")
+    ],
+) -> None:
+    """Per-level statistics (JSON + markdown) and PNG plots of the difficulty metrics."""
+    if not programs.is_file():
+        raise _usage_error(f"programs file not found: {programs}")
+    try:
+        rows = read_program_rows(programs)
+    except ReportInputError as error:
+        raise _usage_error(str(error)) from None
+    if not rows:
+        raise _usage_error(f"{programs} holds no programs")
+    paths = write_report(rows, output_dir)
+    from execgym.synth import level_statistics
+
+    typer.echo(markdown_table(level_statistics(rows)), nl=False)
+    for path in paths:
+        _stderr().print(f"wrote {escape(str(path))}")
+
+
+def _levels(selection: str, levels_file: Path | None) -> list[ConstraintSpec]:
+    known = builtin_levels()
+    try:
+        if levels_file is not None:
+            known.update(load_levels(levels_file, bases=known))
+        return select_levels(selection, known)
+    except SpecError as error:
+        raise _usage_error(str(error)) from None
+
+
+def _generator(
+    kind: str, model: str | None, base_url: str | None, temperature: float
+) -> ProgramGenerator:
+    if kind == "grammar":
+        return GrammarGenerator()
+    if kind != "model":
+        raise _usage_error(f"--generator must be grammar or model, not {kind!r}")
+    if not model or not base_url:
+        raise _usage_error("--generator model needs --model NAME and --base-url URL")
+    try:
+        llm: Any = importlib.import_module("execgym.llm")
+    except ImportError:
+        llm = None
+    open_model = getattr(llm, "open_model", None)
+    if open_model is None:
+        raise _usage_error(
+            "--generator model needs execgym.llm.open_model, which this installation lacks"
+        )
+    return ModelGenerator(open_model(model, base_url=base_url), temperature=temperature)
+
+
+def _print_summary(console: Console, summary: SynthSummary, per_level: int, output: Path) -> None:
+    table = Table(title=f"execgym synth → {escape(str(output))}", title_justify="left")
+    for column in ("level", "programs", "resumed", "attempts", "rejected (reason: count)"):
+        table.add_column(column)
+    for level in summary.levels:
+        reasons = ", ".join(f"{k}: {v}" for k, v in level.rejections.most_common())
+        table.add_row(
+            level.name, str(level.rows), str(level.resumed), str(level.attempts), reasons or "-"
+        )
+    console.print(table)
+    rate = summary.written / summary.seconds if summary.seconds else 0.0
+    console.print(f"{summary.written} new programs in {summary.seconds:.1f} s ({rate:.0f}/s)")
+    for name, lacking in summary.missing(per_level).items():
+        console.print(f"[yellow]{name}: {lacking} fewer programs than asked[/]")

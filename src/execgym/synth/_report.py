@@ -1,0 +1,135 @@
+"""Per-level statistics of a program file, as JSON, markdown and PNG plots.
+
+``summary.json`` holds, per level (in file order), the number of programs, the distinct
+methods under test and, for every difficulty metric, its median, mean, minimum and maximum.
+``summary.md`` is the same as a table. One PNG per metric shows its distribution per level
+(box plots), and ``medians.png`` the medians of all metrics across levels (each scaled to
+its largest median), so the rise of difficulty from level to level is visible at a glance.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from execgym.synth._metrics import METRICS
+
+
+class ReportInputError(ValueError):
+    """A program file that cannot be reported on; the message names the file and line."""
+
+
+def read_program_rows(path: Path) -> list[dict[str, Any]]:
+    """The rows of a program JSONL file (blank lines skipped)."""
+    rows = []
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except ValueError as exc:
+                raise ReportInputError(f"{path}:{number}: not valid JSON: {exc}") from None
+            if not isinstance(row, dict) or not isinstance(row.get("level"), str):
+                raise ReportInputError(f"{path}:{number}: field 'level': missing or not a string")
+            if not isinstance(row.get("metrics"), dict):
+                raise ReportInputError(f"{path}:{number}: field 'metrics': missing")
+            rows.append(row)
+    return rows
+
+
+def level_statistics(rows: Sequence[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """``{level: {"programs", "methods", "metrics": {name: {median, mean, min, max}}}}``."""
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        grouped.setdefault(row["level"], []).append(row)
+    stats: dict[str, dict[str, Any]] = {}
+    for level, members in grouped.items():
+        metrics: dict[str, dict[str, float]] = {}
+        for name in METRICS:
+            values = [float(r["metrics"][name]) for r in members if name in r["metrics"]]
+            if values:
+                metrics[name] = {
+                    "median": statistics.median(values),
+                    "mean": round(statistics.fmean(values), 4),
+                    "min": min(values),
+                    "max": max(values),
+                }
+        stats[level] = {
+            "programs": len(members),
+            "methods": len({r.get("method") for r in members}),
+            "metrics": metrics,
+        }
+    return stats
+
+
+def markdown_table(stats: dict[str, dict[str, Any]]) -> str:
+    """The medians (and counts) per level as a markdown table."""
+    header = ["level", "programs", "methods", *(f"median {m}" for m in METRICS)]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for level, entry in stats.items():
+        cells = [level, str(entry["programs"]), str(entry["methods"])]
+        for name in METRICS:
+            value = entry["metrics"].get(name, {}).get("median")
+            cells.append("-" if value is None else f"{value:g}")
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def write_report(rows: Sequence[dict[str, Any]], directory: Path) -> list[Path]:
+    """Write ``summary.json``, ``summary.md`` and the PNG plots; returns the paths."""
+    directory.mkdir(parents=True, exist_ok=True)
+    stats = level_statistics(rows)
+    summary = directory / "summary.json"
+    summary.write_text(json.dumps(stats, indent=2) + "\n", encoding="utf-8")
+    table = directory / "summary.md"
+    title = "# Synthesized programs: difficulty per level\n\n"
+    table.write_text(title + markdown_table(stats), encoding="utf-8")
+    return [summary, table, *_plots(rows, stats, directory)]
+
+
+def _plots(
+    rows: Sequence[dict[str, Any]], stats: dict[str, dict[str, Any]], directory: Path
+) -> list[Path]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    levels = list(stats)
+    written = []
+    for name in METRICS:
+        series = [
+            [
+                float(r["metrics"][name])
+                for r in rows
+                if r["level"] == level and name in r["metrics"]
+            ]
+            for level in levels
+        ]
+        figure, axes = plt.subplots(figsize=(6, 4))
+        axes.boxplot(series, tick_labels=levels)
+        axes.set_title(name.replace("_", " "))
+        axes.set_xlabel("level")
+        figure.tight_layout()
+        path = directory / f"{name}.png"
+        figure.savefig(path, dpi=100)
+        plt.close(figure)
+        written.append(path)
+    figure, axes = plt.subplots(figsize=(7, 4))
+    for name in METRICS:
+        medians = [stats[level]["metrics"].get(name, {}).get("median", 0.0) for level in levels]
+        top = max(medians) or 1.0
+        axes.plot(levels, [m / top for m in medians], marker="o", label=name.replace("_", " "))
+    axes.set_ylabel("median / largest median")
+    axes.set_xlabel("level")
+    axes.legend(fontsize="small")
+    figure.tight_layout()
+    path = directory / "medians.png"
+    figure.savefig(path, dpi=100)
+    plt.close(figure)
+    written.append(path)
+    return written
