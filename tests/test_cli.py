@@ -401,4 +401,9 @@ def test_pipeline_judges_every_example_and_writes_its_files(tmp_path: Path) -> N
         for line in (output_dir / "questions.jsonl").read_text(encoding="utf-8").splitlines()
     ]
     assert len(questions) == dataset["questions"]
-    assert {q.program_id for q in questions} == {p.id for p in EXAMPLE_FUNCTIONS}
+    synthesized = summary["synthesis"]["programs_per_level"]
+    assert synthesized == {f"L{n}": 4 for n in range(1, 7)}
+    assert (output_dir / "synth-report" / "medians.png").stat().st_size > 0
+    example_ids = {p.id for p in EXAMPLE_FUNCTIONS}
+    assert example_ids <= {q.program_id for q in questions}
+    assert {q.program_id.split("-")[0] for q in questions} >= {f"L{n}" for n in range(1, 7)}

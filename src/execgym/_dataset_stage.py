@@ -1,9 +1,12 @@
-"""The main job's ExecVerify stage: trace programs, ask questions, verify every reference.
+"""The main job's ExecVerify stages: synthesize programs at every level, trace them, ask
+questions, verify every reference.
 
-Each program's call is traced in the sandbox (and again under a second hash seed, so a
-program whose trace depends on it is left out); the questions of every style and kind are
-built, and every question's reference answer is scored: the dataset is written only with
-questions whose reference answer earns full reward.
+Programs come from the grammar generator at each built-in level (L1-L6, validated in two
+sandboxes with different hash seeds) plus the project's example functions. Each program's
+call is traced in the sandbox (and again under the second hash seed, so a program whose
+trace depends on it is left out); the questions of every style and kind are built, and
+every question's reference answer is scored: the dataset is written only with questions
+whose reference answer earns full reward. A per-level summary and plots come with it.
 """
 
 from __future__ import annotations
@@ -20,6 +23,17 @@ from rich.table import Table
 
 from execgym.rewards import get_reward, score_question
 from execgym.sandbox import Sandbox
+from execgym.synth import (
+    DatasetBuilder,
+    GrammarGenerator,
+    ProgramFilter,
+    SynthConfig,
+    builtin_levels,
+    level_statistics,
+    read_program_rows,
+    write_report,
+)
+from execgym.synth._report import markdown_table
 from execgym.tasks import STYLE_KINDS, STYLES, BuildStats, Program, Question, iter_questions
 
 
@@ -49,6 +63,52 @@ class DatasetReport:
             "skipped_programs": dict(self.skipped),
             "unverified": self.unverified,
         }
+
+
+@dataclass
+class SynthReport:
+    """The programs the synthesis stage kept, and where their report went."""
+
+    path: Path
+    programs: list[Program]
+    per_level: dict[str, int]
+    statistics_markdown: str
+    report_files: list[Path]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "path": str(self.path),
+            "programs_per_level": self.per_level,
+            "report_files": [str(path) for path in self.report_files],
+        }
+
+
+def synthesis_stage(
+    first: Sandbox, second: Sandbox, per_level: int, seed: int, output_dir: Path
+) -> SynthReport:
+    """Synthesize ``per_level`` programs at each built-in level into ``programs.jsonl`` (from
+    scratch) and write the per-level report (statistics and plots) under ``synth-report/``."""
+    path = output_dir / "programs.jsonl"
+    path.unlink(missing_ok=True)
+    levels = tuple(builtin_levels().values())
+    config = SynthConfig(levels=levels, per_level=per_level, seed=seed)
+    DatasetBuilder(GrammarGenerator(), ProgramFilter(first, second), config).run(path)
+    rows = read_program_rows(path)
+    programs = [
+        Program(id=row["id"], code=row["code"], input=row["input"], entry=row["entry"])
+        for row in rows
+    ]
+    files = write_report(rows, output_dir / "synth-report") if rows else []
+    counts = {str(level): n for level, n in Counter(r["level"] for r in rows).items()}
+    return SynthReport(path, programs, counts, markdown_table(level_statistics(rows)), files)
+
+
+def print_synthesis_report(console: Console, report: SynthReport) -> None:
+    console.print("synthesized programs by level:")
+    console.print(report.statistics_markdown, markup=False, highlight=False, soft_wrap=True)
+    plots = [path for path in report.report_files if path.suffix == ".png"]
+    if plots:
+        console.print(f"plots: {plots[0].parent} ({len(plots)} PNG files)", soft_wrap=True)
 
 
 def reference_earns_full_reward(question: Question, sandbox: Sandbox) -> bool:

@@ -22,7 +22,7 @@ from rich.console import Console
 from rich.table import Table
 
 from execgym._batch import BatchWriter, result_record
-from execgym._dataset_stage import DatasetReport
+from execgym._dataset_stage import DatasetReport, SynthReport
 from execgym._display import progress_bar
 from execgym._doctor import DoctorReport
 from execgym._examples import ExampleProgram
@@ -173,6 +173,7 @@ def write_pipeline_summary(
     outcomes: Sequence[ExampleOutcome],
     throughput: ThroughputReport | None,
     dataset: DatasetReport | None = None,
+    synthesized: SynthReport | None = None,
 ) -> Path:
     """Write ``summary.json`` and return its path."""
     summary = {
@@ -188,6 +189,7 @@ def write_pipeline_summary(
             if not outcome.matches
         ],
         "throughput": throughput.as_json() if throughput else None,
+        "synthesis": synthesized.as_json() if synthesized else None,
         "dataset": dataset.as_json() if dataset else None,
         "doctor": doctor_report.as_json(),
     }

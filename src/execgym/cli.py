@@ -35,7 +35,12 @@ from execgym._batch import (
     read_batch,
     result_record,
 )
-from execgym._dataset_stage import dataset_stage, print_dataset_report
+from execgym._dataset_stage import (
+    dataset_stage,
+    print_dataset_report,
+    print_synthesis_report,
+    synthesis_stage,
+)
 from execgym._display import progress_bar, run_summary_line
 from execgym._doctor import doctor_stage, print_doctor_report
 from execgym._eval_cli import eval_command, score_command
@@ -479,15 +484,20 @@ def pipeline(
         int,
         typer.Option("--throughput-programs", min=0, help="Programs in the throughput batch."),
     ] = DEFAULT_THROUGHPUT_PROGRAMS,
+    per_level: Annotated[
+        int, typer.Option("--per-level", min=1, help="Programs synthesized per level (L1-L6).")
+    ] = 4,
+    seed: Annotated[int, typer.Option("--seed", help="Synthesis and question seed.")] = 0,
 ) -> None:
     """Run execgym's main job on embedded defaults (no model, no network, no data).
 
     Stages: check the sandbox (doctor), judge the project's own example programs and check
     each gets its expected verdict, measure throughput over a repeated batch of the passing
-    examples, then trace the project's example functions and build the ExecVerify question
+    examples, synthesize programs at every level (L1-L6) with a per-level report and plots,
+    then trace them and the project's example functions and build the ExecVerify question
     dataset in every style, keeping only questions whose reference answer earns full
-    reward. Writes OUTPUT_DIR/verdicts.jsonl, OUTPUT_DIR/questions.jsonl and
-    OUTPUT_DIR/summary.json.
+    reward. Writes OUTPUT_DIR/verdicts.jsonl, programs.jsonl, synth-report/,
+    questions.jsonl and summary.json.
 
     Exit status: 0 when every example got its expected verdict, 1 otherwise (or when the
     sandbox does not work).
@@ -514,10 +524,15 @@ def pipeline(
             )
             print_throughput(console, throughput)
         second_seed = SandboxConfig(hash_seed=sandbox.config.hash_seed + 1)
-        with Sandbox(workers=1, config=second_seed) as other:
-            dataset = dataset_stage(sandbox, other, EXAMPLE_FUNCTIONS, output_dir)
+        with Sandbox(workers=workers, config=second_seed) as other:
+            synthesized = synthesis_stage(sandbox, other, per_level, seed, output_dir)
+            print_synthesis_report(console, synthesized)
+            programs = [*synthesized.programs, *EXAMPLE_FUNCTIONS]
+            dataset = dataset_stage(sandbox, other, programs, output_dir, seed)
         print_dataset_report(console, dataset)
-    summary_path = write_pipeline_summary(output_dir, doctor_report, outcomes, throughput, dataset)
+    summary_path = write_pipeline_summary(
+        output_dir, doctor_report, outcomes, throughput, dataset, synthesized
+    )
     mismatched = [outcome for outcome in outcomes if not outcome.matches]
     failed = bool(mismatched) or (throughput is not None and not throughput.all_ok)
     if dataset.unverified or not dataset.questions:
