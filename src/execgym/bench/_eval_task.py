@@ -15,7 +15,7 @@ Bad data is reported as a :class:`DatasetError` that names the file, the line an
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -216,6 +216,31 @@ def iter_jsonl_rows(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
             if not isinstance(row, dict):
                 raise DatasetError(where, "<row>", f"expected a JSON object, got {_kind(row)}")
             yield where, row
+
+
+def load_items(
+    data: Path | None,
+    hub_dataset: str,
+    make_item: Callable[[Mapping[str, Any], str], EvalItem],
+    split: str = "test",
+) -> list[EvalItem]:
+    """One item per row of ``data`` (JSONL), or of the hub dataset when ``data`` is None;
+    ids must be unique. ``make_item(row, where)`` builds an item or raises DatasetError."""
+    rows: Iterable[tuple[str, Mapping[str, Any]]]
+    if data is None:
+        rows = (
+            (f"hf://{hub_dataset}[{index}]", row)
+            for index, row in enumerate(hub_rows(hub_dataset, split))
+        )
+    else:
+        rows = iter_jsonl_rows(data)
+    seen: dict[str, str] = {}
+    items = []
+    for where, row in rows:
+        item = make_item(row, where)
+        check_unique(seen, item.id, where, "id")
+        items.append(item)
+    return items
 
 
 def string_field(

@@ -22,7 +22,7 @@ pandas among them are skipped when not installed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,10 +33,8 @@ from execgym.bench._eval_task import (
     EvalItem,
     Judgement,
     check_python,
-    check_unique,
-    hub_rows,
     id_field,
-    iter_jsonl_rows,
+    load_items,
     register_eval_task,
     string_field,
 )
@@ -178,20 +176,7 @@ class LcbExecutionTask:
         return 2000  # lcb_runner's default --max_tokens
 
     def load(self, data: Path | None, *, cot: bool) -> list[EvalItem]:
-        if data is None:
-            rows: Iterable[tuple[str, Mapping[str, Any]]] = (
-                (f"hf://{HUB_DATASET}[{index}]", row)
-                for index, row in enumerate(hub_rows(HUB_DATASET, "test"))
-            )
-        else:
-            rows = iter_jsonl_rows(data)
-        seen: dict[str, str] = {}
-        items = []
-        for where, row in rows:
-            item = self._item(row, where, cot)
-            check_unique(seen, item.id, where, "id")
-            items.append(item)
-        return items
+        return load_items(data, HUB_DATASET, lambda row, where: self._item(row, where, cot))
 
     def _item(self, row: Mapping[str, Any], where: str, cot: bool) -> EvalItem:
         item_id = id_field(row, "id", where) if "id" in row else id_field(row, "question_id", where)
