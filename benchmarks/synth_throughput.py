@@ -3,15 +3,19 @@
 One run of ``DatasetBuilder`` with the grammar generator over the six built-in levels
 (``--per-level`` programs each): generation, the traced run on every candidate input
 (sandbox A), the assertion-and-determinism run (sandbox B, another hash seed), branch
-coverage, metrics, deduplication and writing the JSONL. Both sandboxes are started before
-timing. The baseline, measured in the same run on the same two sandboxes and threads, is a
-bare untraced execution of the call ``f(<input>)`` of every program kept (one execution per
-program, no trace, no filters). Prints validated programs/s, the baseline's programs/s, their
-ratio, sandbox executions per validated program, and the parent's CPU per program.
+coverage, metrics, deduplication and writing the JSONL. The filter validates candidates in
+batches of ``--batch-size`` (one child per batch and sandbox; see ``execgym.synth._filters``)
+and both sandboxes preload its instrument (``FILTER_PRELOAD``), as ``execgym synth``'s
+should. Both sandboxes are started before timing. The baseline, measured in the same run on
+the same two sandboxes and threads, is a bare untraced execution of the call ``f(<input>)``
+of every program kept (one execution per program, no trace, no filters). Prints validated
+programs/s, the baseline's programs/s, their ratio, sandbox executions (children) per
+validated program, and the parent's CPU per program.
 
 Target: at least 200 validated programs/s on the 2-core development machine.
 
     .venv/bin/python benchmarks/synth_throughput.py [--per-level 100] [--workers 2] [--seed 0]
+        [--batch-size 16]
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from typing import Any
 
 from execgym.sandbox import CallTest, Sandbox, SandboxConfig, TestResult, Verdict
 from execgym.synth import (
+    FILTER_PRELOAD,
     DatasetBuilder,
     FilterOptions,
     GrammarGenerator,
@@ -36,6 +41,7 @@ from execgym.synth import (
     SynthConfig,
     builtin_levels,
 )
+from execgym.synth._dataset import DEFAULT_BATCH_SIZE
 
 TARGET = 200.0
 
@@ -80,14 +86,16 @@ def main() -> int:
     parser.add_argument("--per-level", type=int, default=100)
     parser.add_argument("--workers", type=int, default=2, help="fork-servers per sandbox")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE)
     args = parser.parse_args()
     levels = tuple(builtin_levels().values())
     print(
         f"synth throughput: L1-L6, {args.per_level} programs per level, "
-        f"2 sandboxes x {args.workers} workers, Python {sys.version.split()[0]}"
+        f"2 sandboxes x {args.workers} workers, batches of {args.batch_size}, "
+        f"Python {sys.version.split()[0]}"
     )
-    first = CountingSandbox(args.workers, SandboxConfig(hash_seed=0))
-    second = CountingSandbox(args.workers, SandboxConfig(hash_seed=1))
+    first = CountingSandbox(args.workers, SandboxConfig(hash_seed=0, preload=FILTER_PRELOAD))
+    second = CountingSandbox(args.workers, SandboxConfig(hash_seed=1, preload=FILTER_PRELOAD))
     with first, second, tempfile.TemporaryDirectory() as scratch:
         first.start()
         second.start()
@@ -97,7 +105,9 @@ def main() -> int:
         first.executions = second.executions = 0
 
         config = SynthConfig(levels=levels, per_level=args.per_level, seed=args.seed)
-        builder = DatasetBuilder(GrammarGenerator(), program_filter, config)
+        builder = DatasetBuilder(
+            GrammarGenerator(), program_filter, config, batch_size=args.batch_size
+        )
         output = Path(scratch) / "programs.jsonl"
         started, cpu = time.perf_counter(), time.process_time()
         summary = builder.run(output)

@@ -108,11 +108,12 @@ def synth(
     resumed = sum(read_resume_state(output, config).rows.values()) if output.exists() else 0
     console = _stderr()
     from execgym.sandbox import Sandbox, SandboxConfig
+    from execgym.synth import FILTER_PRELOAD
 
     first_seed, second_seed = HASH_SEEDS
     with (
-        Sandbox(workers, SandboxConfig(hash_seed=first_seed)) as first,
-        Sandbox(workers, SandboxConfig(hash_seed=second_seed)) as second,
+        Sandbox(workers, SandboxConfig(hash_seed=first_seed, preload=FILTER_PRELOAD)) as first,
+        Sandbox(workers, SandboxConfig(hash_seed=second_seed, preload=FILTER_PRELOAD)) as second,
     ):
         builder = DatasetBuilder(program_generator, ProgramFilter(first, second), config)
         total = len(chosen) * per_level - resumed

@@ -65,6 +65,7 @@ from execgym.sandbox import (
     SandboxConfig,
     Verdict,
 )
+from execgym.synth import FILTER_PRELOAD
 from execgym.tasks import (
     STYLE_KINDS,
     STYLES,
@@ -508,7 +509,8 @@ def pipeline(
     except OSError as exc:
         raise _usage_error(f"cannot create output directory {output_dir}: {exc.strerror}") from None
     throughput: ThroughputReport | None = None
-    with Sandbox(workers=workers) as sandbox:
+    # Both sandboxes also validate synthesized programs: preload the filter's instrument.
+    with Sandbox(workers=workers, config=SandboxConfig(preload=FILTER_PRELOAD)) as sandbox:
         sandbox.start()
         doctor_report = doctor_stage(sandbox)
         print_doctor_report(console, doctor_report)
@@ -523,7 +525,7 @@ def pipeline(
                 sandbox, passing_examples(), throughput_programs, _stderr_console()
             )
             print_throughput(console, throughput)
-        second_seed = SandboxConfig(hash_seed=sandbox.config.hash_seed + 1)
+        second_seed = SandboxConfig(hash_seed=sandbox.config.hash_seed + 1, preload=FILTER_PRELOAD)
         with Sandbox(workers=workers, config=second_seed) as other:
             synthesized = synthesis_stage(sandbox, other, per_level, seed, output_dir)
             print_synthesis_report(console, synthesized)

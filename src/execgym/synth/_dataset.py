@@ -7,11 +7,12 @@ program accepted before (in any level). The level ends after ``per_level`` rows 
 ``max_attempts(per_level)`` attempts. Rows are written in acceptance order with ids
 ``<level>-00000``, ``<level>-00001``, ...
 
-Attempts are generated and run ahead, on every sandbox worker, but decided strictly in
-attempt order, so the output is the same as a one-by-one run: byte-identical for the same
-seed with the grammar generator. An existing output file is resumed: its longest prefix of
-rows that this run would have written is kept (a torn last line is dropped), and the run
-continues after the last kept row's attempt.
+Attempts are generated and run ahead, in batches (:meth:`ProgramFilter.validate_many`) on
+every sandbox worker (with the grammar generator, the next levels' first attempts too, while
+a level finishes), but decided strictly in attempt order, so the output is the same as a
+one-by-one run: byte-identical for the same seed with the grammar generator. An existing
+output file is resumed: its longest prefix of rows that this run would have written is kept
+(a torn last line is dropped), and the run continues after the last kept row's attempt.
 """
 
 from __future__ import annotations
@@ -55,6 +56,8 @@ ROW_KEYS = (
     "metrics",
 )
 """The keys of every row, in the order they are written (``error`` follows when set)."""
+DEFAULT_BATCH_SIZE = 16
+"""Candidates validated per sandbox request (see :meth:`ProgramFilter.validate_many`)."""
 
 
 class DifficultyFilter(Protocol):
@@ -116,6 +119,8 @@ class DatasetBuilder:
 
     ``check_constraints`` runs :func:`check_program` as a filter (on by default for every
     generator but the grammar one, whose programs satisfy the spec by construction).
+    ``batch_size`` candidates are validated per sandbox request; ``threads`` requests run
+    at once. Neither changes the output.
     """
 
     def __init__(
@@ -126,7 +131,10 @@ class DatasetBuilder:
         difficulty: DifficultyFilter | None = None,
         check_constraints: bool | None = None,
         threads: int | None = None,
+        batch_size: int = DEFAULT_BATCH_SIZE,
     ) -> None:
+        if batch_size < 1:
+            raise ValueError("batch_size must be at least 1")
         self.generator = generator
         self.filter = program_filter
         self.config = config
@@ -136,6 +144,7 @@ class DatasetBuilder:
         )
         workers = program_filter.first.workers + program_filter.second.workers
         self.threads = threads or max(4, workers * 2)
+        self.batch_size = batch_size
 
     def run(
         self, output: Path, on_row: Callable[[dict[str, Any]], None] | None = None
@@ -154,92 +163,75 @@ class DatasetBuilder:
         output.parent.mkdir(parents=True, exist_ok=True)
         summary = SynthSummary(levels=[])
         accepted = set(state.keys)
+        runs: list[_LevelRun] = []
+        for spec in self.config.levels:
+            level = LevelSummary(spec.name, rows=state.rows.get(spec.name, 0))
+            level.resumed = level.rows
+            summary.resumed += level.rows
+            summary.levels.append(level)
+            start = state.last_attempt.get(spec.name, -1) + 1
+            runs.append(_LevelRun(len(runs), spec, level, generated=start, decided=start))
         with (
             output.open("a", encoding="utf-8") as sink,
             ThreadPoolExecutor(max_workers=self.threads, thread_name_prefix="synth") as pool,
         ):
-            for spec in self.config.levels:
-                level = LevelSummary(spec.name, rows=state.rows.get(spec.name, 0))
-                level.resumed = level.rows
-                summary.resumed += level.rows
-                summary.levels.append(level)
-                start = state.last_attempt.get(spec.name, -1) + 1
 
-                def write(row: dict[str, Any]) -> None:
-                    sink.write(json.dumps(row, ensure_ascii=False) + "\n")
-                    summary.written += 1
-                    if on_row is not None:
-                        on_row(row)
+            def write(row: dict[str, Any]) -> None:
+                sink.write(json.dumps(row, ensure_ascii=False) + "\n")
+                summary.written += 1
+                if on_row is not None:
+                    on_row(row)
 
-                await self._level(spec, level, start, accepted, pool, write)
+            scheduler = _Scheduler(self, runs, accepted, pool)
+            for run in runs:
+                await self._level(run, scheduler, accepted, write)
                 sink.flush()
         summary.seconds = time.perf_counter() - started
         return summary
 
     async def _level(
         self,
-        spec: ConstraintSpec,
-        level: LevelSummary,
-        start: int,
+        run: _LevelRun,
+        scheduler: _Scheduler,
         accepted: set[str],
-        pool: ThreadPoolExecutor,
         write: Callable[[dict[str, Any]], None],
     ) -> None:
-        """Decide attempts ``start, start + 1, ...`` in order until the level is full.
+        """Decide the level's attempts ``start, start + 1, ...`` in order until it is full.
 
-        Candidates are generated and validated ahead of the decision point (at most
-        ``self.threads`` running, never many more than the rows still missing); a candidate
-        whose key equals that of an earlier undecided one waits, and runs only if the
-        earlier one is rejected, exactly as in a one-by-one run.
+        Candidates are generated and validated ahead of the decision point (see
+        :class:`_Scheduler`); an attempt's outcome depends only on its candidate, the
+        programs accepted before it and, for a candidate whose key equals that of an
+        earlier undecided one (which waits, and runs only if the earlier one is rejected),
+        on that one's outcome, exactly as in a one-by-one run; results of attempts that
+        are never decided are dropped.
         """
-        loop = asyncio.get_running_loop()
-        limit = self.config.max_attempts()
-        entries: dict[int, _Entry] = {}
-        running_keys: dict[str, int] = {}
-        generated = decided = start
-
-        def submit(attempt: int, entry: _Entry) -> None:
-            candidate = entry.candidate
-            assert isinstance(candidate, Candidate)
-            entry.future = loop.run_in_executor(pool, self.filter.validate, candidate, spec)
-            running_keys[entry.key] = attempt
-
-        while level.rows < self.config.per_level and decided < limit:
-            missing = self.config.per_level - level.rows
-            ahead = min(self.threads * 2, missing + missing // 4 + 2)
-            while generated < limit and generated - decided < ahead:
-                seed = item_seed(self.config.seed, spec.name, generated)
-                candidate = await self.generator.generate(spec, seed)
-                rejection, key = self._static(spec, candidate)
-                entry = _Entry(candidate, key, rejection)
-                if rejection is None and key not in accepted and key not in running_keys:
-                    submit(generated, entry)
-                entries[generated] = entry
-                generated += 1
-            entry = entries.pop(decided)
+        spec, level = run.spec, run.summary
+        while level.rows < self.config.per_level and run.decided < self.config.max_attempts():
+            await scheduler.top_up(run.index)
+            decided = run.decided
+            entry = run.entries.pop(decided)
             outcome: ValidatedProgram | Rejection
             if entry.rejection is not None:
                 outcome = entry.rejection
             elif entry.key in accepted:
                 outcome = Rejection("duplicate")
             else:
+                if entry.future is None and not any(e is entry for e in run.batch):
+                    scheduler.submit(run, decided, entry)
                 if entry.future is None:
-                    submit(decided, entry)
+                    scheduler.flush(run)
                 assert entry.future is not None
-                outcome = await self._judged(await entry.future)
-            if running_keys.get(entry.key) == decided:
-                del running_keys[entry.key]
+                outcome = await self._judged((await entry.future)[entry.position])
+            scheduler.release(run, decided, entry)
             if isinstance(outcome, ValidatedProgram):
                 accepted.add(entry.key)
                 write(program_row(spec, level.rows, decided, self.config.seed, outcome))
                 level.rows += 1
             else:
                 level.rejections[outcome.reason] += 1
-            decided += 1
-            level.attempts = decided
-        for entry in entries.values():
-            if entry.future is not None:
-                entry.future.cancel()
+            run.decided = decided + 1
+            level.attempts = run.decided
+        scheduler.finish(run)
 
     async def _judged(self, outcome: ValidatedProgram | Rejection) -> ValidatedProgram | Rejection:
         if self.difficulty is None or not isinstance(outcome, ValidatedProgram):
@@ -269,7 +261,129 @@ class _Entry:
     candidate: Candidate | GenerationFailure
     key: str
     rejection: Rejection | None
-    future: asyncio.Future[ValidatedProgram | Rejection] | None = None
+    future: asyncio.Future[list[ValidatedProgram | Rejection]] | None = None
+    position: int = 0
+
+
+@dataclass
+class _LevelRun:
+    """One level while it is built: attempts generated and decided, and those in between."""
+
+    index: int
+    spec: ConstraintSpec
+    summary: LevelSummary
+    generated: int
+    decided: int
+    entries: dict[int, _Entry] = field(default_factory=dict)
+    batch: list[_Entry] = field(default_factory=list)
+    """Submitted entries not yet sent (a batch being filled)."""
+
+
+class _Scheduler:
+    """Generates candidates ahead of the decision point and sends them in batches.
+
+    The level being decided keeps about as many attempts ahead as it still lacks rows, and
+    as many more as its rejections so far suggest; with a pure generator (the grammar one:
+    a candidate is a function of its spec and item seed), the levels after it are generated
+    and validated too, within ``window`` undecided attempts in all, so the sandboxes do not
+    wait at a level's end. A batch holds consecutive runnable attempts of one level
+    (``batch_size``, one :meth:`ProgramFilter.validate_many` each, at most ``threads``
+    running); it is sent when full, or when the decision point reaches it.
+    """
+
+    def __init__(
+        self,
+        builder: DatasetBuilder,
+        runs: list[_LevelRun],
+        accepted: set[str],
+        pool: ThreadPoolExecutor,
+    ) -> None:
+        self.builder = builder
+        self.runs = runs
+        self.accepted = accepted
+        self.pool = pool
+        self.loop = asyncio.get_running_loop()
+        self.running_keys: dict[str, tuple[int, int]] = {}
+        self.window = builder.threads * builder.batch_size // 2 + 2
+        self.speculate = builder.generator.name == "grammar"
+
+    def ahead(self, run: _LevelRun) -> int:
+        """How many undecided attempts the level should have: the rows it lacks, and as
+        many more as its rejections so far suggest (a quarter more before any)."""
+        level = run.summary
+        missing = self.builder.config.per_level - level.rows
+        if missing <= 0:
+            return 0
+        rejected = sum(level.rejections.values())
+        accepted = level.rows - level.resumed
+        return min(self.window, missing + missing * (rejected + 1) // (accepted + 4) + 1)
+
+    async def top_up(self, index: int) -> None:
+        """Generate for the level being decided, then (speculating) for those after it."""
+        current = self.runs[index]
+        await self._generate(current, current.decided + self.ahead(current))
+        if not self.speculate:
+            return
+        room = self.window - (current.generated - current.decided)
+        for run in self.runs[index + 1 :]:
+            if room <= 0:
+                break
+            await self._generate(run, run.decided + min(room, self.ahead(run)))
+            room -= run.generated - run.decided
+
+    async def _generate(self, run: _LevelRun, target: int) -> None:
+        builder = self.builder
+        limit = builder.config.max_attempts()
+        spec = run.spec
+        while run.generated < min(target, limit):
+            attempt = run.generated
+            seed = item_seed(builder.config.seed, spec.name, attempt)
+            candidate = await builder.generator.generate(spec, seed)
+            rejection, key = builder._static(spec, candidate)
+            entry = _Entry(candidate, key, rejection)
+            if rejection is None and key not in self.accepted and key not in self.running_keys:
+                self.submit(run, attempt, entry)
+            run.entries[attempt] = entry
+            run.generated = attempt + 1
+
+    def submit(self, run: _LevelRun, attempt: int, entry: _Entry) -> None:
+        run.batch.append(entry)
+        self.running_keys[entry.key] = (run.index, attempt)
+        if len(run.batch) >= self.builder.batch_size:
+            self.flush(run)
+
+    def flush(self, run: _LevelRun) -> None:
+        if not run.batch:
+            return
+        members = list(run.batch)
+        run.batch.clear()
+        candidates = [_runnable(entry) for entry in members]
+        future = self.loop.run_in_executor(
+            self.pool, self.builder.filter.validate_many, candidates, run.spec
+        )
+        for position, entry in enumerate(members):
+            entry.future, entry.position = future, position
+
+    def release(self, run: _LevelRun, attempt: int, entry: _Entry) -> None:
+        """The attempt is decided: a later candidate with its key may run now."""
+        if self.running_keys.get(entry.key) == (run.index, attempt):
+            del self.running_keys[entry.key]
+
+    def finish(self, run: _LevelRun) -> None:
+        """The level is full: drop its undecided attempts and their batches."""
+        for attempt, entry in run.entries.items():
+            self.release(run, attempt, entry)
+        run.batch.clear()
+        for entry in run.entries.values():
+            if entry.future is not None:
+                entry.future.cancel()
+        run.entries.clear()
+
+
+def _runnable(entry: _Entry) -> Candidate:
+    candidate = entry.candidate
+    assert isinstance(candidate, Candidate)
+    return candidate
 
 
 def program_row(

@@ -102,7 +102,13 @@ def branch_arcs(code: str, steps: Iterable[Mapping[str, Any]]) -> set[tuple[int,
 
     A frame that ends right after a branch line gives the pair (line, 0).
     """
-    branch_lines = static_profile(code)[0]
+    return arcs_between(static_profile(code)[0], steps)
+
+
+def arcs_between(
+    branch_lines: frozenset[int], steps: Iterable[Mapping[str, Any]]
+) -> set[tuple[int, int]]:
+    """:func:`branch_arcs` given the program's branch lines (``static_profile(code)[0]``)."""
     last_line: dict[int, int] = {}
     arcs: set[tuple[int, int]] = set()
     for step in steps:
