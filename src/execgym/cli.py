@@ -1,7 +1,10 @@
-"""The ``execgym`` command line: run, judge, doctor and the main job (``pipeline``).
+"""The ``execgym`` command line: run, judge, trace, questions, eval, score, synth, doctor and
+the main job (``pipeline``).
 
-This module only wires: parsing and writing batch files lives in :mod:`execgym._batch`, the
-example programs in :mod:`execgym._examples`, and all execution in :mod:`execgym.sandbox`.
+This module only wires: batch files live in :mod:`execgym._batch`, the pipeline's stages in
+:mod:`execgym._pipeline` and :mod:`execgym._dataset_stage`, the eval and synth commands in
+:mod:`execgym._eval_cli` and :mod:`execgym._synth_cli`, and all execution in
+:mod:`execgym.sandbox`.
 
 Exit statuses: 0 success, 1 a failure the command reports (a verdict other than OK for
 ``run``, malformed input lines for ``judge``, a broken sandbox for ``doctor``, an example
