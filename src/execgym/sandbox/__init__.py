@@ -4,7 +4,9 @@ The judging process never runs untrusted code; children of warm fork-servers do,
 namespaces and resource limits, and send back plain data that is compared here.
 """
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from execgym._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from execgym.sandbox._checkers import Checker, checker_names, get_checker, register
@@ -49,15 +51,7 @@ _EXPORTS = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'execgym.sandbox' has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports("execgym.sandbox", _EXPORTS, globals())
 
 
 __all__ = [

@@ -10,7 +10,9 @@ reads, with their measured difficulty; :func:`write_report` summarises a file.
 :func:`check_program` verifies a program against a spec by reading its code only.
 """
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from execgym._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from execgym.synth._candidate import (
@@ -171,12 +173,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'execgym.synth' has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports("execgym.synth", _EXPORTS, globals())

@@ -4,7 +4,9 @@ The tracer runs inside the sandbox child (an instrument of the harness), never i
 judging process; the trace comes back as plain data.
 """
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from execgym._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from execgym.trace._determinism import DeterminismReport, check_determinism
@@ -51,12 +53,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'execgym.trace' has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports("execgym.trace", _EXPORTS, globals())
