@@ -255,5 +255,14 @@ def _close_servers(servers: list[ForkServerProcess]) -> None:
 _CHILD_FIELDS: dict[str, set[str]] = {
     # Only what the child needs; expected outputs never leave the judging process.
     "stdio": {"kind", "input", "instrument", "instrument_options"},
-    "call": {"kind", "fn_name", "args", "args_src", "instrument", "instrument_options"},
+    "call": {
+        "kind",
+        "fn_name",
+        "args",
+        "kwargs",
+        "encoded_args",
+        "args_src",
+        "instrument",
+        "instrument_options",
+    },
 }

@@ -22,6 +22,16 @@ from execgym.tasks._kinds import (
     question_kinds,
     register,
 )
+from execgym.tasks._literals import (
+    MAX_DEPTH,
+    MAX_INT_DIGITS,
+    MAX_LITERAL_CHARS,
+    Arguments,
+    LiteralError,
+    parse_expression,
+    parse_literal,
+    read_arguments,
+)
 from execgym.tasks._programs import (
     Program,
     ProgramFormatError,
@@ -40,15 +50,20 @@ from execgym.tasks._question import NOT_EXECUTED, Item, Kind, Question, Referenc
 from execgym.tasks._select import Execution, SourceMap, Visit
 
 __all__ = [
+    "MAX_DEPTH",
+    "MAX_INT_DIGITS",
+    "MAX_LITERAL_CHARS",
     "NOT_EXECUTED",
     "STYLES",
     "STYLE_KINDS",
+    "Arguments",
     "BuildStats",
     "Execution",
     "ExtractedAnswer",
     "Item",
     "Kind",
     "KindGenerator",
+    "LiteralError",
     "Pick",
     "Program",
     "ProgramFormatError",
@@ -65,9 +80,12 @@ __all__ = [
     "iter_questions",
     "kind_rng",
     "numbered_code",
+    "parse_expression",
+    "parse_literal",
     "program_from_row",
     "question_kinds",
     "questions_for_file",
+    "read_arguments",
     "read_programs",
     "register",
     "render_questions",

@@ -17,6 +17,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from execgym.tasks._literals import LiteralError, read_arguments
 from execgym.tasks._question import NOT_EXECUTED, Item, Kind, Reference
 from execgym.tasks._select import Execution, Visit, spread_sample
 
@@ -105,11 +106,17 @@ register(Kind.OUTPUT, output_picks)
 def input_picks(execution: Execution, rng: random.Random) -> list[Pick]:
     """An input for the traced output; the reference is the program's own input.
 
-    Not asked of a call without arguments (there is nothing to find).
+    Not asked of a call without arguments (there is nothing to find), nor where the
+    program's own input is not a list of literals (a lambda, an expression): an answer must
+    pass :func:`read_arguments`' allowlist, so such a question could not be answered.
     """
     output = execution.trace.output
     program = execution.program
     if output is None or not output.gradable or not program.input.strip():
+        return []
+    try:
+        read_arguments(program.input)
+    except LiteralError:
         return []
     reference = Reference(literal=program.input, target_output=output.literal, entry=program.entry)
     return [Pick(Kind.INPUT, reference)]
