@@ -54,6 +54,8 @@ _STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
 def json_depth_within(data: bytes, limit: int) -> bool:
     """Whether JSON text ``data`` nests at most ``limit`` deep, in time linear in its size
     (strings are removed first, then one nesting level per pass of C-speed replacements)."""
+    if len(data) <= 2 * limit:
+        return True  # too short to open more brackets than that
     brackets = _STRING.sub(b"", data).translate(None, _NOT_BRACKETS)
     for _ in range(limit):
         if not brackets:
@@ -144,8 +146,6 @@ class FrameReader:
 
 
 def _parse_header(line: bytes) -> dict[str, Any]:
-    if not json_depth_within(line, 3):
-        raise ProtocolViolation("a header nested too deep")
     try:
         header = json.loads(line)
     except (ValueError, RecursionError):
@@ -161,6 +161,14 @@ def _parse_header(line: bytes) -> dict[str, Any]:
     extra = set(header) - allowed - {"ev", "blobs"}
     if extra:
         raise ProtocolViolation(f"unexpected fields in {kind!r}: {sorted(extra)[:5]}")
+    error = header.get("error")
+    if error is not None and not (
+        isinstance(error, dict) and all(isinstance(v, str) for v in error.values())
+    ):
+        raise ProtocolViolation("a malformed error record")
+    for name, value in header.items():
+        if isinstance(value, (dict, list)) and name not in ("error", "blobs"):
+            raise ProtocolViolation(f"a malformed field {name!r}")
     return header
 
 
@@ -177,6 +185,7 @@ class EventOrder:
         self.next_test = 0
         self.current: int | None = None
         self.first = True
+        self._offered = -1
 
     def take(self, header: dict[str, Any]) -> None:
         """Check ``header`` against the protocol; raises :class:`ProtocolViolation`."""
@@ -219,3 +228,17 @@ class EventOrder:
     @property
     def ended(self) -> bool:
         return self.state == "ended"
+
+    def next_input(self) -> int | None:
+        """The test whose input the child may have now, right after the event just taken
+        made it next: after ``compiled`` (no call test) or ``loaded``, and after each
+        ``done`` but the last; else ``None``."""
+        if self.next_test >= self.tests or self.current is not None:
+            return None
+        if self.state == "ready" or (self.state == "compiled" and not self.call_mode):
+            return None if self._offered == self.next_test else self._offer()
+        return None
+
+    def _offer(self) -> int:
+        self._offered = self.next_test
+        return self.next_test

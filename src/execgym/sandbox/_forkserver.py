@@ -17,6 +17,7 @@ from typing import IO, Any
 import execgym
 from execgym.sandbox._cgroups import remove_cgroups_of
 from execgym.sandbox._protocol import BLOB_NAMES
+from execgym.sandbox._root import check_extra_path
 from execgym.sandbox._seccomp import filter_options
 
 INSTRUMENTS = ("execgym.trace._recorder",)
@@ -50,6 +51,10 @@ class SandboxConfig:
     read_only_paths: tuple[str, ...] = ()
     seccomp: bool = True
     python: str = field(default_factory=lambda: sys.executable)
+
+    def __post_init__(self) -> None:
+        for path in self.read_only_paths:
+            check_extra_path(path)
 
 
 def scrubbed_environment(hash_seed: int) -> dict[str, str]:

@@ -50,16 +50,34 @@ LIBRARY_DIRS = (
     "/lib",
     "/lib64",
     "/lib32",
-    "/usr/lib",
     "/usr/lib64",
     "/usr/lib32",
-    "/usr/local/lib",
     "/lib/x86_64-linux-gnu",
     "/usr/lib/x86_64-linux-gnu",
     "/lib/aarch64-linux-gnu",
     "/usr/lib/aarch64-linux-gnu",
 )
-"""Where the dynamic linker finds shared libraries (those that exist are bound)."""
+"""Where the dynamic linker finds shared libraries (those that exist are bound; a symlink
+among them is recreated). Distributions that keep libraries in ``/usr/lib`` itself get it
+through the directories of the libraries the fork-server has mapped."""
+RESERVED = ("/tmp", "/var/tmp", "/dev", "/proc", "/sys")
+"""Places of the root that are the sandbox's own: no extra bind may lie there."""
+
+
+def check_extra_path(path: str) -> str:
+    """``path`` as an absolute, resolved path an extra read-only bind may show; a
+    ``ValueError`` names what is wrong with it."""
+    real = os.path.realpath(path)
+    for place in RESERVED:
+        if real == place or real.startswith(place + "/"):
+            raise ValueError(
+                f"read-only path {path!r}: it lies under {place}, which the sandbox provides "
+                "itself (every run gets a fresh /tmp); keep data files elsewhere"
+            )
+    if real == "/":
+        raise ValueError("read-only path '/': that would show the whole host")
+    return real
+
 
 ETC_FILES = ("ld.so.cache", "localtime")
 SHARED_DATA = ("/usr/share/zoneinfo",)
@@ -140,7 +158,7 @@ def plan_root(extra_paths: tuple[str, ...] = ()) -> RootPlan:
         ]
     for path in extra_paths:
         if os.path.exists(path):
-            bind(path)
+            bind(check_extra_path(path))
         else:
             plan.missing.append(path)
     plan.files.update(_etc_files())
@@ -273,13 +291,15 @@ def _module_files(module: object) -> list[str]:
 
 
 def _etc_files() -> dict[str, str]:
+    # Children run as uid 0 of their user namespace (under root) or as the caller's uid.
+    uid, gid = (os.getuid(), os.getgid()) if os.geteuid() != 0 else (1000, 1000)
     return {
         "/etc/passwd": (
             "root:x:0:0:root:/tmp:/nonexistent\n"
-            "sandbox:x:1000:1000:sandbox:/tmp:/nonexistent\n"
+            f"sandbox:x:{uid}:{gid}:sandbox:/tmp:/nonexistent\n"
             "nobody:x:65534:65534:nobody:/nonexistent:/nonexistent\n"
         ),
-        "/etc/group": "root:x:0:\nsandbox:x:1000:\nnogroup:x:65534:\n",
+        "/etc/group": f"root:x:0:\nsandbox:x:{gid}:\nnogroup:x:65534:\n",
         "/etc/hosts": "127.0.0.1\tlocalhost\n::1\tlocalhost\n",
         "/etc/hostname": "sandbox\n",
     }
@@ -305,42 +325,14 @@ def enter_root(plan: RootPlan, fresh_proc: bool) -> RootReport:
     report = RootReport()
     sc.mount(None, "/", None, sc.MS_REC | sc.MS_PRIVATE)
     host = os.open("/", os.O_PATH | os.O_DIRECTORY)
+    sc.mount("tmpfs", STAGING, "tmpfs", sc.MS_NOSUID | sc.MS_NODEV, _ROOT_TMPFS)
     try:
-        sc.mount("tmpfs", STAGING, "tmpfs", sc.MS_NOSUID | sc.MS_NODEV, _ROOT_TMPFS)
-
-        def host_path(path: str) -> str:
-            return f"/proc/self/fd/{host}/{path.lstrip('/')}"
-
-        for path in ("tmp", "proc", "dev", "etc", "var"):
-            os.mkdir(_staged(path), 0o755)
-        os.chmod(_staged("tmp"), 0o755)
-        for bind in plan.binds:
-            _try_bind(host_path(bind.source), bind, report)
-        for directory, entries in sorted(plan.packages.items()):
-            if os.path.isdir(_staged(directory)):  # shown whole by a bind above: cover it
-                sc.mount("tmpfs", _staged(directory), "tmpfs", sc.MS_NOSUID | sc.MS_NODEV, _SMALL)
-            else:
-                os.makedirs(_staged(directory), 0o755)
-            for bind in entries:
-                _try_bind(host_path(bind.source), bind, report)
-        for path, link in plan.symlinks.items():
-            with contextlib.suppress(FileExistsError):
-                os.makedirs(os.path.dirname(_staged(path)), exist_ok=True)
-                os.symlink(link, _staged(path))
-        for path, text in plan.files.items():
-            with open(_staged(path), "w") as f:
-                f.write(text)
-        os.symlink("../tmp", _staged("var/tmp"))
-        for name in DEVICES:
-            try:
-                _bind_device(host_path(f"/dev/{name}"), _staged(f"dev/{name}"))
-            except OSError as exc:
-                report.errors.append(f"/dev/{name}: {exc.strerror or exc}")
-        for name, link in DEV_LINKS.items():
-            os.symlink(link, _staged(f"dev/{name}"))
-        report.fresh_proc = fresh_proc and _mount_proc(_staged("proc"), report)
-        if not report.fresh_proc:
-            _bind_read_only(host_path("/proc"), _staged("proc"), True)
+        _build(plan, fresh_proc, lambda path: f"/proc/self/fd/{host}/{path.lstrip('/')}", report)
+    except BaseException:
+        # Nothing is pivoted yet: give the host's tree back, whole, to the caller.
+        with contextlib.suppress(OSError):
+            sc.umount(STAGING, sc.MNT_DETACH)
+        raise
     finally:
         os.close(host)
     os.chdir(STAGING)
@@ -351,6 +343,40 @@ def enter_root(plan: RootPlan, fresh_proc: bool) -> RootReport:
     os.chdir("/")
     sc.mount(None, "/", None, sc.MS_REMOUNT | sc.MS_BIND | sc.MS_RDONLY | _ROOT_FLAGS)
     return report
+
+
+def _build(
+    plan: RootPlan, fresh_proc: bool, host_path: Callable[[str], str], report: RootReport
+) -> None:
+    for path in ("tmp", "proc", "dev", "etc", "var"):
+        os.mkdir(_staged(path), 0o755)
+    os.symlink("../tmp", _staged("var/tmp"))
+    for bind in plan.binds:
+        _try_bind(host_path(bind.source), bind, report)
+    for directory, entries in sorted(plan.packages.items()):
+        if os.path.isdir(_staged(directory)):  # shown whole by a bind above: cover it
+            sc.mount("tmpfs", _staged(directory), "tmpfs", sc.MS_NOSUID | sc.MS_NODEV, _SMALL)
+        else:
+            os.makedirs(_staged(directory), 0o755)
+        for bind in entries:
+            _try_bind(host_path(bind.source), bind, report)
+    for path, link in plan.symlinks.items():
+        with contextlib.suppress(FileExistsError):
+            os.makedirs(os.path.dirname(_staged(path)), exist_ok=True)
+            os.symlink(link, _staged(path))
+    for path, text in plan.files.items():
+        with open(_staged(path), "w") as f:
+            f.write(text)
+    for name in DEVICES:
+        try:
+            _bind_device(host_path(f"/dev/{name}"), _staged(f"dev/{name}"))
+        except OSError as exc:
+            report.errors.append(f"/dev/{name}: {exc.strerror or exc}")
+    for name, link in DEV_LINKS.items():
+        os.symlink(link, _staged(f"dev/{name}"))
+    report.fresh_proc = fresh_proc and _mount_proc(_staged("proc"), report)
+    if not report.fresh_proc:
+        _bind_read_only(host_path("/proc"), _staged("proc"), True)
 
 
 _ROOT_TMPFS = "size=2m,nr_inodes=8192,mode=0755"
@@ -438,12 +464,46 @@ def _mount_proc(target: str, report: RootReport) -> bool:
     return True
 
 
-def mount_work_area(size_bytes: int, inodes: int) -> None:
-    """A fresh tmpfs on the working directory for one run (unmounted by :func:`drop_work_area`)."""
-    options = f"size={max(size_bytes, 1 << 16)},nr_inodes={inodes},mode=0777"
-    sc.mount("tmpfs", WORK_DIR, "tmpfs", sc.MS_NOSUID | sc.MS_NODEV, options)
+class WorkArea:
+    """The per-run tmpfs on :data:`WORK_DIR`: size- and inode-capped, mounted for a run and
+    detached after it, so whatever a program left there (any number of files, any depth)
+    is freed at once and cannot reach the next run.
+
+    A run that left the tmpfs exactly as it was mounted — one inode, no block, no extended
+    attribute, the same mode, owner and timestamps of its root — leaves nothing to leak;
+    its tmpfs is kept for the next run instead of being remounted, which most programs
+    (those that write no file) never notice but the fork-server does.
+    """
+
+    def __init__(self, size_bytes: int, inodes: int) -> None:
+        self.options = f"size={max(size_bytes, 1 << 16)},nr_inodes={inodes},mode=0777"
+        self._mounted: tuple[object, ...] | None = None
+
+    def open(self) -> str:
+        if self._mounted is None:
+            sc.mount("tmpfs", WORK_DIR, "tmpfs", sc.MS_NOSUID | sc.MS_NODEV, self.options)
+            self._mounted = _pristine_state()
+        return WORK_DIR
+
+    def close(self) -> None:
+        """After a run (its processes all gone): detach the tmpfs unless it is untouched."""
+        if self._mounted is not None and _pristine_state() == self._mounted:
+            return
+        self._mounted = None
+        sc.umount(WORK_DIR, sc.MNT_DETACH)
 
 
-def drop_work_area() -> None:
-    """Detach the run's tmpfs: everything in it is freed at once, however it was made."""
-    sc.umount(WORK_DIR, sc.MNT_DETACH)
+def _pristine_state() -> tuple[object, ...]:
+    info = os.stat(WORK_DIR)
+    usage = os.statvfs(WORK_DIR)
+    return (
+        info.st_mode,
+        info.st_uid,
+        info.st_gid,
+        info.st_nlink,
+        info.st_mtime_ns,
+        info.st_ctime_ns,
+        usage.f_files - usage.f_ffree,
+        usage.f_blocks - usage.f_bfree,
+        tuple(os.listxattr(WORK_DIR)),
+    )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import os
 import platform
 
@@ -41,7 +40,9 @@ SECUREBITS_LOCKED_NOROOT = 0x01 | 0x02 | 0x04 | 0x08 | 0x20
 _LINUX_CAPABILITY_VERSION_3 = 0x20080522
 CAP_LAST_CAP_GUESS = 63
 
-_libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+# The C library this interpreter already runs on (ctypes.util would import subprocess and
+# threading, whose fork hooks make every fork of a fork-server twice as slow).
+_libc = ctypes.CDLL(None, use_errno=True)
 _libc.mount.argtypes = [
     ctypes.c_char_p,
     ctypes.c_char_p,

@@ -33,7 +33,6 @@ import select
 import signal
 import socket
 import sys
-import tempfile
 import time
 import traceback
 from typing import Any
@@ -61,10 +60,14 @@ class ForkServer:
         self.options = options
         self.runner = _harness.make_runner()
         self.child_filter = state.child_filter
+        self.work_area: _root.WorkArea | None = None
         if state.private_root:
             self.work_root = None
+            self.work_area = _root.WorkArea(int(options.get("tmpfs_mb", 256)) << 20, WORK_INODES)
             work_dir = _root.WORK_DIR
         else:
+            import tempfile  # only here: it imports shutil and more, which forks then copy
+
             self.work_root = tempfile.mkdtemp(prefix="execgym-work-")
             work_dir = self.work_root
         self.tmpfs_bytes = int(options.get("tmpfs_mb", 256)) << 20
@@ -127,16 +130,16 @@ class ForkServer:
         return cgroup.oom_kills() if cgroup is not None else 0
 
     def _open_work_area(self) -> str:
-        if self.work_root is None:
-            _root.mount_work_area(self.tmpfs_bytes, WORK_INODES)
-            return _root.WORK_DIR
-        return tempfile.mkdtemp(dir=self.work_root)
+        if self.work_area is not None:
+            return self.work_area.open()
+        assert self.work_root is not None
+        return _fresh_dir(self.work_root)
 
     def _close_work_area(self, workdir: str) -> str:
         """Remove the run's work area; a description of what could not be removed, if any."""
-        if self.work_root is None:
+        if self.work_area is not None:
             try:
-                _root.drop_work_area()
+                self.work_area.close()
             except OSError as exc:
                 return f"the run's /tmp could not be unmounted: {exc}"
             return ""
@@ -211,12 +214,16 @@ class ForkServer:
                         cpu_at_start = self.meter.cpu_seconds()
                         oom_at_start = self._oom_kills()
                         next_poll = time.monotonic() + TREE_POLL_S
-                        _send_test(control, tests[event["i"]])
                     elif kind == "done":
                         event["kernel_cpu_s"] = max(0.0, self.meter.cpu_seconds() - cpu_at_start)
                         if self._oom_kills() > oom_at_start:
                             event["oom_killed"] = True
                         next_poll = math.inf
+                    upcoming = order.next_input()
+                    if upcoming is not None:
+                        # The next test's input, sent as soon as the one before it is over
+                        # (the harness finds it waiting when it starts that test).
+                        _send_test(control, tests[upcoming])
                     if frame.blobs:
                         event["b"] = list(range(len(blobs), len(blobs) + len(frame.blobs)))
                         blobs.extend(frame.blobs.values())
@@ -299,7 +306,9 @@ class ForkServer:
             os.chdir(workdir)
             self._arrange_fds(write_fd, control_fd, out_fd, err_fd)
             channel = _protocol.CHANNEL_FD
-            control = socket.socket(fileno=_protocol.CONTROL_FD)
+            control = socket.socket(
+                socket.AF_UNIX, socket.SOCK_SEQPACKET, 0, fileno=_protocol.CONTROL_FD
+            )
             os.environ["HOME"] = os.environ["TMPDIR"] = workdir
             os.umask(0o077)
             self._set_limits(request)
@@ -308,8 +317,9 @@ class ForkServer:
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
             if self.state.oom_protected:
                 # The fork-server is exempt from the OOM killer; its children must not be.
-                with open("/proc/self/oom_score_adj", "w") as f:
-                    f.write("0")
+                score = os.open("/proc/self/oom_score_adj", os.O_WRONLY)
+                os.write(score, b"0")
+                os.close(score)
             sc.clear_capabilities()
             if self.child_filter is not None:
                 self.child_filter.load()
@@ -396,6 +406,17 @@ def _send_test(control: socket.socket, test: dict[str, Any]) -> None:
         control.sendmsg([payload], rights)
     finally:
         os.close(fd)
+
+
+def _fresh_dir(parent: str) -> str:
+    for _ in range(100):
+        path = os.path.join(parent, os.urandom(8).hex())
+        try:
+            os.mkdir(path, 0o700)
+            return path
+        except FileExistsError:
+            continue
+    raise OSError(f"no fresh directory could be made in {parent}")
 
 
 def _remove_tree(root: str) -> int:
