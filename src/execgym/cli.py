@@ -246,7 +246,11 @@ def questions(
         typer.Option("--kinds", help="Comma-separated kinds (default: all the style asks)."),
     ] = None,
     style: Annotated[
-        str, typer.Option("--style", help="execverify, cruxeval or reval.")
+        str,
+        typer.Option(
+            "--style",
+            help="execverify (ExecVerify's own format), execverify-strict, cruxeval or reval.",
+        ),
     ] = "execverify",
     seed: Annotated[int, typer.Option("--seed", help="Selection seed.")] = 0,
     cot: Annotated[bool, typer.Option("--cot", help="Chain-of-thought prompts.")] = False,
