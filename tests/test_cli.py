@@ -394,7 +394,12 @@ def test_pipeline_judges_every_example_and_writes_its_files(tmp_path: Path) -> N
     # The ExecVerify stage: every style, every example function, every reference verified.
     dataset = summary["dataset"]
     assert dataset["unverified"] == []
-    assert set(dataset["questions_by_style"]) == {"execverify", "cruxeval", "reval"}
+    assert set(dataset["questions_by_style"]) == {
+        "execverify",
+        "execverify-strict",
+        "cruxeval",
+        "reval",
+    }
     assert set(dataset["items_by_kind"]) == {"output", "input", "next", "state", "coverage", "path"}
     questions = [
         Question.model_validate_json(line)
