@@ -21,6 +21,7 @@ The stricter variants execgym built before matching the paper, kept as extra lev
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 
 from execgym.synth._spec import ConstraintSpec, SpecError
@@ -84,26 +85,18 @@ _L6 = ConstraintSpec(
     max_statements=20,
     max_items=5,
 )
-_L2_STRICT = ConstraintSpec(
+_L2_STRICT = dataclasses.replace(
+    _L2,
     name="L2-strict",
     description="L1 plus at least two other built-in methods",
-    call_nesting=2,
     extra_methods=2,
-    min_statements=3,
-    max_statements=6,
-    max_args=3,
-    input_candidates=1,
 )
-_L6_STRICT = ConstraintSpec(
+_L6_STRICT = dataclasses.replace(
+    _L6,
     name="L6-strict",
     description="L5 with two other methods plus a chain of two helper functions",
-    call_nesting=2,
     extra_methods=2,
-    control_depth=3,
     helper_chain=2,
-    min_statements=8,
-    max_statements=20,
-    max_items=5,
 )
 
 BUILTIN_LEVELS: dict[str, ConstraintSpec] = {
