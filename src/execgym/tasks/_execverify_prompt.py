@@ -28,6 +28,7 @@ from collections.abc import Sequence
 from execgym.tasks._kinds import Pick
 from execgym.tasks._programs import Program
 from execgym.tasks._prompt_parts import (
+    NIL,
     combined_groups,
     line_text,
     make_question,
@@ -35,8 +36,6 @@ from execgym.tasks._prompt_parts import (
     tagged,
 )
 from execgym.tasks._question import NOT_EXECUTED, Item, Kind, Question
-
-NIL = "Nil"
 
 _INTRO = (
     "You are a programming expert.\n"

@@ -9,6 +9,10 @@ from execgym.tasks._kinds import Pick
 from execgym.tasks._programs import Program
 from execgym.tasks._question import Item, Kind, Question, Style
 
+NIL = "Nil"
+"""How REval's and ExecVerify's state answers say that the line does not run (their own
+word); ``execverify-strict`` asks for :data:`~execgym.tasks.NOT_EXECUTED` instead."""
+
 
 def numbered_code(code: str) -> str:
     """Every line of ``code`` prefixed by its number and a tab (a blank line: the number)."""

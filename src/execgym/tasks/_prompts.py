@@ -40,6 +40,7 @@ from execgym.tasks._execverify_prompt import execverify_questions
 from execgym.tasks._kinds import Pick
 from execgym.tasks._programs import Program
 from execgym.tasks._prompt_parts import (
+    NIL,
     combined_groups,
     line_text,
     make_question,
@@ -57,12 +58,6 @@ STYLE_KINDS: dict[Style, frozenset[Kind]] = {
     "cruxeval": frozenset({Kind.OUTPUT, Kind.INPUT}),
     "reval": frozenset({Kind.OUTPUT, Kind.COVERAGE, Kind.STATE, Kind.NEXT, Kind.PATH}),
 }
-
-NIL = "Nil"
-"""How a REval or ExecVerify state answer says that the line does not run (their own word).
-
-``execverify-strict`` prompts ask for :data:`NOT_EXECUTED` (``not executed``) instead, the
-canonical form the scorers read."""
 
 
 def check_style(style: str, kinds: Sequence[Kind] = ()) -> None:
