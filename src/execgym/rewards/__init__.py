@@ -14,6 +14,7 @@ Only input prediction runs code, in the sandbox; a sandbox failure raises
 """
 
 from execgym.rewards._data import GroundTruthError, ScoringData, ScoringItem
+from execgym.rewards._equality import EQUALITIES, Equality, python_equal
 from execgym.rewards._input import (
     SandboxUnavailable,
     default_sandbox,
@@ -37,14 +38,7 @@ from execgym.rewards._score import (
     score_item,
     score_question,
 )
-from execgym.rewards._values import (
-    EQUALITIES,
-    Equality,
-    LiteralError,
-    parse_literal,
-    python_equal,
-    values_match,
-)
+from execgym.rewards._values import LiteralError, parse_literal, values_match
 from execgym.rewards.verl import load_ground_truth, question_ground_truth
 
 __all__ = [

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from execgym.rewards._values import EQUALITIES
+from execgym.rewards._equality import EQUALITIES
 from execgym.tasks import STYLES
 from execgym.tasks._question import Item, Kind, Question
 

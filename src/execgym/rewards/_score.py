@@ -36,7 +36,7 @@ Per kind (the answer text is what :mod:`execgym.tasks._extract` found for the it
 Equality (``equality``, one of :data:`~execgym.rewards.EQUALITIES`): ``strict`` (the
 type-aware comparison above) or ``python`` (Python's ``==`` after literal parsing, as
 ExecVerify's reward gets by running ``assert f(<input>) == <answer>``: ``1``, ``1.0`` and
-``True`` equal, floats exact; see :mod:`._values`). Under ``python`` an output answer's own
+``True`` equal, floats exact; see :mod:`._equality`). Under ``python`` an output answer's own
 type is not checked; a ``state`` answer's type is the one it states (``1.0; int`` is right
 for ``1; int``, as in ExecVerify) or, when it states none, its literal's own type; and a
 ``state`` value that is not a literal but states the type ``str`` is read as the string
@@ -65,6 +65,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from execgym.rewards._data import ScoringData, ScoringItem
+from execgym.rewards._equality import EQUALITIES, Equality, values_equal_as
 from execgym.rewards._input import (
     ArgumentError,
     default_sandbox,
@@ -72,14 +73,11 @@ from execgym.rewards._input import (
     run_input_prediction,
 )
 from execgym.rewards._values import (
-    EQUALITIES,
-    Equality,
     LiteralError,
     calls_function,
     parse_literal,
     reference_value,
     short_repr,
-    values_equal_as,
 )
 from execgym.sandbox import Sandbox
 from execgym.tasks._extract import extract_item_answers, last_top_level

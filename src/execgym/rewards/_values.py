@@ -18,21 +18,13 @@ Reading (:func:`parse_literal`)
     ``10**5``-digit literal is rejected in about a millisecond, and still rejected if the
     process lifted Python's limit). Every reference the tracer produces is within these bounds.
 
-Comparing: two equalities (:data:`EQUALITIES`), chosen per scoring call.
-
-``strict`` (:func:`values_match`)
+Comparing (:func:`values_match`)
     Type-aware structural equality (:func:`execgym.sandbox` ``values_equal``): the types must
     be the same — ``1``, ``1.0`` and ``True`` all differ, as do ``list`` and ``tuple`` and
     ``set`` and ``frozenset``; floats (also inside containers) are equal within a relative
     tolerance of :data:`REL_TOL` (no absolute tolerance), and ``nan`` equals ``nan``; sets and
     frozensets are compared without order; dicts key by key, whatever the key order;
     containers recursively. A value nested too deeply to compare is unequal.
-``python`` (:func:`python_equal`)
-    Python's own ``==`` on the two values, which is what ExecVerify's reward does when it
-    runs ``assert f(<input>) == <answer>``: ``1``, ``1.0`` and ``True`` are equal, a ``set``
-    equals a ``frozenset`` with the same items, a ``list`` never equals a ``tuple``, floats
-    are compared exactly. One difference, so that a reference always equals itself: ``nan``
-    equals ``nan`` (also inside lists, tuples and dict values), where ``==`` says no.
 """
 
 from __future__ import annotations
@@ -43,13 +35,11 @@ import re
 import sys
 import warnings
 from functools import lru_cache
-from typing import Literal
 
 from execgym.sandbox._builtin_checkers import values_equal
 from execgym.tasks._extract import top_level_call_arguments
 
 __all__ = [
-    "EQUALITIES",
     "MAX_DEPTH",
     "MAX_INT_DIGITS",
     "MAX_LITERAL_CHARS",
@@ -58,16 +48,11 @@ __all__ = [
     "calls_function",
     "parse_expression",
     "parse_literal",
-    "python_equal",
     "reference_value",
     "short_repr",
-    "values_equal_as",
     "values_match",
 ]
 
-Equality = Literal["python", "strict"]
-EQUALITIES: tuple[Equality, ...] = ("python", "strict")
-"""The equalities an answer's value may be compared with (see the module docstring)."""
 REL_TOL = 1e-6
 MAX_LITERAL_CHARS = 100_000
 MAX_DEPTH = 100
@@ -288,43 +273,6 @@ def values_match(answer: object, reference: object) -> bool:
         return values_equal(answer, reference, rel_tol=REL_TOL)
     except RecursionError:
         return False
-
-
-def python_equal(answer: object, reference: object) -> bool:
-    """Python's ``==``, except that ``nan`` equals ``nan`` (see the module docstring)."""
-    try:
-        if answer == reference:
-            return True
-        return _nan_equal(answer, reference, 0)
-    except (RecursionError, TypeError, ValueError):
-        return False
-
-
-def _nan_equal(answer: object, reference: object, depth: int) -> bool:
-    """Whether ``answer == reference`` failed only because both hold ``nan`` in one place."""
-    if depth > MAX_DEPTH:
-        return False
-    if type(answer) is float and type(reference) is float:
-        return math.isnan(answer) and math.isnan(reference)
-    if (type(answer) is list and type(reference) is list) or (
-        type(answer) is tuple and type(reference) is tuple
-    ):
-        return len(answer) == len(reference) and all(
-            x == y or _nan_equal(x, y, depth + 1) for x, y in zip(answer, reference, strict=True)
-        )
-    if type(answer) is dict and type(reference) is dict:
-        return answer.keys() == reference.keys() and all(
-            answer[key] == reference[key] or _nan_equal(answer[key], reference[key], depth + 1)
-            for key in answer
-        )
-    return False
-
-
-def values_equal_as(equality: Equality, answer: object, reference: object) -> bool:
-    """Whether ``answer`` equals ``reference`` by ``equality``."""
-    if equality == "python":
-        return python_equal(answer, reference)
-    return values_match(answer, reference)
 
 
 def short_repr(value: object, limit: int = 80) -> str:
