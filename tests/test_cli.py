@@ -394,7 +394,12 @@ def test_pipeline_judges_every_example_and_writes_its_files(tmp_path: Path) -> N
     # The ExecVerify stage: every style, every example function, every reference verified.
     dataset = summary["dataset"]
     assert dataset["unverified"] == []
-    assert set(dataset["questions_by_style"]) == {"execverify", "cruxeval", "reval"}
+    assert set(dataset["questions_by_style"]) == {
+        "execverify",
+        "execverify-strict",
+        "cruxeval",
+        "reval",
+    }
     assert set(dataset["items_by_kind"]) == {"output", "input", "next", "state", "coverage", "path"}
     questions = [
         Question.model_validate_json(line)
@@ -402,7 +407,8 @@ def test_pipeline_judges_every_example_and_writes_its_files(tmp_path: Path) -> N
     ]
     assert len(questions) == dataset["questions"]
     synthesized = summary["synthesis"]["programs_per_level"]
-    assert synthesized == {f"L{n}": 4 for n in range(1, 7)}
+    levels = [f"L{n}" for n in range(1, 7)] + ["L2-strict", "L6-strict"]
+    assert synthesized == dict.fromkeys(levels, 4)
     assert (output_dir / "synth-report" / "medians.png").stat().st_size > 0
     example_ids = {p.id for p in EXAMPLE_FUNCTIONS}
     assert example_ids <= {q.program_id for q in questions}

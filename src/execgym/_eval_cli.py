@@ -50,6 +50,7 @@ from execgym.llm import (
     make_model,
     open_model,
 )
+from execgym.rewards import EQUALITIES
 from execgym.rewards._score_file import (
     InputFileError,
     read_generations,
@@ -325,6 +326,14 @@ def score_command(
         str | None,
         typer.Option("--difficulty", help="Code-generation tasks: one difficulty level only."),
     ] = None,
+    equality: Annotated[
+        str | None,
+        typer.Option(
+            "--equality",
+            help="execq: compare values by python (==) or strict (type-aware); "
+            "default: python for the execverify style, strict for the others.",
+        ),
+    ] = None,
 ) -> None:
     """Score existing generations without a model, so published results can be reproduced.
 
@@ -336,9 +345,13 @@ def score_command(
     mean rewards of `execgym questions` files. Exit status: 0 on success, 1 if the sandbox
     could not judge some responses, 2 for bad input.
     """
+    if equality is not None and equality not in EQUALITIES:
+        raise _usage_error(f"unknown --equality {equality!r}; known: {', '.join(EQUALITIES)}")
     if task == "execq":
-        _score_execq(data, generations, output_dir, workers)
+        _score_execq(data, generations, output_dir, workers, equality)
         return
+    if equality is not None:
+        raise _usage_error("--equality applies to execq only")
     eval_task = _task(task, difficulty)
     if not generations.is_file():
         raise _usage_error(f"generations file not found: {generations}")
@@ -365,7 +378,11 @@ def score_command(
 
 
 def _score_execq(
-    data: Path | None, generations: Path, output_dir: Path, workers: int | None
+    data: Path | None,
+    generations: Path,
+    output_dir: Path,
+    workers: int | None,
+    equality: str | None = None,
 ) -> None:
     """``execgym score execq``: unchanged from before the command covered every task."""
     if data is None:
@@ -384,7 +401,9 @@ def _score_execq(
     with ExitStack() as stack:
         sandbox = stack.enter_context(Sandbox(workers=workers)) if needs_sandbox else None
         advance = stack.enter_context(progress_bar(errors, "scoring", total))
-        summary = score_generation_file(questions, answers, output_dir, sandbox, advance)
+        summary = score_generation_file(
+            questions, answers, output_dir, sandbox, advance, equality=equality
+        )
     _stdout().print(summary.markdown(), markup=False, highlight=False)
     if summary.without_generations:
         errors.print(f"{len(summary.without_generations)} questions have no generations")

@@ -1,10 +1,11 @@
 """Execution questions: what a model is asked about a traced call, and the reference answers.
 
 ``read_programs`` reads program rows; a traced call (:mod:`execgym.trace`) and
-``build_questions`` give :class:`Question` s in one of three prompt styles (``execverify``,
-``cruxeval``, ``reval``); ``questions_for_file`` does both for a JSONL file. One generator
-per :class:`Kind` is registered (``question_kinds()``); ``extract_answers`` finds a model's
-answers in its response.
+``build_questions`` give :class:`Question` s in one of four prompt styles (``execverify``,
+``execverify-strict``, ``cruxeval``, ``reval``); ``questions_for_file`` does both for a
+JSONL file. One generator per :class:`Kind` is registered (``question_kinds()``), and a
+style may register its own (``execverify`` does, for its selection rules);
+``extract_answers`` finds a model's answers in its response.
 """
 
 from execgym.tasks._build import (
@@ -39,11 +40,11 @@ from execgym.tasks._programs import (
     program_from_row,
     read_programs,
 )
+from execgym.tasks._prompt_parts import numbered_code
 from execgym.tasks._prompts import (
     STYLE_KINDS,
     STYLES,
     check_style,
-    numbered_code,
     render_questions,
 )
 from execgym.tasks._question import NOT_EXECUTED, Item, Kind, Question, Reference, Style
