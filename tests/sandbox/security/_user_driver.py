@@ -12,9 +12,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _support import Case, outcome_record, run_case  # noqa: E402
+from _support import Case, outcome_record, run_case
 
-from execgym.sandbox import Limits, Sandbox, SandboxConfig, Verdict  # noqa: E402
+from execgym.sandbox import Limits, Sandbox, SandboxConfig, Verdict
 
 
 def main() -> None:
