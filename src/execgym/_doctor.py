@@ -31,6 +31,7 @@ class DoctorReport:
     checkers: list[str]
     trivial_run: RunResult | None
     error: str | None = None
+    visible: list[str] | None = None
 
     @property
     def sandbox_works(self) -> bool:
@@ -55,6 +56,7 @@ class DoctorReport:
             "uid": self.uid,
             "cores": self.cores,
             "checkers": self.checkers,
+            "visible": self.visible,
             "trivial_run": self.trivial_run.model_dump(mode="json") if self.trivial_run else None,
             "error": self.error,
         }
@@ -65,8 +67,10 @@ def doctor_stage(sandbox: Sandbox) -> DoctorReport:
     features: list[dict[str, Any]] = []
     trivial_run: RunResult | None = None
     error: str | None = None
+    visible: list[str] | None = None
     try:
         features = sandbox.isolation_report()
+        visible = sandbox.visible_paths()
         trivial_run = sandbox.run(TRIVIAL_PROGRAM, "", Limits(time_s=5.0))
     except Exception as exc:  # the doctor reports any failure to start instead of crashing
         error = f"{type(exc).__name__}: {exc}"
@@ -84,6 +88,7 @@ def doctor_stage(sandbox: Sandbox) -> DoctorReport:
         checkers=checkers,
         trivial_run=trivial_run,
         error=error,
+        visible=visible,
     )
 
 
@@ -97,6 +102,10 @@ def print_doctor_report(console: Console, report: DoctorReport) -> None:
         active_mark = "[green]yes[/]" if feature["active"] else "[red]no[/]"
         table.add_row(escape(str(feature["name"])), active_mark, escape(str(feature["detail"])))
     console.print(table)
+    if report.visible:
+        console.print("a child sees, read-only (plus /dev, /proc and its own /tmp):")
+        for path in report.visible:
+            console.print(f"  {escape(path)}", soft_wrap=True)
     root = "root" if report.uid == 0 else "not root"
     console.print(f"python   {report.python_version} ({escape(report.python_executable)})")
     console.print(f"uid      {report.uid} ({root})")

@@ -125,7 +125,7 @@ def _enter_minimal_root(state: IsolationState, plan: _root.RootPlan) -> None:
         "minimal root",
         True,
         f"pivot_root into a read-only tmpfs showing {len(state.visible)} paths ({shown}); "
-        "`execgym doctor --json` lists them all",
+        "`execgym doctor` lists them all",
     )
     for missing in plan.missing:
         state.add("read-only bind", False, f"{missing} does not exist")

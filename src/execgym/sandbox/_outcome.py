@@ -79,9 +79,12 @@ def test_outcomes(
 
 def _from_done(event: dict[str, Any], call: bool, time_s: float) -> TestResult:
     status = event.get("status")
+    # CPU time as the fork-server measured it over the test's whole process tree; the
+    # harness's own figure only where the fork-server had none.
+    kernel_cpu = event.get("kernel_cpu_s")
     result = TestResult(
         verdict=Verdict.OK,
-        cpu_s=_number(event.get("cpu_s")),
+        cpu_s=_number(kernel_cpu if kernel_cpu is not None else event.get("cpu_s")),
         wall_s=_number(event.get("wall_s")),
         peak_memory_mb=_number(event.get("rss_mb")),
         stdout=_text(event.get("stdout")),

@@ -69,11 +69,19 @@ class Sandbox:
 
     def isolation_report(self) -> list[dict[str, Any]]:
         """What isolation the first fork-server entered: name, active, detail."""
+        features: list[dict[str, Any]] = self._ready().get("features", [])
+        return features
+
+    def visible_paths(self) -> list[str]:
+        """Every path a child sees in its minimal root (empty when there is none)."""
+        visible: list[str] = self._ready().get("visible", [])
+        return visible
+
+    def _ready(self) -> dict[str, Any]:
         server = self._servers[0]
         if not server.ready:
             server.start()
-        features: list[dict[str, Any]] = server.ready.get("features", [])
-        return features
+        return server.ready
 
     def close(self) -> None:
         if self._executor is not None:
