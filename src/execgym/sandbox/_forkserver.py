@@ -39,7 +39,9 @@ class SandboxConfig:
     loaded): a third-party package is importable by programs only when it is in
     ``preload``, and host files or directories they may read (data files) are named in
     ``read_only_paths`` (shown read-only at the same paths). ``seccomp=False`` turns the
-    syscall filter off (for diagnosis only).
+    syscall filter off, ``minimal_root=False`` shows children the host's tree and
+    ``cgroup=False`` leaves the fork-server out of any cgroup (each for diagnosis and
+    benchmarks only).
     """
 
     hash_seed: int = 0
@@ -50,6 +52,8 @@ class SandboxConfig:
     sandbox_uid: int = 65534
     read_only_paths: tuple[str, ...] = ()
     seccomp: bool = True
+    minimal_root: bool = True
+    cgroup: bool = True
     python: str = field(default_factory=lambda: sys.executable)
 
     def __post_init__(self) -> None:
@@ -119,6 +123,8 @@ class ForkServerProcess:
             "namespaces": self.config.namespaces,
             "sandbox_uid": self.config.sandbox_uid,
             "read_only_paths": [os.path.abspath(p) for p in self.config.read_only_paths],
+            "minimal_root": self.config.minimal_root,
+            "cgroup": self.config.cgroup,
         }
         if self.config.seccomp:
             options.update(filter_options())

@@ -68,8 +68,14 @@ def enter_isolation(options: dict[str, Any]) -> IsolationState:
     use_namespaces = bool(options.get("namespaces", True))
     with contextlib.suppress(OSError):
         sc.set_parent_death_signal(signal.SIGKILL)
-    plan = _root.plan_root(tuple(options.get("read_only_paths", ()))) if use_namespaces else None
-    _join_cgroup(state, int(options.get("processes", 32)))
+    plan = None
+    if use_namespaces and options.get("minimal_root", True):
+        plan = _root.plan_root(tuple(options.get("read_only_paths", ())))
+    if options.get("cgroup", True):
+        _join_cgroup(state, int(options.get("processes", 32)))
+    else:
+        state.add("process limit", True, "RLIMIT_NPROC (the cgroup is disabled by configuration)")
+        state.add("limits over the process tree", False, "cgroup disabled by configuration")
     if is_root:
         _protect_from_oom_killer(state)
     if use_namespaces:
@@ -96,6 +102,12 @@ def _enter_namespaces(
             socket.sethostname("sandbox")
     if flags & sc.CLONE_NEWNS and plan is not None:
         _enter_minimal_root(state, plan)
+    elif flags & sc.CLONE_NEWNS:
+        state.add("minimal root", False, "disabled by configuration: the host is visible")
+        if state.pid_namespace:
+            # The PID namespace's own /proc, so that what the fork-server reads there is its.
+            sc.mount(None, "/", None, sc.MS_REC | sc.MS_PRIVATE)
+            sc.mount("proc", "/proc", "proc", sc.MS_NOSUID | sc.MS_NODEV | sc.MS_NOEXEC)
     if switch is not None:
         switch.complete(state)
         if state.private_root:

@@ -138,17 +138,25 @@ def restrict_descendants() -> None:
     prctl(PR_SET_NO_NEW_PRIVS, 1)
 
 
-def clear_capabilities() -> None:
-    """Zero this process's effective, permitted and inheritable capability sets (per child).
+class CapabilityDrop:
+    """Zeroes a process's effective, permitted and inheritable capability sets, then marks
+    it dumpable again (a uid change cleared that), so that its own ``/proc/self`` files stay
+    readable to it; with no capabilities left that gives no one a handle on anything else.
 
-    Then mark the process dumpable again (a uid change cleared it), so that its own
-    ``/proc/self`` files stay readable to it; with no capabilities left that gives no one
-    a handle on anything else.
-    """
-    header = _CapHeader(_LINUX_CAPABILITY_VERSION_3, 0)
-    data = (_CapData * 2)()
-    _check(_libc.capset(ctypes.byref(header), ctypes.byref(data)), "capset")
-    prctl(PR_SET_DUMPABLE, 1)
+    Built once in the fork-server, called in each child: the arguments are ready, so a
+    child touches as little of the fork-server's memory as it can (every page it writes to
+    is one more copy)."""
+
+    def __init__(self) -> None:
+        self._header = ctypes.byref(_CapHeader(_LINUX_CAPABILITY_VERSION_3, 0))
+        self._data = ctypes.byref((_CapData * 2)())
+        self._capset = _libc.capset
+        self._prctl = _libc.prctl
+
+    def __call__(self) -> None:
+        if self._capset(self._header, self._data) != 0:
+            _check(-1, "capset")
+        _check(self._prctl(PR_SET_DUMPABLE, 1, 0, 0, 0), "prctl(PR_SET_DUMPABLE)")
 
 
 def set_parent_death_signal(signum: int) -> None:

@@ -20,6 +20,7 @@ itself failed. Only this process decides that: nothing a child sends can.
 
 from __future__ import annotations
 
+import _signal  # type: ignore[import-not-found]  # the C module: no enum conversions
 import array
 import contextlib
 import fcntl
@@ -66,11 +67,13 @@ class ForkServer:
             self.work_area = _root.WorkArea(int(options.get("tmpfs_mb", 256)) << 20, WORK_INODES)
             work_dir = _root.WORK_DIR
         else:
-            import tempfile  # only here: it imports shutil and more, which forks then copy
-
-            self.work_root = tempfile.mkdtemp(prefix="execgym-work-")
+            self.work_root = _fresh_dir("/tmp", prefix="execgym-work-")
             work_dir = self.work_root
         self.tmpfs_bytes = int(options.get("tmpfs_mb", 256)) << 20
+        self.drop_capabilities = sc.CapabilityDrop()
+        if self.work_area is not None:
+            # Every run's working directory is the same path: set it once, not per child.
+            os.environ["HOME"] = os.environ["TMPDIR"] = work_dir
         self.baseline_as_mb = _address_space_mb()
         self.meter = TreeMeter(state.cgroup, state.pid_namespace, work_dir)
 
@@ -309,18 +312,20 @@ class ForkServer:
             control = socket.socket(
                 socket.AF_UNIX, socket.SOCK_SEQPACKET, 0, fileno=_protocol.CONTROL_FD
             )
-            os.environ["HOME"] = os.environ["TMPDIR"] = workdir
+            if self.work_area is None:
+                os.environ["HOME"] = os.environ["TMPDIR"] = workdir
             os.umask(0o077)
             self._set_limits(request)
-            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-            signal.signal(signal.SIGINT, signal.SIG_DFL)
-            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            # The C functions: the signal module's wrappers convert to enums and back.
+            _signal.signal(_signal.SIGXFSZ, _signal.SIG_IGN)
+            _signal.signal(_signal.SIGINT, _signal.SIG_DFL)
+            _signal.signal(_signal.SIGTERM, _signal.SIG_DFL)
             if self.state.oom_protected:
                 # The fork-server is exempt from the OOM killer; its children must not be.
                 score = os.open("/proc/self/oom_score_adj", os.O_WRONLY)
                 os.write(score, b"0")
                 os.close(score)
-            sc.clear_capabilities()
+            self.drop_capabilities()
             if self.child_filter is not None:
                 self.child_filter.load()
         except BaseException:
@@ -408,9 +413,9 @@ def _send_test(control: socket.socket, test: dict[str, Any]) -> None:
         os.close(fd)
 
 
-def _fresh_dir(parent: str) -> str:
+def _fresh_dir(parent: str, prefix: str = "") -> str:
     for _ in range(100):
-        path = os.path.join(parent, os.urandom(8).hex())
+        path = os.path.join(parent, prefix + os.urandom(8).hex())
         try:
             os.mkdir(path, 0o700)
             return path
