@@ -113,20 +113,14 @@ class VLLMChatModel:
         chats = [item for item in batch if item.prompt is None]
         raws = [item for item in batch if item.prompt is not None]
         outputs: dict[int, Any] = {}
-        if chats:
-            found = self._llm.chat(
-                [item.messages for item in chats],
-                sampling_params=[self.sampling_params(item.params) for item in chats],
-                use_tqdm=False,
-            )
-            outputs.update(zip(map(id, chats), found, strict=True))
-        if raws:
-            found = self._llm.generate(
-                [item.prompt for item in raws],
-                sampling_params=[self.sampling_params(item.params) for item in raws],
-                use_tqdm=False,
-            )
-            outputs.update(zip(map(id, raws), found, strict=True))
+        for group, method, inputs in (
+            (chats, self._llm.chat, [item.messages for item in chats]),
+            (raws, self._llm.generate, [item.prompt for item in raws]),
+        ):
+            if group:
+                params = [self.sampling_params(item.params) for item in group]
+                found = method(inputs, sampling_params=params, use_tqdm=False)
+                outputs.update(zip(map(id, group), found, strict=True))
         return [self._completion(outputs[id(item)]) for item in batch]
 
     def _completion(self, output: Any) -> Completion:
