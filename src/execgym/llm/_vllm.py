@@ -114,12 +114,12 @@ class VLLMChatModel:
         raws = [item for item in batch if item.prompt is not None]
         outputs: dict[int, Any] = {}
         for group, method, inputs in (
-            (chats, self._llm.chat, [item.messages for item in chats]),
-            (raws, self._llm.generate, [item.prompt for item in raws]),
+            (chats, "chat", [item.messages for item in chats]),
+            (raws, "generate", [item.prompt for item in raws]),
         ):
             if group:
                 params = [self.sampling_params(item.params) for item in group]
-                found = method(inputs, sampling_params=params, use_tqdm=False)
+                found = getattr(self._llm, method)(inputs, sampling_params=params, use_tqdm=False)
                 outputs.update(zip(map(id, group), found, strict=True))
         return [self._completion(outputs[id(item)]) for item in batch]
 
