@@ -78,11 +78,10 @@ class EvalItem:
     group: str = ""
     payload: Mapping[str, Any] = field(default_factory=dict)
 
-    def messages(self, raw: bool = False) -> list[ChatMessage]:
-        """The chat messages sent to the model; ``raw``: the prompt alone, for a raw
-        completion (no system message)."""
+    def messages(self) -> list[ChatMessage]:
+        """The chat messages sent to the model."""
         messages: list[ChatMessage] = []
-        if self.system and not raw:
+        if self.system:
             messages.append({"role": "system", "content": self.system})
         messages.append({"role": "user", "content": self.prompt})
         return messages
