@@ -16,6 +16,7 @@ import asyncio
 import json
 from collections.abc import Sequence
 from contextlib import ExitStack
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -25,11 +26,13 @@ from rich.markup import escape
 
 from execgym._display import progress_bar
 from execgym.bench._eval_task import (
+    ANSWERS_EXTRACTED,
     DatasetError,
     EvalItem,
     EvalTask,
     eval_task_names,
     get_eval_task,
+    sampling_defaults,
 )
 from execgym.bench._runner import (
     EvalReport,
@@ -178,8 +181,18 @@ def eval_command(
         Path | None,
         typer.Option("--data", help="Local dataset file (a directory for reval)."),
     ] = None,
-    n: Annotated[int, typer.Option("--n", min=1, help="Samples per item.")] = 5,
-    temperature: Annotated[float, typer.Option("--temperature", min=0.0)] = 0.2,
+    n: Annotated[
+        int | None,
+        typer.Option("--n", min=1, help="Samples per item (default: the benchmark's, else 5)."),
+    ] = None,
+    temperature: Annotated[
+        float | None,
+        typer.Option("--temperature", min=0.0, help="Default: the benchmark's, else 0.2."),
+    ] = None,
+    top_p: Annotated[
+        float | None,
+        typer.Option("--top-p", min=0.0, max=1.0, help="Default: the benchmark's, else 1.0."),
+    ] = None,
     cot: Annotated[bool, typer.Option("--cot", help="Chain-of-thought prompts.")] = False,
     limit: Annotated[
         int | None, typer.Option("--limit", min=1, help="Only the first K dataset entries.")
@@ -208,6 +221,14 @@ def eval_command(
         str | None,
         typer.Option("--difficulty", help="Code-generation tasks: one difficulty level only."),
     ] = None,
+    raw_completions: Annotated[
+        bool,
+        typer.Option(
+            "--raw-completions",
+            help="Send each prompt alone to /v1/completions: no chat template, no system "
+            "message (how REval evaluates open models).",
+        ),
+    ] = False,
 ) -> None:
     """Evaluate a model on an execution-reasoning or code-generation benchmark.
 
@@ -218,15 +239,20 @@ def eval_command(
     benchmark's own metrics) and a markdown table on standard output. Rerun the same command
     to resume an interrupted run: finished items are not asked again, and the response cache
     (OUTPUT_DIR/llm-cache.sqlite) keeps any answered request from being sent twice.
+    Sampling not given on the command line follows the benchmark's own runner (lcb-exec: 10
+    samples, top_p 0.95; reval: temperature 0.8), else 5 samples at temperature 0.2.
     """
     eval_task = _task(task, difficulty)
     items = _load(eval_task, data, cot, limit)
+    defaults = sampling_defaults(eval_task)
     settings = EvalSettings(
         difficulty=difficulty,
         task=task,
         model=model,
-        n=n,
-        temperature=temperature,
+        n=n if n is not None else defaults.n,
+        temperature=temperature if temperature is not None else defaults.temperature,
+        top_p=top_p if top_p is not None else defaults.top_p,
+        raw_completions=raw_completions,
         max_tokens=max_tokens,
         cot=cot,
         seed=seed,
@@ -270,25 +296,52 @@ def eval_command(
 # ---------------------------------------------------------------------------- score
 
 
-def read_generation_file(path: Path) -> dict[str, list[str]]:
-    """Generations by item id: CRUXEval's published format (one JSON object mapping each id
-    to a list of generations, or to one), JSONL lines ``{"id", "response"}`` /
-    ``{"id", "responses": [...]}``, or LiveCodeBench's output (a JSON list of objects with
-    ``id`` or ``question_id`` and ``pred_list`` or ``output_list``)."""
+def read_generation_file(
+    path: Path, items: Sequence[EvalItem] = ()
+) -> tuple[dict[str, list[str]], set[str]]:
+    """Generations by item id, and the ids whose generations are already-extracted answers.
+
+    Formats: CRUXEval's published format (one JSON object mapping each id to a list of
+    generations, or to one), JSONL lines ``{"id", "response"}`` / ``{"id", "responses":
+    [...]}``, LiveCodeBench's output (a JSON list of objects with ``id`` or ``question_id``
+    and ``pred_list``, extracted answers, or else ``output_list``, raw responses), or
+    LiveCodeBench's custom output file: a JSON list of lists of extracted answers, the i-th
+    list for the i-th of ``items`` (the benchmark's order).
+    """
     text = path.read_text(encoding="utf-8")
     if text.lstrip().startswith("["):
         try:
             rows = json.loads(text)
         except json.JSONDecodeError as exc:
             raise InputFileError(f"{path}: not valid JSON: {exc.msg}") from None
+        if isinstance(rows, list) and rows and isinstance(rows[0], list):
+            return _answer_lists(rows, path, items)
         return _generation_rows(rows, path)
-    return read_generations(path)
+    return read_generations(path), set()
 
 
-def _generation_rows(rows: object, path: Path) -> dict[str, list[str]]:
+def _answer_lists(
+    rows: list[object], path: Path, items: Sequence[EvalItem]
+) -> tuple[dict[str, list[str]], set[str]]:
+    if len(rows) != len(items):
+        raise InputFileError(
+            f"{path}: a list of lists answers the items by position; it has {len(rows)} "
+            f"lists for {len(items)} items"
+        )
+    answers: list[list[str]] = []
+    for index, row in enumerate(rows):
+        if not isinstance(row, list) or not all(isinstance(v, str) for v in row):
+            raise InputFileError(f"{path}: element {index}: expected a list of strings")
+        answers.append([str(value) for value in row])
+    found = {item.id: answer for item, answer in zip(items, answers, strict=True)}
+    return found, set(found)
+
+
+def _generation_rows(rows: object, path: Path) -> tuple[dict[str, list[str]], set[str]]:
     if not isinstance(rows, list):
         raise InputFileError(f"{path}: expected a JSON list")
     found: dict[str, list[str]] = {}
+    extracted: set[str] = set()
     for index, row in enumerate(rows):
         where = f"{path}: element {index}"
         if not isinstance(row, dict):
@@ -296,11 +349,14 @@ def _generation_rows(rows: object, path: Path) -> dict[str, list[str]]:
         key = row.get("id", row.get("question_id"))
         if key is None:
             raise InputFileError(f"{where}: field 'id': missing")
-        values = row.get("pred_list", row.get("output_list"))
+        field = "pred_list" if "pred_list" in row else "output_list"
+        values = row.get(field)
         if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
-            raise InputFileError(f"{where}: field 'pred_list': expected a list of strings")
+            raise InputFileError(f"{where}: field {field!r}: expected a list of strings")
         found.setdefault(str(key), []).extend(values)
-    return found
+        if field == "pred_list":
+            extracted.add(str(key))
+    return found, extracted
 
 
 def score_command(
@@ -339,8 +395,10 @@ def score_command(
 
     GENERATIONS maps each item id to its responses: CRUXEval's published format (one JSON
     object, id → list of generations, e.g. {"sample_0": ["'abc'", ...]}), JSONL lines
-    {"id", "response"} / {"id", "responses": [...]}, or LiveCodeBench's output list. Raw
-    responses and already-extracted answers both work. Writes OUTPUT_DIR/items.jsonl and
+    {"id", "response"} / {"id", "responses": [...]}, LiveCodeBench's output list (its
+    pred_list is judged as extracted, an output_list is extracted first) or its custom output
+    file (a list of lists of extracted answers, in the benchmark's order). Raw responses and
+    already-extracted answers both work. Writes OUTPUT_DIR/items.jsonl and
     OUTPUT_DIR/summary.json and prints a markdown table; for execq the per-kind accuracy and
     mean rewards of `execgym questions` files. Exit status: 0 on success, 1 if the sandbox
     could not judge some responses, 2 for bad input.
@@ -357,9 +415,15 @@ def score_command(
         raise _usage_error(f"generations file not found: {generations}")
     items = _load(eval_task, data, cot, None)
     try:
-        answers = read_generation_file(generations)
+        answers, extracted = read_generation_file(generations, items)
     except InputFileError as exc:
         raise _usage_error(str(exc)) from None
+    items = [
+        replace(item, payload={**item.payload, ANSWERS_EXTRACTED: True})
+        if item.id in extracted
+        else item
+        for item in items
+    ]
     errors = _stderr()
     total = sum(1 for item in items if item.id in answers)
     if total == 0:

@@ -261,7 +261,7 @@ def questions(
         bool,
         typer.Option(
             "--determinism-check/--no-determinism-check",
-            help="Skip programs whose trace changes under a second hash seed.",
+            help="Leave out questions whose answer changes under a second hash seed.",
         ),
     ] = True,
 ) -> None:
@@ -270,8 +270,10 @@ def questions(
     Each output line is a Question: id, style, kind, prompt, the items with their reference
     answers, and a reference answer that scores full reward. CRUXEval's rows work as they
     are. Malformed rows are reported (file, line, field) and skipped; programs whose call
-    raises, times out or (with the determinism check) depends on the hash seed are skipped
-    and counted. Exit status: 0 on success, 1 if any row was malformed, 2 for a usage error.
+    raises or times out are skipped and counted; with the determinism check, each question
+    whose answer changes under a second hash seed is left out and counted. The same input,
+    kinds, style and seed give the same file, byte for byte. Exit status: 0 on success, 1
+    if any row was malformed, 2 for a usage error.
     """
     if style not in STYLES:
         raise _usage_error(f"unknown style {style!r}; known styles: {', '.join(STYLES)}")
@@ -319,10 +321,9 @@ def questions(
             while seen_programs < stats.programs:
                 seen_programs += 1
                 advance()
-    skipped = ", ".join(f"{n} {why}" for why, n in sorted(stats.skipped.items())) or "none"
     errors.print(
         f"{stats.questions} questions ({stats.items} items) from {stats.programs} programs "
-        f"written to {escape(str(output))}; skipped: {skipped}; malformed rows: {len(malformed)}",
+        f"written to {escape(str(output))}; {stats.describe()}; malformed rows: {len(malformed)}",
         soft_wrap=True,
     )
     raise typer.Exit(EXIT_FAILURE if malformed else EXIT_OK)

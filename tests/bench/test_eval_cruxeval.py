@@ -9,7 +9,7 @@ import pytest
 from test_eval_data import cli_app, cruxeval_rows
 from typer.testing import CliRunner
 
-from execgym.bench._eval_task import DatasetError, get_eval_task
+from execgym.bench._eval_task import DatasetError, EvalItem, get_eval_task
 from execgym.bench._task_cruxeval import cruxeval_answer, judge_cruxeval
 from execgym.sandbox import Sandbox
 
@@ -44,17 +44,42 @@ def test_judging_rules_of_evaluate_score(sandbox: Sandbox) -> None:
     assert judge("output", "'xa'") == (True, "OK")
     assert judge("output", '"xa"') == (True, "OK")
     assert judge("output", "'xb'") == (False, "WRONG_ANSWER")
-    # an output answer that restates the call is wrong even though it would pass
-    assert judge("output", "f('x')") == (False, "WRONG_ANSWER")
+    # an output answer that restates the call is not run; the item's skip rule counts it
+    assert judge("output", "f('x')") == (False, "SKIPPED")
     assert judge("output", "'x' + 'a'")[0] is True  # CRUXEval executes the answer as written
     assert judge("output", "'xa' (") == (False, "COMPILE_ERROR")
     assert judge("output", "") == (False, "NO_ANSWER")
     # an input answer must call f; any input giving the output is right
     assert judge("input", "f('x')") == (True, "OK")
     assert judge("input", "[ANSWER]\nassert f('x') == 'xa'\n[/ANSWER]") == (True, "OK")
-    assert judge("input", "'x'") == (False, "WRONG_ANSWER")
+    assert judge("input", "'x'") == (False, "SKIPPED")
+    assert judge("input", "") == (False, "SKIPPED")  # CRUXEval: "f(" not in ""
     assert judge("input", "f('y')") == (False, "WRONG_ANSWER")
     assert judge("input", "f(1)") == (False, "RUNTIME_ERROR")
+
+
+@pytest.mark.parametrize(
+    ("mode", "responses", "expected"),
+    [
+        # another answer passes: the restated call is left out of the count
+        ("output", ["f('x')", "'xa'", "'xb'"],
+         [("SKIPPED", False), ("OK", True), ("WRONG_ANSWER", True)]),
+        # none passes: every answer counts, as wrong
+        ("output", ["f('x')", "'xb'"], [("WRONG_ANSWER", True), ("WRONG_ANSWER", True)]),
+        ("output", ["f('x')"], [("WRONG_ANSWER", True)]),
+        # input mode skips answers without "f(", an empty one too
+        ("input", ["'x'", "", "f('x')"], [("SKIPPED", False), ("SKIPPED", False), ("OK", True)]),
+        ("input", ["'x'", "f('y')"], [("WRONG_ANSWER", True), ("WRONG_ANSWER", True)]),
+    ],
+)  # fmt: skip
+def test_cruxevals_skip_rule_per_item(
+    sandbox: Sandbox, mode: str, responses: list[str], expected: list[tuple[str, bool]]
+) -> None:
+    task = get_eval_task(f"cruxeval-{mode[0]}")
+    item = EvalItem("s", mode, "", payload={"code": CODE, "input": "'x'", "output": "'xa'"})
+    judgements = task.judge(item, responses, sandbox)
+    assert [(j.verdict, j.counted) for j in judgements] == expected
+    assert all(j.correct is (j.verdict == "OK") for j in judgements)
 
 
 def test_prompts_are_cruxevals(shared_data: Path) -> None:

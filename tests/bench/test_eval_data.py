@@ -83,6 +83,42 @@ LCB_ROWS = [
     },
 ]
 
+REVAL_CLASS = (
+    "class Counter:\n"
+    "    def __init__(self, start):\n"
+    "        self.count = start\n"
+    "\n"
+    "    def add(self, n):\n"
+    "        if n > 0:\n"
+    "            self.count += n\n"
+    "        return self.count\n"
+)
+REVAL_CLASS_TESTS = """import unittest
+
+class CounterTestAdd(unittest.TestCase):
+    def setUp(self):
+        self.counter = Counter(1)
+
+    def test_add(self):
+        self.assertEqual(self.counter.add(2), 3)
+
+    def test_add_2(self):
+        self.assertEqual(self.counter.add(0), 1)
+
+
+class Helper:
+    pass
+
+
+class CounterTestZero(unittest.TestCase):
+    def test_zero(self):
+        counter = Counter(0)
+        self.assertEqual(counter.add(-1), 0)
+
+if __name__ == '__main__':
+    unittest.main()
+"""
+
 REVAL_DATA = [
     {
         "task_id": "DREval/0",
@@ -117,16 +153,16 @@ REVAL_DATA = [
         "outputs": ["[('ab', 4), ('c', 2)]"],
         "test": None,
     },
-    {
+    {  # a ClassEval row: the class, its unittest module, one test body per test class
         "task_id": "DREval/85",
-        "entry_point": "Box",
-        "code": "class Box:\n    def get(self):\n        return 1\n",
-        "inputs": ["box = Box()\nself.assertEqual(box.get(), 1)"],
+        "entry_point": "Counter",
+        "code": REVAL_CLASS,
+        "inputs": [
+            "assertEqual(self.counter.add(2), 3)\n",
+            "counter = Counter(0)\nassertEqual(counter.add(-1), 0)\n",
+        ],
         "outputs": [],
-        "test": (
-            "import unittest\n\nclass BoxTestGet(unittest.TestCase):\n"
-            "    def test_get(self):\n        box = Box()\n        self.assertEqual(box.get(), 1)\n"
-        ),
+        "test": REVAL_CLASS_TESTS,
     },
 ]
 
@@ -164,9 +200,14 @@ REVAL_TASKS = [
         "tasks": [
             {
                 "input_idx": 0,
-                "task": [{"lineno": 3, "var": "self"}],
-                "output_pred": "box = Box()\nassertEqual(box.get(), ??)",
-            }
+                "task": [{"lineno": 7, "var": "self.count"}, {"lineno": 8, "var": "self.count"}],
+                "output_pred": "assertEqual(self.counter.add(2), ??)",
+            },
+            {
+                "input_idx": 1,
+                "task": [{"lineno": 7, "var": "self.count"}],
+                "output_pred": "counter = Counter(0)\nassertEqual(counter.add(-1), ??)",
+            },
         ],
     },
 ]

@@ -7,15 +7,27 @@ import json
 from pathlib import Path
 
 import pytest
-from test_eval_data import REVAL_DATA, REVAL_TASKS, cli_app, reval_dir, write_jsonl
+from test_eval_data import (
+    REVAL_CLASS,
+    REVAL_DATA,
+    REVAL_TASKS,
+    cli_app,
+    fake_openai_module,
+    reval_dir,
+    write_jsonl,
+)
 from typer.testing import CliRunner
 
 from execgym.bench._eval_task import DatasetError, EvalItem, get_eval_task
 from execgym.bench._runner import score_generations
 from execgym.bench._task_reval import incremental_consistency
+from execgym.bench._task_reval_classeval import unittest_classes
 from execgym.bench._task_reval_truth import (
+    EncodedValue,
+    TracedCall,
     coverage_answer,
     path_answer,
+    run_ground_truth,
     state_answer,
     state_matches,
 )
@@ -27,9 +39,8 @@ def _items(tmp_path: Path, cot: bool = False) -> dict[str, EvalItem]:
     return {item.id: item for item in items}
 
 
-def test_items_and_prompts_follow_reval(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_items_and_prompts_follow_reval(tmp_path: Path) -> None:
     items = _items(tmp_path)
-    assert "skipped 1 ClassEval" in caplog.text
     assert list(items) == [
         *(f"DREval/0/0/{k}/{t}" for t in (0, 1) for k in ("coverage", "state", "path")),
         "DREval/0/0/output",
@@ -37,6 +48,10 @@ def test_items_and_prompts_follow_reval(tmp_path: Path, caplog: pytest.LogCaptur
         "DREval/0/1/output",
         *(f"DREval/1/0/{k}/{t}" for t in (0, 1) for k in ("coverage", "state", "path")),
         "DREval/1/0/output",
+        *(f"DREval/85/0/{k}/{t}" for t in (0, 1) for k in ("coverage", "state", "path")),
+        "DREval/85/0/output",
+        *(f"DREval/85/1/{k}/0" for k in ("coverage", "state", "path")),
+        "DREval/85/1/output",
     ]
     code = REVAL_DATA[0]["code"]
     state = items["DREval/0/0/state/0"].prompt
@@ -90,6 +105,139 @@ def test_ground_truth_and_answers_follow_revals_rules(tmp_path: Path, sandbox: S
     assert ok("DREval/1/0/path/1", "for w in words:")
 
 
+def test_classeval_prompts_follow_reval(tmp_path: Path) -> None:
+    """The class code, the test class's own set-up as comments (REval's coverage and state
+    prompts leave the first line without "# ", its path and output prompts do not), then the
+    test body; a test class without set-up shows none."""
+    items = _items(tmp_path)
+    head = f"[PYTHON]\n{REVAL_CLASS}\n"
+    setup = "\n# setup code executed previously\n"
+    body = "\nassertEqual(self.counter.add(2), 3)\n[/PYTHON]\n[QUESTION]\n"
+    coverage = items["DREval/85/0/coverage/0"].prompt
+    assert coverage.endswith(
+        f"{head}{setup}        self.counter = Counter(1)\n# {body}Is Line 7 (            "
+        "self.count += n) executed when the above test code is called?\n[/QUESTION]\n[ANSWER]"
+    )
+    state = items["DREval/85/0/state/1"].prompt
+    assert f"{head}{setup}        self.counter = Counter(1)\n# {body}" in state
+    assert "the variable self.count after Line 8 is executed?" in state
+    path = items["DREval/85/0/path/0"].prompt  # the class code is not numbered
+    assert path.endswith(
+        f"{head}{setup}#         self.counter = Counter(1)\n# {body}If the line `            "
+        "self.count += n` is executed when the above test code is called, answer with the next "
+        "line of code to be executed inside the function. Do NOT answer lines in the test code. "
+        "If not or program terminates after this line, answer with -1.\n[/QUESTION]\n[ANSWER]"
+    )
+    output = items["DREval/85/0/output"].prompt
+    assert output.endswith(
+        f"{head}{setup}#         self.counter = Counter(1)\n# \n# Test code starts here. Only "
+        "write the completed test code in your answer.\nassertEqual(self.counter.add(2), ??)"
+        "\n[/PYTHON]\n[ANSWER]"
+    )
+    no_setup = items["DREval/85/1/coverage/0"].prompt
+    assert f"{head}\ncounter = Counter(0)\nassertEqual(counter.add(-1), 0)\n[/PYTHON]" in no_setup
+
+
+def test_classeval_ground_truth_and_answers(tmp_path: Path, sandbox: Sandbox) -> None:
+    items = _items(tmp_path)
+
+    def ok(item_id: str, answer: str) -> bool:
+        return _judge(items, item_id, f"{answer}\n[/ANSWER]", sandbox)
+
+    # CounterTestAdd: setUp makes Counter(1) (not traced), test_add runs add(2)
+    assert ok("DREval/85/0/coverage/0", "YES") and ok("DREval/85/0/state/0", "3; int")
+    assert not ok("DREval/85/0/state/0", "1; int")  # the set-up's value is not asked
+    assert ok("DREval/85/0/path/0", "return self.count")
+    assert ok("DREval/85/0/path/1", "-1") and ok("DREval/85/0/state/1", "3; int")
+    assert ok("DREval/85/0/output", "assertEqual(self.counter.add(2), 3)")
+    assert not ok("DREval/85/0/output", "assertEqual(self.counter.add(2), 4)")
+    # REval turns every "assert" into "self.assert": an answer already written so fails
+    assert not ok("DREval/85/0/output", "self.assertEqual(self.counter.add(2), 3)")
+    # the second test class (Helper between them is not a TestCase): add(-1) skips line 7
+    assert ok("DREval/85/1/coverage/0", "NO") and ok("DREval/85/1/state/0", "Nil")
+    assert ok("DREval/85/1/path/0", "-1")
+    assert ok("DREval/85/1/output", "assertEqual(counter.add(-1), 0)")  # padded with line 1
+    assert not ok("DREval/85/1/output", "assertEqual(counter.add(-1), -1)")
+
+
+def test_unittest_classes_follow_revals_lookup() -> None:
+    module = (
+        "import unittest\n"
+        "class Base(unittest.TestCase):\n"
+        "    @staticmethod\n"
+        "    def setUp():\n"
+        "        pass  # kept\n"
+        "\n"
+        "class BoxTestA(Base):\n"
+        "    def test_a(self):\n"
+        "        pass\n"
+        "class BoxTestB(unittest.TestCase):\n"
+        "    def test_b(self):\n"
+        "        pass\n"
+        "class BoxTestHelper:\n"
+        "    pass\n"
+    )
+    first, second = unittest_classes(module, "Box")
+    assert (first.name, second.name) == ("BoxTestA", "BoxTestB")
+    # A base's set-up, decorator included, as inspect.getsource gives it
+    assert first.setup_source == "    @staticmethod\n    def setUp():\n        pass  # kept\n"
+    assert first.setup_comment(hashed_first_line=False) == (
+        "\n# setup code executed previously\n    def setUp():\n#         pass  # kept\n# "
+    )
+    assert second.setup_source is None and second.setup_comment(hashed_first_line=True) == ""
+
+
+def test_eval_reval_with_raw_completions(tmp_path: Path) -> None:
+    """REval's protocol for open models: the prompt alone on /v1/completions, at REval's
+    temperature 0.8 and budget; without the flag, a chat with REval's system message."""
+    fake = fake_openai_module()
+    root = reval_dir(tmp_path / "reval")
+    with fake.FakeOpenAIServer(responses=lambda body: ["YES\n"] * body["n"]) as server:
+        for flag in (["--raw-completions"], []):
+            run = tmp_path / f"run{len(flag)}"
+            result = CliRunner().invoke(
+                cli_app(),
+                ["eval", "reval", "--model", "m", "--base-url", server.base_url,
+                 "--data", str(root), "-o", str(run), "--limit", "1", *flag],
+            )  # fmt: skip
+            assert result.exit_code == 0, result.output
+        requests = server.requests
+    items = _items(tmp_path / "items")
+    prompts = {item.prompt for item_id, item in items.items() if item_id.startswith("DREval/0/")}
+    raw = [request for request in requests if request.path == "/v1/completions"]
+    chat = [request for request in requests if request.path == "/v1/chat/completions"]
+    assert len(raw) == len(chat) == len(prompts) == 11
+    assert {request.body["prompt"] for request in raw} == prompts
+    assert all("messages" not in request.body for request in raw)
+    assert {(r.body["temperature"], r.body["n"], r.body["max_tokens"]) for r in requests} == {
+        (0.8, 5, 256)
+    }
+    assert {tuple(r.body["stop"]) for r in requests} == {("[/ANSWER]",)}
+    assert {r.body["messages"][0]["role"] for r in chat} == {"system"}
+    records = [
+        json.loads(line)
+        for line in (tmp_path / "run1" / "items.jsonl").read_text().split("\n")
+        if line
+    ]
+    assert {record["system"] for record in records} == {None}
+    assert json.loads((tmp_path / "run1" / "config.json").read_text())["raw_completions"] is True
+
+
+def test_an_expression_reval_cannot_read_inside_a_variable_reads_as_nil(
+    sandbox: Sandbox,
+) -> None:
+    """REval's VarInterpreter returns an error value for ``i - 1``; inside a subscript or a
+    tuple that breaks the reading, which REval reports as Nil (so "Nil" is right)."""
+    code = "def f(xs):\n    i = 1\n    return xs[i]\n"
+    queries = [(2, "(xs[i], xs[i - 1])"), (2, "xs[i - 1]"), (2, "len(xs)"), (2, "xs[i]")]
+    truth = run_ground_truth(sandbox, TracedCall(code, "f", "([1, 2],)"), queries)
+    assert truth.values[(2, "(xs[i], xs[i - 1])")] is None
+    assert truth.values[(2, "xs[i - 1]")] is None
+    assert truth.values[(2, "len(xs)")] == "unsupported"  # never right
+    found = truth.values[(2, "xs[i]")]
+    assert isinstance(found, tuple) and [value.literal for value in found] == ["2"]
+
+
 def test_answer_reading() -> None:
     assert coverage_answer("[ANSWER]\nyes\n[/ANSWER]", False) == (True, "")
     assert coverage_answer("YES or NO", False)[0] is True  # REval reads the first 3 letters
@@ -105,6 +253,11 @@ def test_answer_reading() -> None:
     assert state_answer("set(); set", False).value == set()
     assert state_answer("None; NoneType", False).type_name == "NoneType"
     assert state_answer("1; Counter", False).error
+    # numpy scalars REval reads as numpy.float64(value): by value, without float's tolerance
+    float64 = (EncodedValue("numpy.float64", "1.5", "np.float64(1.5)"),)
+    assert state_matches(state_answer("1.5; numpy.float64", False), float64) == (True, "")
+    assert not state_matches(state_answer("1.5000001; numpy.float64", False), float64)[0]
+    assert state_answer("1.5; np.float64", False).error  # REval cannot locate "np."
     assert state_answer("nil", False).nil
     assert state_matches(state_answer("3; integer", False), None) == (
         False,
@@ -147,9 +300,9 @@ def test_scoring_reval_generations(tmp_path: Path, sandbox: Sandbox) -> None:
     generations["DREval/0/0/path/1"] = ["[ANSWER]\nreturn total\n[/ANSWER]"]  # wrong
     report = score_generations(task, list(items.values()), generations, tmp_path / "run", sandbox)
     summary = report.summary
-    assert summary["accuracy_by_kind"]["path"]["accuracy"] == pytest.approx(4 / 5)
-    # 5 atoms score 1, except the one with a wrong path and a right output: inconsistent, 0
-    assert summary["task_metrics"]["IC score"] == pytest.approx(4 / 5)
+    assert summary["accuracy_by_kind"]["path"]["accuracy"] == pytest.approx(7 / 8)
+    # 8 atoms score 1, except the one with a wrong path and a right output: inconsistent, 0
+    assert summary["task_metrics"]["IC score"] == pytest.approx(7 / 8)
     assert summary["task_metrics"]["coverage F1"] == 1.0
 
 

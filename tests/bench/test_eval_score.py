@@ -26,7 +26,7 @@ def test_score_cruxeval_output_generations_by_hand(shared_data: Path, tmp_path: 
         "sample_0": [right[0]] * 3 + [f"[ANSWER]\nassert {call[0]} == {right[0]}\n[/ANSWER]"] * 2,
         # 3 of 5 right
         "sample_1": [right[1]] * 3 + ["{1: None}", "'nope'"],
-        # 1 of 5 right (restating the call is wrong even though it would pass)
+        # 1 of 4 right: restating the call is left out, since another generation passes
         "sample_2": [right[2], call[2], "None", "'x' +", "[/ANSWER]"],
         # none right
         "sample_3": ["0"] * 5,
@@ -42,16 +42,17 @@ def test_score_cruxeval_output_generations_by_hand(shared_data: Path, tmp_path: 
     )
     assert result.exit_code == 0, result.output
     summary = json.loads((run / "summary.json").read_text())
-    correct = [5, 3, 1, 0]
-    pass1 = sum(_unbiased(5, c, 1) for c in correct) / 4  # (1 + .6 + .2 + 0) / 4
-    pass5 = sum(_unbiased(5, c, 5) for c in correct) / 4  # (1 + 1 + 1 + 0) / 4
-    assert pass1 == pytest.approx(0.45) and pass5 == pytest.approx(0.75)
+    pass1 = (1 + _unbiased(5, 3, 1) + 1 / 4 + 0) / 4  # (1 + .6 + .25 + 0) / 4
+    pass5 = (1 + 1 + 1 + 0) / 4  # sample_2 has 4 counted samples, one right
+    assert pass1 == pytest.approx(0.4625) and pass5 == pytest.approx(0.75)
     assert summary["pass@1"] == pytest.approx(pass1, abs=1e-12)
     assert summary["pass@5"] == pytest.approx(pass5, abs=1e-12)
     assert summary["unknown_ids"] == ["sample_999"]
     records = {r["id"]: r for r in map(json.loads, (run / "items.jsonl").read_text().splitlines())}
     assert [s["correct"] for s in records["sample_2"]["samples"]] == [True] + [False] * 4
-    assert records["sample_2"]["samples"][1]["reason"].startswith("the answer restates")
+    restated = records["sample_2"]["samples"][1]
+    assert restated["counted"] is False and restated["verdict"] == "SKIPPED"
+    assert restated["reason"].startswith("the answer restates")
     assert "pass@5 | 75.0" in result.output
 
 
@@ -59,7 +60,8 @@ def test_score_cruxeval_input_generations(shared_data: Path, tmp_path: Path) -> 
     rows = cruxeval_rows(shared_data, 3)
     data = write_jsonl(tmp_path / "crux.jsonl", rows)
     generations = {
-        "sample_0": [f"f({rows[0]['input']})", rows[0]["input"]],  # the second lacks "f("
+        # the second lacks "f(": left out, since the first passes
+        "sample_0": [f"f({rows[0]['input']})", rows[0]["input"]],
         "sample_2": [f"f({rows[2]['input']})", "f('+hbtofdeiequ')"],  # another right input
     }
     path = tmp_path / "generations.json"
@@ -71,7 +73,7 @@ def test_score_cruxeval_input_generations(shared_data: Path, tmp_path: Path) -> 
     )
     assert result.exit_code == 0, result.output
     summary = json.loads((run / "summary.json").read_text())
-    assert summary["pass@1"] == pytest.approx((0.5 + 1.0) / 2)
+    assert summary["pass@1"] == pytest.approx((1.0 + 1.0) / 2)
     assert summary["missing"] == ["sample_1"]
 
 

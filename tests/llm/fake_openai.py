@@ -1,4 +1,8 @@
-"""A small OpenAI-compatible chat-completions server for tests: real HTTP on 127.0.0.1.
+"""A small OpenAI-compatible server for tests: real HTTP on 127.0.0.1.
+
+It serves chat completions (``POST /v1/chat/completions``) and raw completions (``POST
+/v1/completions``, whose ``prompt`` stands where a chat request's last user message does;
+its choices carry ``text`` instead of a ``message``). Any other path gets a 404.
 
 Start one with the ``fake_openai`` fixture (defined here, registered by
 ``tests/llm/conftest.py``) or by hand::
@@ -12,8 +16,8 @@ texts; by default choice ``i`` is ``f"echo[{i}]: {last user message}"``. Usage c
 whitespace-separated words: every message's words as prompt tokens, every choice's words as
 completion tokens.
 
-What it records: ``requests`` (every request's index, JSON body, headers and the fault it
-got), ``calls``, and ``max_in_flight`` (the most requests it was handling at once).
+What it records: ``requests`` (every request's index, JSON body, headers, the fault it got
+and its path), ``calls``, and ``max_in_flight`` (the most requests it was handling at once).
 
 Faults: ``faults_by_call[i]`` applies to request ``i`` (0-based, counting every request);
 ``faults_by_prompt[text]`` is a list of faults used up, one per request, by requests whose
@@ -100,12 +104,16 @@ class LoggedRequest:
     body: dict[str, Any]
     headers: dict[str, str]
     fault: Fault | None
+    path: str = "/v1/chat/completions"
 
 
 Responder = Callable[[dict[str, Any]], list[str]]
 
 
 def last_user_message(body: Mapping[str, Any]) -> str:
+    """A chat request's last user message, or a raw completion request's ``prompt``."""
+    if isinstance(body.get("prompt"), str):
+        return str(body["prompt"])
     for message in reversed(body.get("messages") or []):
         if isinstance(message, dict) and message.get("role") == "user":
             return str(message.get("content", ""))
@@ -191,7 +199,9 @@ class FakeOpenAIServer:
         return [last_user_message(body) for body in self.bodies()]
 
     # -- answering ---------------------------------------------------------------------
-    def _admit(self, body: dict[str, Any], headers: dict[str, str]) -> Fault | None:
+    def _admit(
+        self, body: dict[str, Any], headers: dict[str, str], path: str = "/v1/chat/completions"
+    ) -> Fault | None:
         with self._lock:
             index = len(self.requests)
             fault = self.faults_by_call.get(index)
@@ -199,7 +209,7 @@ class FakeOpenAIServer:
                 queue = self.faults_by_prompt.get(last_user_message(body))
                 if queue:
                     fault = queue.pop(0)
-            self.requests.append(LoggedRequest(index, body, headers, fault))
+            self.requests.append(LoggedRequest(index, body, headers, fault, path))
             self._in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self._in_flight)
             return fault
@@ -219,14 +229,20 @@ class FakeOpenAIServer:
 
     def completion_body(self, body: dict[str, Any], choices: int) -> dict[str, Any]:
         texts = self.texts_for(body, choices)
-        prompt_words = sum(_words(str(m.get("content", ""))) for m in body.get("messages", []))
+        raw = "prompt" in body
+        if raw:
+            prompt_words = _words(str(body["prompt"]))
+        else:
+            prompt_words = sum(_words(str(m.get("content", ""))) for m in body.get("messages", []))
         return {
-            "id": f"chatcmpl-fake-{len(self.requests)}",
-            "object": "chat.completion",
+            "id": f"{'cmpl' if raw else 'chatcmpl'}-fake-{len(self.requests)}",
+            "object": "text_completion" if raw else "chat.completion",
             "created": 0,
             "model": self.model,
             "choices": [
-                {
+                {"index": i, "text": text, "logprobs": None, "finish_reason": "stop"}
+                if raw
+                else {
                     "index": i,
                     "message": {"role": "assistant", "content": text},
                     "finish_reason": "stop",
@@ -267,12 +283,12 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length", "0"))
         raw = self.rfile.read(length)
-        if not self.path.rstrip("/").endswith("/chat/completions"):
+        if not self.path.rstrip("/").endswith(("/chat/completions", "/v1/completions")):
             self._send(404, json.dumps({"error": {"message": f"no route {self.path}"}}).encode())
             return
         body = json.loads(raw)
         fake = self.fake
-        fault = fake._admit(body, dict(self.headers.items()))
+        fault = fake._admit(body, dict(self.headers.items()), self.path)
         try:
             self._answer(fake, body, fault)
         except (BrokenPipeError, ConnectionResetError):

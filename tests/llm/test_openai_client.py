@@ -205,9 +205,15 @@ async def test_a_reply_with_fewer_choices_is_completed(fake_openai: FakeOpenAISe
 
 def test_one_model_serves_several_event_loops(fake_openai: FakeOpenAIServer) -> None:
     model = client(fake_openai)
+
+    async def once() -> list[str]:
+        try:
+            return (await model.complete(HELLO, SamplingParams())).texts
+        finally:  # each loop's connections are closed with it, not left to the collector
+            await model.aclose()
+
     for _ in range(2):
-        result = asyncio.run(model.complete(HELLO, SamplingParams()))
-        assert result.texts == ["echo[0]: hello there"]
+        assert asyncio.run(once()) == ["echo[0]: hello there"]
     assert fake_openai.calls == 2
 
 

@@ -68,7 +68,7 @@ async def test_a_missing_recording_names_the_prompt(tmp_path: Path) -> None:
         ("not json", "not valid JSON"),
         ("[1, 2]", "must be a JSON object"),
         ('{"prompt": "p"}', "'completions' must be a list of strings"),
-        ('{"completions": ["x"]}', "needs 'messages', 'prompt' or 'key'"),
+        ('{"completions": ["x"]}', "needs 'messages', 'prompt', 'raw_prompt' or 'key'"),
         ('{"messages": [], "completions": ["x"]}', "non-empty list of messages"),
         ('{"prompt": "p", "completions": ["x"], "finish_reasons": []}', "one per completion"),
     ],

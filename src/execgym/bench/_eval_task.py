@@ -28,6 +28,27 @@ EXPERT_SYSTEM_PROMPT = (
 )
 """The system message CRUXEval, LiveCodeBench and REval send to chat models."""
 
+ANSWERS_EXTRACTED = "answers_extracted"
+"""Payload flag ``execgym score`` sets on an item whose generations are already-extracted
+answers (LiveCodeBench's ``pred_list``); a task whose extraction would change such an answer
+judges it as it is."""
+
+
+@dataclass(frozen=True)
+class SamplingDefaults:
+    """How a benchmark samples when the command line does not say (its own runner's
+    defaults); a task may carry one as ``sampling_defaults``."""
+
+    n: int = 5
+    temperature: float = 0.2
+    top_p: float = 1.0
+
+
+def sampling_defaults(task: object) -> SamplingDefaults:
+    """``task.sampling_defaults`` where the task has one, else :class:`SamplingDefaults`."""
+    found = getattr(task, "sampling_defaults", None)
+    return found if isinstance(found, SamplingDefaults) else SamplingDefaults()
+
 
 class DatasetError(ValueError):
     """A dataset row execgym cannot use; the message names the file, line and field."""

@@ -21,7 +21,7 @@ import asyncio
 import json
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +59,8 @@ class EvalSettings:
     data: str | None = None
     limit: int | None = None
     difficulty: str | None = None
+    raw_completions: bool = False
+    """Send each prompt alone as a raw completion (no chat template, no system message)."""
 
     def __post_init__(self) -> None:
         if self.n < 1:
@@ -77,6 +79,7 @@ class EvalSettings:
             max_tokens=max_tokens,
             stop=task.stop,
             seed=self.seed,
+            raw_prompt=self.raw_completions,
         )
 
     def identity(self, task: EvalTask) -> dict[str, Any]:
@@ -92,6 +95,7 @@ class EvalSettings:
             "cot": self.cot,
             "seed": self.seed,
             "data": self.data,
+            "raw_completions": self.raw_completions,
         }
 
 
@@ -234,6 +238,8 @@ async def run_eval(
 ) -> EvalReport:
     """Ask, judge and record every item; see the module docs. Returns the run's report."""
     advance = progress or (lambda: None)
+    if settings.raw_completions:  # the prompt alone, and the records say so
+        items = [replace(item, system=None) for item in items]
     run_dir.mkdir(parents=True, exist_ok=True)
     identity = settings.identity(task)
     _check_config(run_dir, identity)

@@ -15,10 +15,13 @@ the left-hand side for input prediction. An answer that is already extracted (a 
 a call ``f(...)``) passes through unchanged, so CRUXEval's published generation files score
 as they are.
 
-Judging (``evaluation/utils_general.py`` ``evaluate_score``): an input answer without
-``f(`` is wrong; an output answer containing ``f(<input>)`` is wrong; otherwise the script
-``{code}\\nassert {output} == {answer}`` runs in the sandbox (3 CPU seconds, as CRUXEval's
-``check_correctness(..., 3)``) and passes when it exits cleanly.
+Judging (``evaluation/utils_general.py`` ``evaluate_score``): an answer that restates the
+call (input mode: it lacks ``f(``; output mode: it contains ``f(<input>)``) is not run; the
+others run as the script ``{code}\\nassert {output} == {answer}`` in the sandbox (3 CPU
+seconds, as CRUXEval's ``check_correctness(..., 3)``) and pass when it exits cleanly. Then
+CRUXEval's skip rule (:func:`apply_skip_rule`): when another answer of the item passes, the
+restating answers are left out of the item's sample count; when none passes, every answer
+counts, as wrong.
 """
 
 from __future__ import annotations
@@ -93,7 +96,8 @@ class CruxEvalTask:
 
     def judge(self, item: EvalItem, responses: Sequence[str], sandbox: Sandbox) -> list[Judgement]:
         code, given, output = (item.payload[key] for key in ("code", "input", "output"))
-        return [judge_cruxeval(self.mode, code, given, output, r, sandbox) for r in responses]
+        judgements = [judge_cruxeval(self.mode, code, given, output, r, sandbox) for r in responses]
+        return apply_skip_rule(judgements, "cruxeval")
 
     def reference_response(self, item: EvalItem, sandbox: Sandbox) -> str:
         given, output = item.payload["input"], item.payload["output"]
@@ -103,17 +107,55 @@ class CruxEvalTask:
         return {}
 
 
+SKIPPED = "SKIPPED"
+"""The verdict of an answer the benchmark does not run (it restates the call)."""
+
+SkipRule = Literal["cruxeval", "livecodebench"]
+
+
+def skipped(answer: str, reason: str) -> Judgement:
+    """An answer the benchmark does not run; :func:`apply_skip_rule` decides how it counts."""
+    return Judgement(False, answer, SKIPPED, reason, counted=False)
+
+
+def apply_skip_rule(judgements: Sequence[Judgement], rule: SkipRule) -> list[Judgement]:
+    """How a benchmark counts an item's skipped answers (:data:`SKIPPED`).
+
+    Both benchmarks leave them out of the item's sample count, unless the item has nothing
+    else to go on: CRUXEval (``evaluate_score``) when no other answer passes, LiveCodeBench
+    (``compute_code_execution_metrics.evaluate_score``) when no other answer ran. Then every
+    skipped answer counts, as wrong.
+    """
+    others = [j for j in judgements if j.verdict != SKIPPED]
+    if rule == "cruxeval":
+        keep_out, event = any(j.correct for j in others), "passed"
+    else:
+        keep_out, event = bool(others), "ran"
+    settled: list[Judgement] = []
+    for judgement in judgements:
+        if judgement.verdict != SKIPPED:
+            settled.append(judgement)
+        elif keep_out:
+            reason = f"{judgement.reason}; left out: another answer {event}"
+            settled.append(skipped(judgement.extracted or "", reason))
+        else:
+            reason = f"{judgement.reason}; counted wrong: no other answer {event}"
+            settled.append(Judgement(False, judgement.extracted, "WRONG_ANSWER", reason))
+    return settled
+
+
 def judge_cruxeval(
     mode: Mode, code: str, given: str, output: str, response: str, sandbox: Sandbox
 ) -> Judgement:
-    """CRUXEval's ``evaluate_score`` for one response (see the module docs)."""
+    """CRUXEval's ``evaluate_score`` for one response, before the item's skip rule (see
+    the module docs): an answer that restates the call is :data:`SKIPPED`."""
     answer = cruxeval_answer(response, mode)
+    if mode == "input" and "f(" not in answer:  # an empty answer too, as in CRUXEval
+        return skipped(answer, "an input answer must call f(...)")
     if not answer:
         return Judgement(False, None, "NO_ANSWER", "no answer found in the response")
-    if mode == "input" and "f(" not in answer:
-        return Judgement(False, answer, "WRONG_ANSWER", "an input answer must call f(...)")
     if mode == "output" and f"f({given})" in answer:
-        return Judgement(False, answer, "WRONG_ANSWER", "the answer restates the call f(input)")
+        return skipped(answer, "the answer restates the call f(input)")
     return run_assertion(f"{code}\nassert {output} == {answer}", answer, sandbox, CHECK_LIMITS)
 
 
@@ -267,4 +309,10 @@ register_eval_task(
     )
 )
 
-__all__ = ["CruxEvalTask", "DatasetError", "cruxeval_answer", "judge_cruxeval"]
+__all__ = [
+    "CruxEvalTask",
+    "DatasetError",
+    "apply_skip_rule",
+    "cruxeval_answer",
+    "judge_cruxeval",
+]

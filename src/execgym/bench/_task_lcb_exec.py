@@ -14,34 +14,49 @@ chain of thought, the text after the first ``[ANSWER]``; then the text after the
 
 Judging (``lcb_runner/evaluation/compute_code_execution_metrics.py`` ``evaluate_score``):
 a prediction that contains the call (``input``) is left out of the item's sample count; if
-every prediction of an item is left out, all of them count as wrong. The others run as
+every prediction of an item is left out, all of them count as wrong (the skip rule shared
+with CRUXEval, :func:`~execgym.bench._task_cruxeval.apply_skip_rule`). The others run as
 ``{BASE_IMPORTS}\\n{code}\\nassert {output} == {prediction}`` (3 seconds) and pass when the
 script exits cleanly. ``BASE_IMPORTS`` are LiveCodeBench's standard imports; numpy and
-pandas among them are skipped when not installed.
+pandas among them are skipped when not installed. Answers that are already extracted (a
+saved ``pred_list``, or a custom output file: the item payload's
+:data:`~execgym.bench._eval_task.ANSWERS_EXTRACTED`) are judged as they are, as
+LiveCodeBench's ``custom_evaluator.py`` and ``--continue_existing_with_eval`` do.
+
+Order and sampling: items are in LiveCodeBench's order (``sample_N`` by ``N``, as
+``build_prompt_benchmark`` sorts them; ids of another form keep the file's order), which is
+also the order of a custom output file's lists. Defaults are ``lcb_runner/runner/parser.py``'s:
+10 samples, temperature 0.2, top_p 0.95, at most 2000 tokens, stop ``###`` (its vLLM
+runner sends the stop word; its OpenAI runner does not).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from execgym.bench._eval_task import (
+    ANSWERS_EXTRACTED,
     EXPERT_SYSTEM_PROMPT,
     DatasetError,
     EvalItem,
     Judgement,
+    SamplingDefaults,
     check_python,
     id_field,
     load_items,
     register_eval_task,
     string_field,
 )
-from execgym.bench._task_cruxeval import CHECK_LIMITS, run_assertion
+from execgym.bench._task_cruxeval import CHECK_LIMITS, apply_skip_rule, run_assertion, skipped
 from execgym.sandbox import Sandbox
 
 HUB_DATASET = "livecodebench/execution-v2"
+LCB_SAMPLING = SamplingDefaults(n=10, temperature=0.2, top_p=0.95)
+"""``lcb_runner/runner/parser.py``'s defaults: ``--n 10 --temperature 0.2 --top_p 0.95``."""
 
 BASE_IMPORTS = """from itertools import accumulate, chain, combinations, count, permutations, product, groupby, islice, repeat
 from copy import deepcopy
@@ -162,6 +177,19 @@ def lcb_extract(response: str, cot: bool) -> str:
     return text.strip()
 
 
+_SAMPLE_NUMBER = re.compile(r"[^_]*_(\d+)")
+
+
+def lcb_order(items: list[EvalItem]) -> list[EvalItem]:
+    """``items`` sorted as LiveCodeBench sorts its benchmark (by the number in ``sample_N``);
+    unchanged when some id is not of that form."""
+    numbers = [_SAMPLE_NUMBER.fullmatch(item.id) for item in items]
+    if not all(numbers):
+        return items
+    keys = [int(match.group(1)) for match in numbers if match]
+    return [item for _, item in sorted(zip(keys, items, strict=True), key=lambda pair: pair[0])]
+
+
 @dataclass(frozen=True)
 class LcbExecutionTask:
     """``lcb-exec``."""
@@ -170,13 +198,15 @@ class LcbExecutionTask:
     description: str = (
         "LiveCodeBench code execution: predict the output of a LeetCode solution's call"
     )
-    stop: tuple[str, ...] = ()
+    stop: tuple[str, ...] = ("###",)
+    sampling_defaults: SamplingDefaults = LCB_SAMPLING
 
     def default_max_tokens(self, cot: bool) -> int:
         return 2000  # lcb_runner's default --max_tokens
 
     def load(self, data: Path | None, *, cot: bool) -> list[EvalItem]:
-        return load_items(data, HUB_DATASET, lambda row, where: self._item(row, where, cot))
+        items = load_items(data, HUB_DATASET, lambda row, where: self._item(row, where, cot))
+        return lcb_order(items)
 
     def _item(self, row: Mapping[str, Any], where: str, cot: bool) -> EvalItem:
         item_id = id_field(row, "id", where) if "id" in row else id_field(row, "question_id", where)
@@ -201,19 +231,16 @@ class LcbExecutionTask:
     def judge(self, item: EvalItem, responses: Sequence[str], sandbox: Sandbox) -> list[Judgement]:
         code, call, output = (item.payload[key] for key in ("code", "input", "output"))
         cot = bool(item.payload.get("cot", False))
+        extracted = bool(item.payload.get(ANSWERS_EXTRACTED, False))
         judgements: list[Judgement] = []
         for response in responses:
-            answer = lcb_extract(response, cot)
+            answer = response if extracted else lcb_extract(response, cot)
             if call in answer:
-                reason = "the prediction repeats the call; LiveCodeBench leaves it out"
-                judgements.append(Judgement(False, answer, "SKIPPED", reason, counted=False))
+                judgements.append(skipped(answer, "the prediction repeats the call"))
                 continue
             script = f"{BASE_IMPORTS}\n{code}\nassert {output} == {answer}"
             judgements.append(run_assertion(script, answer, sandbox, CHECK_LIMITS))
-        if judgements and not any(j.counted for j in judgements):
-            reason = "every prediction repeats the call; LiveCodeBench counts them all wrong"
-            judgements = [Judgement(False, j.extracted, "WRONG_ANSWER", reason) for j in judgements]
-        return judgements
+        return apply_skip_rule(judgements, "livecodebench")
 
     def reference_response(self, item: EvalItem, sandbox: Sandbox) -> str:
         return f"[ANSWER]\nassert {item.payload['input']} == {item.payload['output']}\n[/ANSWER]"

@@ -3,32 +3,41 @@
 Data (``--data DIR``, required): REval's ``DREval_data.jsonl`` and ``DREval_tasks.jsonl``.
 
 * ``DREval_data.jsonl``: ``{"task_id": "DREval/<idx>", "entry_point", "code", "inputs",
-  "outputs", "test"}``; ``inputs`` are argument tuples as source (``"([1, 2], 3,)"``).
-  Rows with a ``test`` (REval's ClassEval half, whose questions are about unittest classes)
-  are skipped with a warning: execgym asks the function (HumanEval) half. An optional
-  ``innvocations`` list (MBPP-derived forks) gives each input's call as written.
+  "outputs", "test"}``. In the function (HumanEval) half ``inputs`` are argument tuples as
+  source (``"([1, 2], 3,)"``) and ``test`` is null; an optional ``innvocations`` list
+  (MBPP-derived forks) gives each input's call as written. In the ClassEval half ``code``
+  is a class named ``entry_point``, ``test`` its unittest module, and ``inputs`` the
+  bodies of its test classes' first test methods (:mod:`._task_reval_classeval`).
 * ``DREval_tasks.jsonl``: ``{"task_id", "idx", "tasks": [{"input_idx", "task": [{"lineno",
   "var"}, ...], "output_pred": "assert f(...) == ??"}]}``.
 
 Items: for every input and every ``{"lineno", "var"}`` of its ``task`` list, a coverage
 (is line L executed?), a state (value and type of ``var`` after L) and a path (the next
 line after L) question; and one output question per input (complete ``output_pred``).
-Prompts are REval's templates (:mod:`._task_reval_prompts`): the invocation is
+Prompts are REval's templates (:mod:`._task_reval_prompts`). Functions: the invocation is
 ``f"{entry}{input[:-2]})"`` (or the row's ``innvocations``), path prompts number the code's
-lines, output prompts show ``"\\n" + output_pred``.
+lines, output prompts show ``"\\n" + output_pred``. Classes: the class code unnumbered, the
+test class's set-up as comments and the test body, asked about "the above test code";
+output prompts add REval's "# Test code starts here." line before ``output_pred``.
 
 Judging follows REval's ``evaluation.py`` on ground truth traced in the sandbox (see
 :mod:`._task_reval_truth`); the output answer (padded with the test code's first lines when
 shorter, failed outright when it asserts a constant or drops assertions) runs after the code
-in the sandbox. ``task_metrics`` holds REval's incremental consistency score: for every
-input and atomic task, with (coverage, state, path, output) correct in that order, 1 for all
-four, 1/2 for the first three, 1/4 for the first two, 1/8 for coverage alone, 0 otherwise,
-averaged (per sample index, then over the indices); and coverage precision, recall and F1.
+in the sandbox (for a class: as a method of the test class, after its ``setUp``).
+``task_metrics`` holds REval's incremental consistency score: for every input and atomic
+task, with (coverage, state, path, output) correct in that order, 1 for all four, 1/2 for
+the first three, 1/4 for the first two, 1/8 for coverage alone, 0 otherwise, averaged (per
+sample index, then over the indices); and coverage precision, recall and F1.
+
+Sampling: REval's temperature, 0.8, and five samples (its five repeated runs). REval sends
+open models the raw prompt (``/v1/completions``, no chat template, no system message) and
+its GPT models a chat with the system message; ``execgym eval reval --raw-completions`` does
+the former, the default the latter.
 """
 
 from __future__ import annotations
 
-import logging
+import ast
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,16 +48,25 @@ from execgym.bench._eval_task import (
     DatasetError,
     EvalItem,
     Judgement,
+    SamplingDefaults,
     check_python,
     iter_jsonl_rows,
     register_eval_task,
     string_field,
 )
 from execgym.bench._task_cruxeval import run_assertion
+from execgym.bench._task_reval_classeval import (
+    ABBREVIATION,
+    OUTPUT_PRELUDE,
+    UnittestClass,
+    class_output_script,
+    unittest_classes,
+)
 from execgym.bench._task_reval_prompts import reval_prompt
 from execgym.bench._task_reval_truth import (
     GroundTruth,
     GroundTruthCache,
+    TracedCall,
     TraceFailed,
     complete_output,
     coverage_answer,
@@ -61,12 +79,13 @@ from execgym.bench._task_reval_truth import (
 )
 from execgym.sandbox import Limits, Sandbox
 
-log = logging.getLogger(__name__)
-
 DATA_FILE = "DREval_data.jsonl"
 TASKS_FILE = "DREval_tasks.jsonl"
 OUTPUT_LIMITS = Limits(time_s=10.0, wall_s=30.0)
 KINDS = ("coverage", "state", "path", "output")
+REVAL_SAMPLING = SamplingDefaults(n=5, temperature=0.8)
+"""REval samples at temperature 0.8 (``evaluation.py``'s default) and repeats each run five
+times (``batch_run.py``): five samples per prompt here."""
 IC_WEIGHTS = {(True, True, True, True): 1.0, (True, True, True, False): 0.5}
 IC_WEIGHTS[(True, True, False, False)] = 0.25
 IC_WEIGHTS[(True, False, False, False)] = 0.125
@@ -79,6 +98,9 @@ class _Program:
     code: str
     inputs: list[str]
     invocations: list[str] | None
+    test: str | None = None
+    """The unittest module of a ClassEval class (``None`` for a function)."""
+    test_classes: tuple[UnittestClass, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -91,6 +113,7 @@ class RevalTask:
         "consistency score (--data DIR with DREval_data.jsonl and DREval_tasks.jsonl)"
     )
     stop: tuple[str, ...] = ("[/ANSWER]",)
+    sampling_defaults: SamplingDefaults = REVAL_SAMPLING
     truths: GroundTruthCache = field(default_factory=GroundTruthCache, compare=False)
 
     def default_max_tokens(self, cot: bool) -> int:
@@ -105,9 +128,7 @@ class RevalTask:
             )
         if not data.is_dir():
             raise DatasetError(str(data), "<data>", f"not a directory with {DATA_FILE}")
-        programs, skipped = _read_programs(data / DATA_FILE)
-        if skipped:
-            log.warning("reval: skipped %d ClassEval tasks (class-based, not supported)", skipped)
+        programs = _read_programs(data / DATA_FILE)
         items: list[EvalItem] = []
         for where, row in iter_jsonl_rows(data / TASKS_FILE):
             items.extend(self._items(row, where, programs, cot))
@@ -117,7 +138,7 @@ class RevalTask:
         self,
         row: Mapping[str, Any],
         where: str,
-        programs: Mapping[str, _Program | None],
+        programs: Mapping[str, _Program],
         cot: bool,
     ) -> list[EvalItem]:
         task_id = row.get("task_id")
@@ -128,8 +149,6 @@ class RevalTask:
         if task_id not in programs:
             raise DatasetError(where, "task_id", f"{task_id!r} is not in {DATA_FILE}")
         program = programs[task_id]
-        if program is None:  # a ClassEval task
-            return []
         pairs = row.get("tasks")
         if not isinstance(pairs, list):
             raise DatasetError(where, "tasks", "expected a list")
@@ -179,38 +198,35 @@ class RevalTask:
                 raise DatasetError(where, f"{spot}.var", "expected a string")
             check_python(var, where, f"{spot}.var", mode="eval")
             queries.append((lineno, var))
-        args = program.inputs[index]
-        invocation = (
-            program.invocations[index]
-            if program.invocations is not None
-            else f"{program.entry}{args[:-2]})"
-        )
+        if program.test is not None and index >= len(program.test_classes):
+            raise DatasetError(
+                where,
+                f"{at}.input_idx",
+                f"{index}, but the test module of {program.task_id} has "
+                f"{len(program.test_classes)} test classes for {program.entry}",
+            )
         prefix = f"{program.task_id}/{index}"
         base = {
             "code": program.code,
             "entry": program.entry,
-            "args": args,
+            "args": program.inputs[index] if program.test is None else "()",
+            "test": program.test,
+            "index": index,
             "queries": queries,
             "cot": cot,
             "output_pred": output_pred,
+            "given": program.inputs[index],
         }
+        shown = _shown_fields(program, index, numbered, output_pred)
         items: list[EvalItem] = []
         for t, (lineno, var) in enumerate(queries):
-            fields = {
-                "code": program.code,
-                "invocation": invocation,
-                "invocation_abbr": invocation,
-                "line": lineno,
-                "codeline": codelines[lineno - 1],
-                "var": var,
-            }
+            fields = {"line": lineno, "codeline": codelines[lineno - 1], "var": var}
             for kind in ("coverage", "state", "path"):
-                shown = {**fields, "code": numbered} if kind == "path" else fields
                 items.append(
                     EvalItem(
                         id=f"{prefix}/{kind}/{t}",
                         kind=kind,
-                        prompt=reval_prompt(kind, cot, **shown),
+                        prompt=reval_prompt(kind, cot, **shown[kind], **fields),
                         system=EXPERT_SYSTEM_PROMPT,
                         group=program.task_id,
                         payload={**base, "lineno": lineno, "var": var},
@@ -220,9 +236,7 @@ class RevalTask:
             EvalItem(
                 id=f"{prefix}/output",
                 kind="output",
-                prompt=reval_prompt(
-                    "output", cot, code=program.code, invocation="\n" + output_pred
-                ),
+                prompt=reval_prompt("output", cot, **shown["output"]),
                 system=EXPERT_SYSTEM_PROMPT,
                 group=program.task_id,
                 payload=base,
@@ -234,9 +248,10 @@ class RevalTask:
 
     def _truth(self, item: EvalItem, sandbox: Sandbox) -> GroundTruth:
         payload = item.payload
-        return self.truths.get(
-            sandbox, payload["code"], payload["entry"], payload["args"], payload["queries"]
+        call = TracedCall(
+            payload["code"], payload["entry"], payload["args"], payload["test"], payload["index"]
         )
+        return self.truths.get(sandbox, call, payload["queries"])
 
     def judge(self, item: EvalItem, responses: Sequence[str], sandbox: Sandbox) -> list[Judgement]:
         cot = bool(item.payload.get("cot", False))
@@ -264,13 +279,21 @@ class RevalTask:
             return Judgement(False, None, "NO_ANSWER", "chain of thought not finished")
         if penalty:
             return Judgement(False, completed, "WRONG_ANSWER", penalty)
-        script = f"{item.payload['code']}\n{completed}"
+        payload = item.payload
+        if payload["test"] is None:
+            script = f"{payload['code']}\n{completed}"
+        else:
+            script = class_output_script(
+                payload["code"], payload["entry"], payload["test"], payload["index"], completed
+            )
         return run_assertion(script, completed, sandbox, OUTPUT_LIMITS)
 
     def reference_response(self, item: EvalItem, sandbox: Sandbox) -> str:
         truth = self._truth(item, sandbox)
         payload = item.payload
-        if item.kind == "output":
+        if item.kind == "output" and payload["test"] is not None:
+            answer = ast.unparse(ast.parse(payload["given"]))  # the test's own expressions
+        elif item.kind == "output":
             assert truth.result is not None and truth.result.literal is not None
             answer = payload["output_pred"].replace("??", truth.result.literal)
         elif item.kind == "coverage":
@@ -283,9 +306,9 @@ class RevalTask:
             values = truth.values[(payload["lineno"], payload["var"])]
             if values is None or isinstance(values, str):
                 answer = "Nil"
-            else:
-                first = next(value for value in values if value.literal is not None)
-                answer = f"{first.literal}; {first.type}"
+            else:  # a value without a literal has no answer REval could read
+                first = next((value for value in values if value.literal), values[0])
+                answer = f"{first.literal or first.repr}; {first.type}"
         thought = "[THOUGHT]\nStep by step.\n[/THOUGHT]\n" if payload.get("cot") else ""
         return f"{thought}[ANSWER]\n{answer}\n[/ANSWER]"
 
@@ -406,17 +429,46 @@ def incremental_consistency(records: Sequence[Mapping[str, Any]]) -> float | Non
     return sum(means) / len(means)
 
 
-def _read_programs(path: Path) -> tuple[dict[str, _Program | None], int]:
-    programs: dict[str, _Program | None] = {}
-    skipped = 0
+def _shown_fields(
+    program: _Program, index: int, numbered: str, output_pred: str
+) -> dict[str, dict[str, str]]:
+    """The template fields of each kind of question about input ``index`` (REval's
+    ``_humaneval_task_impl`` / ``_classeval_task_impl``), but the line and variable."""
+    if program.test is None:
+        invocation = (
+            program.invocations[index]
+            if program.invocations is not None
+            else f"{program.entry}{program.inputs[index][:-2]})"
+        )
+        plain = {"code": program.code, "invocation": invocation, "invocation_abbr": invocation}
+        return {
+            "coverage": plain,
+            "state": plain,
+            "path": {**plain, "code": numbered},
+            "output": {"code": program.code, "invocation": "\n" + output_pred},
+        }
+    test_class = program.test_classes[index]
+    body = program.inputs[index].rstrip()
+    plain = {
+        "code": program.code,
+        "invocation": test_class.setup_comment(hashed_first_line=False) + "\n" + body,
+        "invocation_abbr": ABBREVIATION,
+    }
+    hashed = test_class.setup_comment(hashed_first_line=True)
+    return {
+        "coverage": plain,
+        "state": plain,
+        "path": {**plain, "invocation": hashed + "\n" + body},
+        "output": {"code": program.code, "invocation": hashed + OUTPUT_PRELUDE + output_pred},
+    }
+
+
+def _read_programs(path: Path) -> dict[str, _Program]:
+    programs: dict[str, _Program] = {}
     for where, row in iter_jsonl_rows(path):
         task_id = string_field(row, "task_id", where)
         if task_id in programs:
             raise DatasetError(where, "task_id", f"{task_id!r} repeats")
-        if row.get("test") is not None:
-            programs[task_id] = None
-            skipped += 1
-            continue
         entry = string_field(row, "entry_point", where)
         if not entry.isidentifier():
             raise DatasetError(where, "entry_point", f"{entry!r} is not a function name")
@@ -425,6 +477,10 @@ def _read_programs(path: Path) -> tuple[dict[str, _Program | None], int]:
         inputs = row.get("inputs")
         if not isinstance(inputs, list) or not all(isinstance(i, str) for i in inputs):
             raise DatasetError(where, "inputs", "expected a list of argument tuples as strings")
+        test = row.get("test")
+        if test is not None:
+            programs[task_id] = _class_program(task_id, entry, code, inputs, test, where)
+            continue
         for i, args in enumerate(inputs):
             check_python(args, where, f"inputs[{i}]", mode="eval")
         invocations = row.get("innvocations")
@@ -435,7 +491,22 @@ def _read_programs(path: Path) -> tuple[dict[str, _Program | None], int]:
         ):
             raise DatasetError(where, "innvocations", "expected one call string per input")
         programs[task_id] = _Program(task_id, entry, code, inputs, invocations)
-    return programs, skipped
+    return programs
+
+
+def _class_program(
+    task_id: str, entry: str, code: str, inputs: list[str], test: object, where: str
+) -> _Program:
+    """A ClassEval row: a class, its unittest module, one test body per test class."""
+    if not isinstance(test, str):
+        raise DatasetError(where, "test", "expected the unittest module as a string")
+    check_python(test, where, "test")
+    for i, body in enumerate(inputs):
+        check_python(body, where, f"inputs[{i}]")
+    classes = tuple(unittest_classes(test, entry))
+    if not classes:
+        raise DatasetError(where, "test", f"no unittest.TestCase class named {entry}Test...")
+    return _Program(task_id, entry, code, inputs, None, test, classes)
 
 
 register_eval_task(RevalTask())

@@ -12,7 +12,9 @@ the last state's adds a state with no locals. From the list of states:
   the last), or ``{-1}`` when L never ran;
 * value of ``var`` after L: for every state on L, ``var`` read in the locals of the state
   after it (itself when it is the last), by REval's ``VarInterpreter`` (names, attributes,
-  subscripts, tuples, constants); ``Nil`` when L never ran or no state had it.
+  subscripts, tuples, constants); ``Nil`` when L never ran, no state had it, or an
+  expression of another kind sits inside it (``a[i - 1]``); never right when ``var`` itself
+  is of another kind.
 
 :func:`ground_truth` runs that tracer in a sandbox child (never in this process) and brings
 the results back as plain data: every value as its type name and, when it has one, a
@@ -36,6 +38,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from execgym.bench._task_reval_classeval import MODULE_NAME, unittest_case_snippet
 from execgym.sandbox import Limits, Sandbox, Verdict
 
 TRACE_LIMITS = Limits(time_s=10.0, wall_s=30.0, memory_mb=2048)
@@ -56,6 +59,7 @@ _CODE = __CODE__
 _ENTRY = __ENTRY__
 _ARGS = __ARGS__
 _QUERIES = __QUERIES__
+_SETUP = __SETUP__
 _FILE = "<internals>"
 _states = []
 
@@ -97,17 +101,23 @@ def _global(frame, event, arg):
     return None
 
 
-_namespace = {"__name__": "__main__"}
+_namespace = {"__name__": __MODULE__}
 _real_stdout = _sys.stdout
 _sys.stdout = _io.StringIO()
 _status = "ok"
 _result = None
 try:
     exec(compile(_CODE, _FILE, "exec"), _namespace)
-    _args = eval(_ARGS, _namespace)
+    if _SETUP is None:
+        _args = eval(_ARGS, _namespace)
+        _target = _namespace[_ENTRY]
+    else:
+        exec(_SETUP, globals())
+        _args = ()
+        _target = getattr(_test_case, _test_name)
     _sys.settrace(_global)
     try:
-        _result = _namespace[_ENTRY](*_args)
+        _result = _target(*_args)
     finally:
         _sys.settrace(None)
 except BaseException as _error:
@@ -168,16 +178,23 @@ def _analyze(node, line):
     raise TypeError("unsupported expression %s" % type(node).__name__)
 
 
+_READABLE = (_ast.Constant, _ast.Name, _ast.Attribute, _ast.Subscript, _ast.Tuple)
+
+
 def _interpret(line, name):
+    # REval's VarInterpreter returns (not raises) an error for an unsupported node: at the
+    # top it is never a right answer; inside another node it breaks that node's reading,
+    # which REval then reports as Nil.
     if line not in _trace:
         return _NIL
     try:
-        tree = _ast.parse(name)
-        return _analyze(tree.body[0].value, line)
-    except TypeError as error:
-        if str(error).startswith("unsupported expression"):
-            return "unsupported"
+        node = _ast.parse(name).body[0].value
+    except Exception:
         return _NIL
+    if not isinstance(node, _READABLE):
+        return "unsupported"
+    try:
+        return _analyze(node, line)
     except Exception:
         return _NIL
 
@@ -231,13 +248,33 @@ print(__MARK__ + _json.dumps(_report))
 """
 
 
-def harness_script(code: str, entry: str, args_src: str, queries: Sequence[tuple[int, str]]) -> str:
-    """The child's script for one traced call (``args_src`` evaluates to the argument tuple)."""
+@dataclass(frozen=True)
+class TracedCall:
+    """What REval runs under its tracer: ``entry(*args)`` for a function (``args_src``
+    evaluates to the argument tuple), or, for a ClassEval class named ``entry``, the first
+    test method of the ``index``-th test class of ``test_code`` after its ``setUp``."""
+
+    code: str
+    entry: str
+    args_src: str = "()"
+    test_code: str | None = None
+    index: int = 0
+
+
+def harness_script(call: TracedCall, queries: Sequence[tuple[int, str]]) -> str:
+    """The child's script for one traced call."""
+    setup = None
+    module = "__main__"
+    if call.test_code is not None:
+        setup = unittest_case_snippet("_namespace", call.entry, call.test_code, call.index)
+        module = MODULE_NAME
     return (
-        _HARNESS.replace("__CODE__", repr(code))
-        .replace("__ENTRY__", repr(entry))
-        .replace("__ARGS__", repr(args_src))
+        _HARNESS.replace("__CODE__", repr(call.code))
+        .replace("__ENTRY__", repr(call.entry))
+        .replace("__ARGS__", repr(call.args_src))
         .replace("__QUERIES__", repr([[line, var] for line, var in queries]))
+        .replace("__SETUP__", repr(setup))
+        .replace("__MODULE__", repr(module))
         .replace("__MARK__", repr(_MARK))
     )
 
@@ -281,10 +318,10 @@ def _decode(raw: Mapping[str, Any]) -> EncodedValue:
 
 
 def run_ground_truth(
-    sandbox: Sandbox, code: str, entry: str, args_src: str, queries: Sequence[tuple[int, str]]
+    sandbox: Sandbox, call: TracedCall, queries: Sequence[tuple[int, str]]
 ) -> GroundTruth:
-    """Trace ``entry(*eval(args_src))`` in the sandbox and read REval's ground truth."""
-    result = sandbox.run(harness_script(code, entry, args_src, queries), "", TRACE_LIMITS)
+    """Trace ``call`` in the sandbox and read REval's ground truth."""
+    result = sandbox.run(harness_script(call, queries), "", TRACE_LIMITS)
     payload = None
     for text in reversed(result.stdout.splitlines()):
         if text.startswith(_MARK):
@@ -319,18 +356,13 @@ class GroundTruthCache:
     def __init__(self, size: int = 4096) -> None:
         self._size = size
         self._lock = threading.Lock()
-        self._done: OrderedDict[tuple[str, str, str], GroundTruth] = OrderedDict()
-        self._busy: dict[tuple[str, str, str], threading.Lock] = {}
+        self._done: OrderedDict[tuple[TracedCall, str], GroundTruth] = OrderedDict()
+        self._busy: dict[tuple[TracedCall, str], threading.Lock] = {}
 
     def get(
-        self,
-        sandbox: Sandbox,
-        code: str,
-        entry: str,
-        args_src: str,
-        queries: Sequence[tuple[int, str]],
+        self, sandbox: Sandbox, call: TracedCall, queries: Sequence[tuple[int, str]]
     ) -> GroundTruth:
-        key = (code, entry, args_src + "\0" + repr(sorted(set(queries))))
+        key = (call, repr(sorted(set(queries))))
         with self._lock:
             if key in self._done:
                 self._done.move_to_end(key)
@@ -340,7 +372,7 @@ class GroundTruthCache:
             with self._lock:
                 if key in self._done:
                     return self._done[key]
-            truth = run_ground_truth(sandbox, code, entry, args_src, queries)
+            truth = run_ground_truth(sandbox, call, queries)
             with self._lock:
                 self._done[key] = truth
                 self._busy.pop(key, None)
@@ -440,6 +472,14 @@ def _safe_value(text: str) -> Any:
 _BUILTIN_TYPES = frozenset(name for name, obj in vars(builtins).items() if isinstance(obj, type))
 _LIST_TYPES = frozenset({"collections.deque", "numpy.ndarray", "np.ndarray"})
 """Non-builtin types REval can read an answer of: compared through their list form."""
+_NUMPY_SCALAR = re.compile(r"numpy\.(?:(?:u?int|float|complex)\d+|bool_)")
+"""numpy's scalar types, which REval reads as ``numpy.float64(value)`` and so on: compared
+through their Python form, without the tolerance of ``float``."""
+
+
+def _python_form(type_name: str) -> bool:
+    """Whether answers of this non-builtin type are compared through their Python form."""
+    return type_name in _LIST_TYPES or _NUMPY_SCALAR.fullmatch(type_name) is not None
 
 
 def state_answer(response: str, cot: bool) -> StateAnswer:
@@ -482,7 +522,7 @@ def state_answer(response: str, cot: bool) -> StateAnswer:
             return StateAnswer(error=f"cannot read {value_text[:100]!r} as a {type_text}")
         name = "numpy.ndarray" if type_text.endswith("ndarray") else type_text
         return StateAnswer(value=value, type_name=name)
-    if type_text not in _BUILTIN_TYPES:
+    if type_text not in _BUILTIN_TYPES and not _NUMPY_SCALAR.fullmatch(type_text):
         return StateAnswer(error=f"type {type_text!r} is not one REval can read")
     try:
         return StateAnswer(value=_safe_value(value_text), type_name=type_text)
@@ -516,7 +556,7 @@ def state_matches(
         types = ", ".join(sorted({value.type for value in actual}))
         return False, f"type {answer.type_name} is not the variable's ({types})"
     shown = answer.value
-    if answer.type_name not in _LIST_TYPES and _value_type_name(shown) != answer.type_name:
+    if not _python_form(answer.type_name) and _value_type_name(shown) != answer.type_name:
         return False, f"the value is a {_value_type_name(shown)}, not a {answer.type_name}"
     decoded = []
     for value in actual:

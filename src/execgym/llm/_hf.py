@@ -5,12 +5,14 @@ constructor. Slow but dependency-light: meant for small models and checks, not t
 Requests run one at a time in a worker thread.
 
 Mapping: the conversation goes through ``tokenizer.apply_chat_template(...,
-add_generation_prompt=True)``; ``temperature == 0`` is greedy decoding (one generation,
-repeated ``n`` times), otherwise sampling with ``temperature``/``top_p`` and
-``num_return_sequences = n``; ``max_tokens`` is ``max_new_tokens``; ``stop`` strings end
-generation (``stop_strings``) and are cut from the text, as OpenAI servers do; ``seed``
-calls ``transformers.set_seed``; ``params.extra`` goes to ``generate``. A sample that used
-all ``max_tokens`` without reaching end-of-sequence or a stop string ends with ``"length"``.
+add_generation_prompt=True)`` (a raw completion, ``params.raw_prompt``: the prompt text as
+it is, tokenized with the model's special tokens, as a completions server does);
+``temperature == 0`` is greedy decoding (one generation, repeated ``n`` times), otherwise
+sampling with ``temperature``/``top_p`` and ``num_return_sequences = n``; ``max_tokens`` is
+``max_new_tokens``; ``stop`` strings end generation (``stop_strings``) and are cut from the
+text, as OpenAI servers do; ``seed`` calls ``transformers.set_seed``; ``params.extra`` goes
+to ``generate``. A sample that used all ``max_tokens`` without reaching end-of-sequence or
+a stop string ends with ``"length"``.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from execgym.llm._errors import BackendNotInstalled
-from execgym.llm._protocol import ChatMessage, Completion, SamplingParams, Usage
+from execgym.llm._protocol import ChatMessage, Completion, SamplingParams, Usage, raw_prompt_text
 from execgym.llm._registry import BackendOptions, register_backend
 
 
@@ -65,12 +67,20 @@ class HFChatModel:
     async def complete(self, messages: Sequence[ChatMessage], params: SamplingParams) -> Completion:
         if params.n < 1:
             raise ValueError(f"n must be at least 1, got {params.n}")
-        return await asyncio.to_thread(self._generate, [dict(m) for m in messages], params)
+        prompt = raw_prompt_text(messages) if params.raw_prompt else None
+        return await asyncio.to_thread(self._generate, [dict(m) for m in messages], params, prompt)
 
-    def _generate(self, messages: list[dict[str, Any]], params: SamplingParams) -> Completion:
+    def _generate(
+        self, messages: list[dict[str, Any]], params: SamplingParams, prompt: str | None = None
+    ) -> Completion:
         tokenizer = self._tokenizer
-        text = tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
-        inputs = tokenizer(text, return_tensors="pt", add_special_tokens=False)
+        if prompt is None:
+            text = tokenizer.apply_chat_template(
+                messages, tokenize=False, add_generation_prompt=True
+            )
+        else:
+            text = prompt
+        inputs = tokenizer(text, return_tensors="pt", add_special_tokens=prompt is not None)
         inputs = inputs.to(self._model.device)
         sample = params.temperature > 0
         eos = tokenizer.eos_token_id

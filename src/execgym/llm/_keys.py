@@ -11,7 +11,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from execgym.llm._protocol import ChatMessage, SamplingParams
+from execgym.llm._protocol import ChatMessage, SamplingParams, raw_prompt_text
 
 CACHE_KEY_VERSION = 1
 """Bumped whenever the cache key's definition changes, so old entries are never misread."""
@@ -33,8 +33,11 @@ def message_list(messages: Sequence[ChatMessage]) -> list[dict[str, Any]]:
     return [dict(message) for message in messages]
 
 
-def prompt_key(messages: Sequence[ChatMessage]) -> str:
-    """The replay key of a prompt: SHA-256 of the canonical JSON ``{"messages": [...]}``."""
+def prompt_key(messages: Sequence[ChatMessage], raw_prompt: bool = False) -> str:
+    """The replay key of a prompt: SHA-256 of the canonical JSON ``{"messages": [...]}``, or
+    of ``{"raw_prompt": TEXT}`` for a raw completion (so the two never share a record)."""
+    if raw_prompt:
+        return _sha256(canonical_json({"raw_prompt": raw_prompt_text(messages)}))
     return _sha256(canonical_json({"messages": message_list(messages)}))
 
 
@@ -42,9 +45,10 @@ def sampling_identity(params: SamplingParams) -> dict[str, Any]:
     """Every sampling parameter that changes what a sample may be, except ``n``.
 
     ``n`` is left out on purpose: sample ``i`` of a request for 4 samples and sample ``i``
-    of a request for 8 are the same cache entry.
+    of a request for 8 are the same cache entry. ``raw_prompt`` is there only when set, so
+    the keys of chat requests are those they always were.
     """
-    return {
+    identity: dict[str, Any] = {
         "temperature": float(params.temperature),
         "top_p": float(params.top_p),
         "max_tokens": int(params.max_tokens),
@@ -52,6 +56,9 @@ def sampling_identity(params: SamplingParams) -> dict[str, Any]:
         "seed": params.seed,
         "extra": dict(params.extra),
     }
+    if params.raw_prompt:
+        identity["raw_prompt"] = True
+    return identity
 
 
 def sample_key(

@@ -6,8 +6,12 @@ One ``POST {base_url}/chat/completions`` per request, JSON body::
      "stop" (only when non-empty), "seed" (only when set), **params.extra}
 
 ``params.extra`` is merged last (vLLM's ``top_k``, ``min_p``, ``repetition_penalty``...); it
-may not override ``model``, ``messages``, ``n`` or ``stream``, and giving
+may not override ``model``, ``messages``, ``prompt``, ``n`` or ``stream``, and giving
 ``max_completion_tokens`` there replaces ``max_tokens``.
+
+Raw completions (``params.raw_prompt``): ``POST {base_url}/completions`` with ``"prompt"``
+(the one user message's text) in place of ``"messages"``, the rest of the body alike; the
+texts are the choices' ``text``. Everything below applies to both.
 
 Failures: 429, every 5xx, timeouts, connection errors, and dropped, truncated or malformed
 responses are retried with exponential backoff and jitter (never sooner than the server's
@@ -41,14 +45,20 @@ import httpx
 from execgym.llm._endpoint import resolve_api_key, resolve_base_url
 from execgym.llm._errors import ModelError, ModelRequestError, ModelUnavailable
 from execgym.llm._keys import message_list
-from execgym.llm._protocol import ChatMessage, Completion, SamplingParams, Usage
+from execgym.llm._protocol import (
+    ChatMessage,
+    Completion,
+    SamplingParams,
+    Usage,
+    raw_prompt_text,
+)
 from execgym.llm._registry import BackendOptions, register_backend
 from execgym.llm._retry import RetryPolicy, is_retryable_status, retry_after_seconds
 from execgym.llm._usage import RunUsage, UsageTally
 
 log = logging.getLogger(__name__)
 
-_RESERVED_EXTRA = frozenset({"model", "messages", "n", "stream"})
+_RESERVED_EXTRA = frozenset({"model", "messages", "prompt", "n", "stream"})
 
 
 class MalformedResponse(Exception):
@@ -72,13 +82,17 @@ class _LoopState:
 def request_body(
     model: str, messages: Sequence[ChatMessage], params: SamplingParams
 ) -> dict[str, Any]:
-    """The JSON body of a chat-completions request for ``params.n`` samples."""
+    """The JSON body of a chat-completions request for ``params.n`` samples (of a
+    completions request when ``params.raw_prompt``)."""
     clash = _RESERVED_EXTRA.intersection(params.extra)
     if clash:
         raise ValueError(f"SamplingParams.extra may not set {sorted(clash)}")
-    body: dict[str, Any] = {
-        "model": model,
-        "messages": message_list(messages),
+    body: dict[str, Any] = {"model": model}
+    if params.raw_prompt:
+        body["prompt"] = raw_prompt_text(messages)
+    else:
+        body["messages"] = message_list(messages)
+    body |= {
         "n": params.n,
         "temperature": params.temperature,
         "top_p": params.top_p,
@@ -98,8 +112,9 @@ def _count(value: object) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
 
 
-def parse_chat_response(payload: object, default_model: str) -> _Reply:
-    """The choices of a chat-completion JSON object, ordered by their ``index``."""
+def parse_chat_response(payload: object, default_model: str, raw_prompt: bool = False) -> _Reply:
+    """The choices of a chat-completion JSON object (a completion object when
+    ``raw_prompt``: each choice's ``text``), ordered by their ``index``."""
     if not isinstance(payload, dict):
         raise MalformedResponse(f"response is not a JSON object: {str(payload)[:200]}")
     choices = payload.get("choices")
@@ -108,6 +123,10 @@ def parse_chat_response(payload: object, default_model: str) -> _Reply:
     parsed: list[tuple[int, str, str]] = []
     for position, choice in enumerate(choices):
         message = choice.get("message") if isinstance(choice, dict) else None
+        if raw_prompt:
+            if not isinstance(choice, dict) or "text" not in choice:
+                raise MalformedResponse(f"choice {position} has no text")
+            message = {"content": choice["text"]}
         if not isinstance(message, dict):
             raise MalformedResponse(f"choice {position} has no message")
         content = message.get("content")
@@ -184,6 +203,7 @@ class OpenAIChatModel:
         self._model = model
         self._base_url = resolve_base_url(base_url)
         self._url = f"{self._base_url}/chat/completions"
+        self._raw_url = f"{self._base_url}/completions"
         self._headers = {"Content-Type": "application/json", **(headers or {})}
         key = resolve_api_key(api_key)
         if key:
@@ -230,15 +250,16 @@ class OpenAIChatModel:
         if not messages:
             raise ValueError("messages must not be empty")
         replies: list[_Reply] = []
+        raw = params.raw_prompt
         if params.n == 1 or self._n_supported is not False:
-            first = await self._post(request_body(self._model, messages, params))
+            first = await self._post(request_body(self._model, messages, params), raw)
             if len(first.texts) >= params.n:
                 if params.n > 1:
                     self._n_supported = True
                 return _completion([first], params.n)
             log.warning(
                 "%s returned %d of n=%d choices; requesting the rest one at a time",
-                self._url,
+                self._raw_url if raw else self._url,
                 len(first.texts),
                 params.n,
             )
@@ -246,7 +267,7 @@ class OpenAIChatModel:
             replies.append(first)
         have = sum(len(reply.texts) for reply in replies)
         singles = [
-            self._post(request_body(self._model, messages, _single(params, index)))
+            self._post(request_body(self._model, messages, _single(params, index)), raw)
             for index in range(have, params.n)
         ]
         replies.extend(await asyncio.gather(*singles))
@@ -279,7 +300,8 @@ class OpenAIChatModel:
             self._loops[loop] = state
         return state
 
-    async def _post(self, body: dict[str, Any]) -> _Reply:
+    async def _post(self, body: dict[str, Any], raw_prompt: bool = False) -> _Reply:
+        url = self._raw_url if raw_prompt else self._url
         state = self._state()
         policy = self._retry
         last_error = "no attempt made"
@@ -290,7 +312,7 @@ class OpenAIChatModel:
             try:
                 async with state.semaphore:
                     self._tally.requests += 1
-                    response = await state.client.post(self._url, json=body)
+                    response = await state.client.post(url, json=body)
             except httpx.TimeoutException as exc:
                 last_error = f"timed out after {self._timeout:g}s ({type(exc).__name__})"
             except (httpx.NetworkError, httpx.RemoteProtocolError, httpx.DecodingError) as exc:
@@ -299,7 +321,7 @@ class OpenAIChatModel:
                 status = response.status_code
                 if 200 <= status < 300:
                     try:
-                        reply = parse_chat_response(response.json(), self._model)
+                        reply = parse_chat_response(response.json(), self._model, raw_prompt)
                     except (ValueError, MalformedResponse) as exc:
                         last_error = f"malformed response: {str(exc)[:300]}"
                     else:
@@ -310,12 +332,12 @@ class OpenAIChatModel:
                     last_error = f"HTTP {status}: {error_message(response)[:300]}"
                     retry_after = retry_after_seconds(response.headers)
                 else:
-                    raise ModelRequestError(status, error_message(response), self._url)
+                    raise ModelRequestError(status, error_message(response), url)
             if attempt < policy.max_attempts:
                 wait = policy.delay(attempt, retry_after, self._rng)
                 log.debug("attempt %d failed (%s); retrying in %.2fs", attempt, last_error, wait)
                 await asyncio.sleep(wait)
-        raise ModelUnavailable(self._url, policy.max_attempts, last_error)
+        raise ModelUnavailable(url, policy.max_attempts, last_error)
 
 
 def _single(params: SamplingParams, index: int) -> SamplingParams:

@@ -26,6 +26,10 @@ class SamplingParams:
 
     ``extra`` is passed through to the server untouched (server-specific parameters such as
     vLLM's ``top_k`` or ``repetition_penalty``).
+
+    ``raw_prompt`` asks for a raw completion instead of a chat completion: the text of the
+    one user message is the whole prompt, sent without a chat template or system message
+    (an OpenAI-compatible server's ``/v1/completions``), as benchmarks evaluate base models.
     """
 
     n: int = 1
@@ -35,6 +39,21 @@ class SamplingParams:
     stop: tuple[str, ...] = ()
     seed: int | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
+    raw_prompt: bool = False
+
+
+def raw_prompt_text(messages: Sequence[ChatMessage]) -> str:
+    """The prompt of a raw completion: the content of its one user message.
+
+    Anything else (a system message, several turns) is a ValueError, since a raw completion
+    has no chat template to carry it.
+    """
+    roles = [message.get("role") for message in messages]
+    if roles != ["user"]:
+        raise ValueError(
+            f"a raw completion takes exactly one user message (the prompt), got roles {roles}"
+        )
+    return str(messages[0]["content"])
 
 
 @dataclass(frozen=True)

@@ -9,14 +9,16 @@ Replay file format (JSONL, UTF-8, one JSON object per line; blank lines are skip
                 "seed": null, "extra": {}}}
 
 ``completions`` (a list of strings) is required, plus one way to name the prompt:
-``messages``; or ``prompt`` (a string, short for one user message); or only ``key``, the
+``messages``; or ``prompt`` (a string, short for one user message); or ``raw_prompt`` (a
+string: the text of a raw completion, ``SamplingParams.raw_prompt``); or only ``key``, the
 :func:`~execgym.llm._keys.prompt_key` of the messages (SHA-256 of the canonical JSON
-``{"messages": [...]}``). When messages are given the key is computed from them and a
-``key`` field is ignored. ``finish_reasons`` defaults to ``"stop"``; ``model`` and
-``params`` are informational.
+``{"messages": [...]}``, or ``{"raw_prompt": TEXT}``). When the prompt is given the key is
+computed from it and a ``key`` field is ignored. ``finish_reasons`` defaults to ``"stop"``;
+``model`` and ``params`` are informational.
 
 A request for ``n`` samples of a prompt gets the first ``n`` completions of the prompt's
-record. Matching is on the messages alone, not on sampling parameters. When a prompt has
+record. Matching is on the messages alone, not on sampling parameters, except that a raw
+completion only matches a ``raw_prompt`` record and a chat request never does. When a prompt has
 several records, the one with the most completions is used (the last among equals), so a
 file appended to by a run that later asked for more samples replays the larger set.
 """
@@ -34,7 +36,14 @@ from typing import Any
 from execgym.llm._closing import aclose_model
 from execgym.llm._errors import MissingRecording, ReplayFormatError
 from execgym.llm._keys import message_list, prompt_key, prompt_preview, sampling_identity
-from execgym.llm._protocol import ChatMessage, ChatModel, Completion, SamplingParams, Usage
+from execgym.llm._protocol import (
+    ChatMessage,
+    ChatModel,
+    Completion,
+    SamplingParams,
+    Usage,
+    raw_prompt_text,
+)
 
 
 @dataclass(frozen=True)
@@ -78,12 +87,18 @@ def parse_recording(row: object, where: str, line: int) -> Recording:
     if completions is None:
         raise ReplayFormatError(where, line, "'completions' must be a list of strings")
     messages = _messages_of(row, where, line)
-    if messages is not None:
+    if "raw_prompt" in row:
+        if not isinstance(row["raw_prompt"], str):
+            raise ReplayFormatError(where, line, "'raw_prompt' must be a string")
+        key = prompt_key([{"role": "user", "content": row["raw_prompt"]}], raw_prompt=True)
+    elif messages is not None:
         key = prompt_key(messages)
     elif isinstance(row.get("key"), str) and row["key"]:
         key = row["key"]
     else:
-        raise ReplayFormatError(where, line, "a record needs 'messages', 'prompt' or 'key'")
+        raise ReplayFormatError(
+            where, line, "a record needs 'messages', 'prompt', 'raw_prompt' or 'key'"
+        )
     reasons = _str_list(row.get("finish_reasons", ["stop"] * len(completions)))
     if reasons is None or len(reasons) != len(completions):
         raise ReplayFormatError(where, line, "'finish_reasons' must be strings, one per completion")
@@ -123,13 +138,13 @@ def record(
     reasons = list(finish_reasons) if finish_reasons is not None else ["stop"] * len(completions)
     if len(reasons) != len(completions):
         raise ValueError("finish_reasons must have one entry per completion")
-    row: dict[str, Any] = {
-        "key": prompt_key(messages),
-        "model": model,
-        "messages": message_list(messages),
-        "completions": list(completions),
-        "finish_reasons": reasons,
-    }
+    raw = params is not None and params.raw_prompt
+    row: dict[str, Any] = {"key": prompt_key(messages, raw_prompt=raw), "model": model}
+    if raw:
+        row["raw_prompt"] = raw_prompt_text(messages)
+    else:
+        row["messages"] = message_list(messages)
+    row |= {"completions": list(completions), "finish_reasons": reasons}
     if params is not None:
         row["params"] = sampling_identity(params)
     target = Path(path)
@@ -160,7 +175,7 @@ class ReplayChatModel:
         return len(self._recordings)
 
     async def complete(self, messages: Sequence[ChatMessage], params: SamplingParams) -> Completion:
-        found = self._recordings.get(prompt_key(messages))
+        found = self._recordings.get(prompt_key(messages, raw_prompt=params.raw_prompt))
         if found is None:
             raise MissingRecording(prompt_preview(messages), self._path)
         if len(found.completions) < params.n:

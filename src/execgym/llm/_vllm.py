@@ -6,7 +6,9 @@ importing :mod:`execgym.llm` never needs it.
 Requests made concurrently on one event loop are batched: each :meth:`complete` queues its
 conversation, and one worker hands every queued conversation (up to ``max_batch``) to a
 single ``LLM.chat(conversations, sampling_params=[...])`` call in a worker thread, which
-is how vLLM wants offline work. Sampling maps one to one onto ``vllm.SamplingParams``
+is how vLLM wants offline work; raw completions (``params.raw_prompt``) go, in the same
+batch, to ``LLM.generate`` with the prompt text and no chat template. Sampling maps one to
+one onto ``vllm.SamplingParams``
 (``n``, ``temperature``, ``top_p``, ``max_tokens``, ``stop``, ``seed``, then
 ``params.extra`` such as ``top_k``). Usage is the prompt's token count and the sum of the
 samples' token counts.
@@ -21,7 +23,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from execgym.llm._errors import BackendNotInstalled
-from execgym.llm._protocol import ChatMessage, Completion, SamplingParams, Usage
+from execgym.llm._protocol import (
+    ChatMessage,
+    Completion,
+    SamplingParams,
+    Usage,
+    raw_prompt_text,
+)
 from execgym.llm._registry import BackendOptions, register_backend
 
 
@@ -30,6 +38,8 @@ class _Pending:
     messages: list[dict[str, Any]]
     params: SamplingParams
     future: asyncio.Future[Completion]
+    prompt: str | None = None
+    """The text of a raw completion (``None``: a chat request)."""
 
 
 class VLLMChatModel:
@@ -77,8 +87,9 @@ class VLLMChatModel:
     async def complete(self, messages: Sequence[ChatMessage], params: SamplingParams) -> Completion:
         if params.n < 1:
             raise ValueError(f"n must be at least 1, got {params.n}")
+        prompt = raw_prompt_text(messages) if params.raw_prompt else None
         future: asyncio.Future[Completion] = asyncio.get_running_loop().create_future()
-        self._pending.append(_Pending([dict(m) for m in messages], params, future))
+        self._pending.append(_Pending([dict(m) for m in messages], params, future, prompt))
         if self._worker is None or self._worker.done():
             self._worker = asyncio.create_task(self._drain())
         return await future
@@ -99,12 +110,18 @@ class VLLMChatModel:
                     item.future.set_result(result)
 
     def _run(self, batch: list[_Pending]) -> list[Completion]:
-        outputs = self._llm.chat(
-            [item.messages for item in batch],
-            sampling_params=[self.sampling_params(item.params) for item in batch],
-            use_tqdm=False,
-        )
-        return [self._completion(output) for output in outputs]
+        chats = [item for item in batch if item.prompt is None]
+        raws = [item for item in batch if item.prompt is not None]
+        outputs: dict[int, Any] = {}
+        for group, method, inputs in (
+            (chats, "chat", [item.messages for item in chats]),
+            (raws, "generate", [item.prompt for item in raws]),
+        ):
+            if group:
+                params = [self.sampling_params(item.params) for item in group]
+                found = getattr(self._llm, method)(inputs, sampling_params=params, use_tqdm=False)
+                outputs.update(zip(map(id, group), found, strict=True))
+        return [self._completion(outputs[id(item)]) for item in batch]
 
     def _completion(self, output: Any) -> Completion:
         samples = list(output.outputs)

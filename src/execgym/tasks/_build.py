@@ -4,6 +4,16 @@ Randomness is per (seed, program, kind): the generator of one kind on one progra
 from ``random.Random`` seeded by a SHA-256 hash of the three, so a program's questions do
 not depend on its position in a file, on which other kinds are asked, or on neighbouring
 seeds (hashing, not adding, keeps seed 1 from being seed 0 shifted by one program).
+
+Order: the kinds asked are taken in :class:`Kind` order whatever order they are given in
+(a set of kinds has no order of its own), so the same programs, kinds, style and seed give
+the same questions in the same order, byte for byte, in every process.
+
+Determinism is judged per question: with a second trace of the call under another
+``PYTHONHASHSEED``, a question is kept when the second trace asks it too (same kind, line,
+occurrence and variable) with the same reference answer; a question whose answer depends on
+the hash seed (a set's order, say) is left out and counted, and the program's other
+questions stay. A program whose call ends differently under the two seeds is skipped whole.
 """
 
 from __future__ import annotations
@@ -23,7 +33,6 @@ from execgym.tasks._prompts import check_style, render_questions
 from execgym.tasks._question import Kind, Question, Style
 from execgym.tasks._select import Execution
 from execgym.trace import Trace, TraceOptions, TraceStatus, trace_many
-from execgym.trace._determinism import compare_traces
 
 TRACE_BATCH = 256
 """Programs traced together by :func:`iter_questions` (bounds the traces held at once)."""
@@ -33,6 +42,46 @@ def kind_rng(seed: int, program_id: str, kind: Kind) -> random.Random:
     """The random source of one kind's generator on one program."""
     digest = hashlib.sha256(f"{seed}\x00{program_id}\x00{kind.value}".encode()).digest()
     return random.Random(int.from_bytes(digest[:8], "big"))
+
+
+def ordered_kinds(kinds: Iterable[Kind | str]) -> list[Kind]:
+    """The distinct kinds of ``kinds`` in :class:`Kind` order (unknown names: ValueError)."""
+    wanted = {Kind(kind) for kind in kinds}
+    return [kind for kind in Kind if kind in wanted]
+
+
+def question_picks(
+    program: Program,
+    trace: Trace,
+    kinds: Sequence[Kind | str],
+    seed: int = 0,
+    style: Style | None = None,
+) -> list[Pick]:
+    """What each kind's generator (``style``'s own where it has one) asks about
+    ``program``'s traced call, kinds in Kind order.
+
+    A trace that did not end ``ok`` or that is of other code is a ValueError.
+    """
+    if trace.status is not TraceStatus.OK:
+        raise ValueError(f"program {program.id!r}: its trace ended {trace.status.value}, not ok")
+    execution = Execution(program, trace)
+    picks: list[Pick] = []
+    for kind in ordered_kinds(kinds):
+        picks.extend(generator_for(kind, style)(execution, kind_rng(seed, program.id, kind)))
+    return picks
+
+
+def stable_picks(
+    program: Program, picks: Sequence[Pick], other: Sequence[Pick]
+) -> tuple[list[Pick], list[Pick]]:
+    """``(kept, unstable)``: the picks that ``other`` (the picks of a second trace under
+    another hash seed) holds unchanged, and the others."""
+    asked = {pick.item_id(program.id): pick for pick in other}
+    kept: list[Pick] = []
+    unstable: list[Pick] = []
+    for pick in picks:
+        (kept if asked.get(pick.item_id(program.id)) == pick else unstable).append(pick)
+    return kept, unstable
 
 
 def build_questions(
@@ -45,20 +94,26 @@ def build_questions(
 ) -> list[Question]:
     """The questions of ``style`` about ``program``'s traced call, for each kind in ``kinds``.
 
-    Deterministic: the same arguments give the same questions (ids, prompts and references).
-    Question ids are unique within a program and stable. A kind the style does not ask is a
-    ValueError; so is a trace that did not end ``ok`` or that is of other code.
-    ``cot`` selects the chain-of-thought prompts of ``cruxeval`` and ``reval``
-    (the ExecVerify styles always ask for reasoning first).
+    Deterministic: the same arguments give the same questions (ids, prompts and references)
+    in the same order, whatever the order of ``kinds``. Question ids are unique within a
+    program and stable. A kind the style does not ask is a ValueError; so is a trace that
+    did not end ``ok`` or that is of other code. ``cot`` selects the chain-of-thought prompts
+    of ``cruxeval`` and ``reval`` (``execverify`` prompts always ask for free reasoning first).
     """
-    wanted = list(dict.fromkeys(Kind(kind) for kind in kinds))
-    check_style(style, wanted)
-    if trace.status is not TraceStatus.OK:
-        raise ValueError(f"program {program.id!r}: its trace ended {trace.status.value}, not ok")
-    execution = Execution(program, trace)
-    picks: list[Pick] = []
-    for kind in wanted:
-        picks.extend(generator_for(kind, style)(execution, kind_rng(seed, program.id, kind)))
+    check_style(style, ordered_kinds(kinds))
+    picks = question_picks(program, trace, kinds, seed, style)
+    return word_picks(program, trace, picks, style, seed, cot)
+
+
+def word_picks(
+    program: Program,
+    trace: Trace,
+    picks: Sequence[Pick],
+    style: Style,
+    seed: int = 0,
+    cot: bool = False,
+) -> list[Question]:
+    """``picks`` worded as the questions of ``style``, with the build's ``meta``."""
     questions = render_questions(style, picks, program, cot)
     meta = {
         "seed": seed,
@@ -80,6 +135,10 @@ class BuildStats:
     items: int = 0
     without_questions: int = 0
     """Programs traced ok that got no question (e.g. an output without a literal)."""
+    unstable: int = 0
+    """Questions (prompt items) left out because their answer differs under a second hash
+    seed."""
+    unstable_ids: list[str] = field(default_factory=list)
     skipped: Counter[str] = field(default_factory=Counter)
     """Programs not asked about, by trace status (``exception``, ``time_limit``, ...)."""
     skipped_ids: list[str] = field(default_factory=list)
@@ -87,6 +146,15 @@ class BuildStats:
     @property
     def skipped_total(self) -> int:
         return sum(self.skipped.values())
+
+    def describe(self) -> str:
+        """What was skipped and left out, in words (for a command's last line)."""
+        skipped = ", ".join(f"{n} {why}" for why, n in sorted(self.skipped.items())) or "none"
+        text = f"skipped programs: {skipped}"
+        if self.unstable:
+            questions = "question" if self.unstable == 1 else "questions"
+            text += f"; {self.unstable} {questions} left out: the answer depends on the hash seed"
+        return text
 
 
 def iter_questions(
@@ -104,10 +172,11 @@ def iter_questions(
 
     Programs whose trace does not end ``ok`` are skipped and counted in ``stats``. With
     ``second_seed`` (a sandbox whose ``PYTHONHASHSEED`` differs), each call is traced there
-    too, and a program whose output or trace differs is skipped as ``nondeterministic``: a
-    model cannot know the hash seed, so questions about set order would be unfair.
+    too: a question whose answer differs there is left out (counted in ``stats.unstable``),
+    since a model cannot know the hash seed, and a program whose call ends differently
+    (status) is skipped as ``nondeterministic``.
     """
-    wanted = [Kind(kind) for kind in kinds]
+    wanted = ordered_kinds(kinds)
     check_style(style, wanted)
     stats = stats if stats is not None else BuildStats()
     source = iter(programs)
@@ -121,13 +190,20 @@ def iter_questions(
             stats.programs += 1
             status = trace.status.value
             ok = trace.status is TraceStatus.OK
-            if ok and other is not None and not compare_traces(trace, other).deterministic:
+            if ok and other is not None and other.status is not trace.status:
                 status = "nondeterministic"
             if status != TraceStatus.OK.value:
                 stats.skipped[status] += 1
                 stats.skipped_ids.append(program.id)
                 continue
-            questions = build_questions(program, trace, wanted, style, seed, cot)
+            picks = question_picks(program, trace, wanted, seed, style)
+            if other is not None:
+                picks, unstable = stable_picks(
+                    program, picks, question_picks(program, other, wanted, seed, style)
+                )
+                stats.unstable += len(unstable)
+                stats.unstable_ids.extend(pick.item_id(program.id) for pick in unstable)
+            questions = word_picks(program, trace, picks, style, seed, cot)
             if not questions:
                 stats.without_questions += 1
             for question in questions:
