@@ -124,23 +124,18 @@ def synthesis_stage(
 def print_synthesis_report(console: Console, report: SynthReport) -> None:
     """The per-level statistics (programs, distinct methods, median of every difficulty
     metric) as a table, and where the plots are."""
-    table = Table(
-        title="synthesized programs by level (medians)",
-        box=box.SIMPLE_HEAD,
-        pad_edge=False,
-        collapse_padding=True,
-    )
-    table.add_column("level", no_wrap=True)
-    table.add_column("programs", justify="right")
-    table.add_column("methods", justify="right")
+    levels = list(report.statistics)
+    table = Table(title="synthesized programs by level", box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("")
+    for level in levels:
+        table.add_column(verbatim(level), justify="right")
+    entries = [report.statistics[level] for level in levels]
+    table.add_row("programs", *(str(entry["programs"]) for entry in entries))
+    table.add_row("methods under test", *(str(entry["methods"]) for entry in entries))
     for name in METRICS:
-        table.add_column(name.replace("_", "\n"), justify="right")
-    for level, entry in report.statistics.items():
-        medians = [entry["metrics"].get(name, {}).get("median") for name in METRICS]
+        medians = [entry["metrics"].get(name, {}).get("median") for entry in entries]
         table.add_row(
-            verbatim(level),
-            str(entry["programs"]),
-            str(entry["methods"]),
+            f"median {name.replace('_', ' ')}",
             *("-" if value is None else f"{value:g}" for value in medians),
         )
     console.print(table)

@@ -7,6 +7,7 @@ Text a program or a server controls goes through :mod:`execgym._verbatim`.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -69,12 +70,25 @@ def progress_bar(console: Console, label: str, total: int | None) -> Iterator[Ca
         yield lambda: progress.advance(task)
 
 
+REPEAT_AFTER_S = 5.0
+"""A retry failing the same way as the last one shown is shown again only after this long."""
+
+
 class _ConsoleHandler(logging.Handler):
-    def __init__(self, console: Console) -> None:
+    def __init__(self, console: Console, failure_attribute: str) -> None:
         super().__init__(logging.WARNING)
         self._console = console
+        self._failure_attribute = failure_attribute
+        self._last: tuple[object, float] | None = None
 
     def emit(self, record: logging.LogRecord) -> None:
+        failure = getattr(record, self._failure_attribute, None)
+        now = time.monotonic()
+        if failure is not None:
+            last = self._last
+            if last is not None and last[0] == failure and now - last[1] < REPEAT_AFTER_S:
+                return  # many requests in flight fail alike: one line says it
+            self._last = (failure, now)
         try:
             message = record.getMessage()
         except Exception:  # a malformed log call must not stop the run
@@ -86,8 +100,10 @@ class _ConsoleHandler(logging.Handler):
 def model_notices(console: Console) -> Iterator[None]:
     """Show the model client's warnings on ``console`` while the block runs: which server
     is failing, how, and that the request is retried (above any progress bar)."""
+    from execgym.llm._openai import RETRY_FAILURE
+
     logger = logging.getLogger(MODEL_LOGGER)
-    handler = _ConsoleHandler(console)
+    handler = _ConsoleHandler(console, RETRY_FAILURE)
     propagate = logger.propagate
     logger.addHandler(handler)
     logger.propagate = False
