@@ -251,7 +251,7 @@ def test_batch_line_ids_reads_only_the_lines_asked(tmp_path: Path) -> None:
     path = tmp_path / "batch.jsonl"
     rows = ['{"id": "a", "code": ""}', "", '{"id": 7}', "not json", '{"code": ""}']
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    assert batch_line_ids(path, [1, 3, 4, 5, 9]) == {1: "a", 3: "7", 4: None, 5: None}
+    assert batch_line_ids(path, [1, 2, 3, 4, 5, 9]) == {1: "a", 3: "7", 4: None, 5: None}
     assert batch_line_ids(path, []) == {}
 
 

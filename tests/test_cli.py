@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -374,6 +375,13 @@ def test_pipeline_judges_every_example_and_writes_its_files(tmp_path: Path) -> N
     assert "network namespace" in result.stdout
     assert "programs/s" in result.stdout and "tests/s" in result.stdout
     assert f"{len(EXAMPLE_PROGRAMS)}/{len(EXAMPLE_PROGRAMS)} examples" in result.stdout
+    # The per-level statistics are a rendered table, not markdown among tables.
+    assert "synthesized programs by level" in result.stdout
+    assert "median trace length" in result.stdout
+    assert "|---" not in result.stdout and "| level |" not in result.stdout
+    words = " ".join(result.stdout.split())
+    examples = len(EXAMPLE_FUNCTIONS)
+    assert f"from {24 + examples} programs (24 synthesized, {examples} built-in examples)" in words
 
     verdicts = json_lines((output_dir / "verdicts.jsonl").read_text(encoding="utf-8"))
     assert sorted(record["id"] for record in verdicts) == sorted(e.id for e in EXAMPLE_PROGRAMS)
@@ -394,6 +402,8 @@ def test_pipeline_judges_every_example_and_writes_its_files(tmp_path: Path) -> N
     # The ExecVerify stage: every style, every example function, every reference verified.
     dataset = summary["dataset"]
     assert dataset["unverified"] == []
+    assert dataset["synthesized_programs"] == 24
+    assert dataset["example_programs"] == len(EXAMPLE_FUNCTIONS)
     assert set(dataset["questions_by_style"]) == {"execverify", "cruxeval", "reval"}
     assert set(dataset["items_by_kind"]) == {"output", "input", "next", "state", "coverage", "path"}
     questions = [
@@ -407,3 +417,35 @@ def test_pipeline_judges_every_example_and_writes_its_files(tmp_path: Path) -> N
     example_ids = {p.id for p in EXAMPLE_FUNCTIONS}
     assert example_ids <= {q.program_id for q in questions}
     assert {q.program_id.split("-")[0] for q in questions} >= {f"L{n}" for n in range(1, 7)}
+
+
+def test_pipeline_shows_progress_on_a_terminal(tmp_path: Path) -> None:
+    """On a terminal every long stage draws a progress bar: throughput, synthesis, questions."""
+    import os
+    import pty
+
+    main, terminal = pty.openpty()
+    command = [
+        sys.executable, "-c", "from execgym.cli import main; main()", "pipeline",
+        "--workers", "2", "--per-level", "1", "--throughput-programs", "8",
+        "-o", str(tmp_path / "run"),
+    ]  # fmt: skip
+    env = {**os.environ, "COLUMNS": "100", "TERM": "xterm"}
+    child = subprocess.Popen(command, stdout=terminal, stderr=terminal, env=env)
+    os.close(terminal)
+    shown = bytearray()
+    while True:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:  # the terminal closed when the child exited
+            break
+        if not chunk:
+            break
+        shown.extend(chunk)
+    os.close(main)
+    assert child.wait(timeout=120) == 0, shown.decode(errors="replace")
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", shown.decode("utf-8", errors="replace"))
+    programs = 6 + len(EXAMPLE_FUNCTIONS)  # one per level, and the built-in examples
+    for label, total in (("throughput", 8), ("synthesizing", 6), ("questions", 3 * programs)):
+        assert re.search(rf"{label} .*\d+/{total}\b", text), label  # its bar, counting
+    assert "6/6" in text

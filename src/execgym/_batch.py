@@ -383,7 +383,7 @@ def repair_torn_tail(path: Path) -> str | None:
 
 def batch_line_ids(path: Path, lines: Iterable[int]) -> dict[int, str | None]:
     """The ``id`` of each of ``lines`` (1-based) of a batch file; ``None`` where a line has
-    no id or is not a JSON object, and lines past the end of the file are left out."""
+    no id or is not a JSON object; blank lines and lines past the end are left out."""
     wanted = set(lines)
     found: dict[int, str | None] = {}
     if not wanted:
@@ -393,7 +393,7 @@ def batch_line_ids(path: Path, lines: Iterable[int]) -> dict[int, str | None]:
         for number, text in enumerate(stream, start=1):
             if number > last:
                 break
-            if number not in wanted:
+            if number not in wanted or not text.strip():
                 continue
             try:
                 record = json.loads(text)

@@ -120,7 +120,8 @@ def check_resume_matches(batch: Path, output: Path, state: ResumeState) -> None:
     for line, recorded in sorted(state.finished.items()):
         if line not in current:
             raise JudgeUsageError(
-                f"{output} holds a result for line {line}, but {batch} has no line {line}: "
+                f"{output} holds a result for line {line}, but {batch} has no program on "
+                f"line {line}: "
                 "it holds another batch's results; judge into a new -o file"
             )
         if current[line] != recorded:

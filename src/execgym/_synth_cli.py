@@ -150,7 +150,7 @@ def report(
     One PNG per difficulty metric (its distribution per level) and medians.png (the
     medians of every metric across levels).
     """
-    from execgym._verbatim import markup_escape
+    from execgym._verbatim import markup_escape, visible
     from execgym.synth import level_statistics, read_program_rows, write_report
     from execgym.synth._report import ReportInputError, markdown_table
 
@@ -163,7 +163,7 @@ def report(
     if not rows:
         raise _usage_error(f"{programs} holds no programs")
     paths = write_report(rows, output_dir)
-    typer.echo(markdown_table(level_statistics(rows)), nl=False)
+    typer.echo(visible(markdown_table(level_statistics(rows))), nl=False)
     for path in paths:
         _stderr().print(f"wrote {markup_escape(str(path))}")
 

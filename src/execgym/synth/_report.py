@@ -15,10 +15,14 @@ import json
 import statistics
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from execgym._jsonl import json_text
+from execgym._verbatim import visible
 from execgym.synth._metrics import METRICS
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 
 class ReportInputError(ValueError):
@@ -90,7 +94,7 @@ def write_report(rows: Sequence[dict[str, Any]], directory: Path) -> list[Path]:
     summary.write_text(json_text(stats, indent=2) + "\n", encoding="utf-8")
     table = directory / "summary.md"
     title = "# Synthesized programs: difficulty per level\n\n"
-    table.write_text(title + markdown_table(stats), encoding="utf-8")
+    table.write_text(title + visible(markdown_table(stats)), encoding="utf-8")
     return [summary, table, *_plots(rows, stats, directory)]
 
 
@@ -113,45 +117,58 @@ def _plots(
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    from matplotlib.ticker import MaxNLocator
 
-    levels = list(stats)
+    figures = [(name, metric_figure(rows, stats, name)) for name in METRICS]
+    figures.append(("medians", medians_figure(stats)))
     written = []
-    for name in METRICS:
-        series = [
-            [
-                float(r["metrics"][name])
-                for r in rows
-                if r["level"] == level and name in r["metrics"]
-            ]
-            for level in levels
-        ]
-        figure, axes = plt.subplots(figsize=(6, 4))
-        axes.boxplot(series, tick_labels=levels)
-        axes.set_title(f"{name.replace('_', ' ')} per level ({len(rows)} programs)")
-        axes.set_xlabel("level")
-        axes.set_ylabel(AXIS_LABELS.get(name, name.replace("_", " ")))
-        if all(value.is_integer() for values in series for value in values):
-            axes.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts: whole ticks
-        figure.tight_layout()
+    for name, figure in figures:
         path = directory / f"{name}.png"
         figure.savefig(path, dpi=100)
         plt.close(figure)
         written.append(path)
+    return written
+
+
+def metric_figure(
+    rows: Sequence[dict[str, Any]], stats: dict[str, dict[str, Any]], name: str
+) -> Figure:
+    """Box plots of metric ``name`` per level, the y axis saying what is counted."""
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
+
+    levels = list(stats)
+    series = [
+        [float(r["metrics"][name]) for r in rows if r["level"] == level and name in r["metrics"]]
+        for level in levels
+    ]
+    figure, axes = plt.subplots(figsize=(6, 4))
+    axes.boxplot(series, tick_labels=[visible(level) for level in levels])
+    axes.set_title(f"{name.replace('_', ' ')} per level ({len(rows)} programs)")
+    axes.set_xlabel("level")
+    axes.set_ylabel(AXIS_LABELS.get(name, name.replace("_", " ")))
+    if all(value.is_integer() for values in series for value in values):
+        axes.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts: whole ticks
+    figure.tight_layout()
+    return figure
+
+
+def medians_figure(stats: dict[str, dict[str, Any]]) -> Figure:
+    """The median of every metric per level, each scaled to its largest median; the legend
+    beside the axes so that it hides no point."""
+    import matplotlib.pyplot as plt
+
+    levels = list(stats)
     figure, axes = plt.subplots(figsize=(9, 4))
     for name in METRICS:
         medians = [stats[level]["metrics"].get(name, {}).get("median", 0.0) for level in levels]
         top = max(medians) or 1.0
-        axes.plot(levels, [m / top for m in medians], marker="o", label=name.replace("_", " "))
+        scaled = [m / top for m in medians]
+        axes.plot(range(len(levels)), scaled, marker="o", label=name.replace("_", " "))
+    axes.set_xticks(range(len(levels)), [visible(level) for level in levels])
     axes.set_title("median of each metric per level")
     axes.set_ylabel("median / its largest median")
     axes.set_xlabel("level")
     axes.set_ylim(-0.05, 1.05)
-    # Beside the axes, not over them: no data point is hidden.
     axes.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0)
     figure.tight_layout()
-    path = directory / "medians.png"
-    figure.savefig(path, dpi=100)
-    plt.close(figure)
-    written.append(path)
-    return written
+    return figure
