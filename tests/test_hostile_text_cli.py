@@ -198,6 +198,25 @@ def test_questions_write_hostile_programs(tmp_path: Path) -> None:
     for index, text in enumerate(HOSTILE_STRINGS):
         assert outputs[f"h{index}"]["reference"]["literal"] == repr(text)
 
+    # Scoring answers that are hostile text themselves.
+    answers = {
+        q["id"]: [f"[ANSWER]{text}[/ANSWER]", text]
+        for q, text in zip(questions, HOSTILE_STRINGS, strict=False)
+    }
+    generations = tmp_path / "answers.json"
+    generations.write_text(json.dumps(answers), encoding="utf-8")
+    run_dir = tmp_path / "execq"
+    scored = invoke(
+        "score", "execq", "--data", str(output), "--generations", str(generations),
+        "-o", str(run_dir),
+    )  # fmt: skip
+    assert scored.exit_code == 0, scored.output
+    assert_terminal_safe(scored.stdout_bytes + (scored.stderr_bytes or b""))
+    records = json_lines_of(run_dir / "items.jsonl")
+    assert {(r["question_id"], r["response"]) for r in records} == {
+        (qid, response) for qid, responses in answers.items() for response in responses
+    }
+
 
 def test_score_and_eval_take_hostile_responses(shared_data: Path, tmp_path: Path) -> None:
     data = shared_data / "cruxeval.jsonl"

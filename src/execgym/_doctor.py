@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from execgym._display import run_summary_line
+from execgym._verbatim import markup_escape, verbatim
 from execgym.sandbox import Limits, RunResult, Sandbox, Verdict, checker_names
 
 TRIVIAL_PROGRAM = "print(sum(range(10)))\n"
@@ -171,17 +171,17 @@ def print_doctor_report(console: Console, report: DoctorReport) -> None:
     table.add_column("detail")
     for feature in report.features:
         active_mark = "[green]yes[/]" if feature["active"] else "[red]no[/]"
-        table.add_row(escape(str(feature["name"])), active_mark, escape(str(feature["detail"])))
+        table.add_row(verbatim(str(feature["name"])), active_mark, verbatim(str(feature["detail"])))
     console.print(table)
     root = "root" if report.uid == 0 else "not root"
-    console.print(f"python   {report.python_version} ({escape(report.python_executable)})")
+    console.print(f"python   {report.python_version} ({markup_escape(report.python_executable)})")
     console.print(f"uid      {report.uid} ({root})")
     console.print(f"cores    {report.cores} available to this process")
     console.print(f"checkers {', '.join(report.checkers) or '(none)'}")
     if report.trivial_run is not None:
         console.print(f"trivial program: {run_summary_line(report.trivial_run)}")
     if report.error:
-        console.print(f"[red]error:[/] {escape(report.error)}")
+        console.print(f"[red]error:[/] {markup_escape(report.error)}")
     if report.sandbox_works:
         active = len(report.features) - len(report.missing_features)
         line = (
@@ -189,7 +189,7 @@ def print_doctor_report(console: Console, report: DoctorReport) -> None:
             "isolation features active"
         )
         if report.missing_features:
-            line += f"; missing: {escape(', '.join(report.missing_features))}"
+            line += f"; missing: {markup_escape(', '.join(report.missing_features))}"
         console.print(line, soft_wrap=True)
     else:
         console.print("[bold red]sandbox does not work[/]: it cannot run a trivial program")

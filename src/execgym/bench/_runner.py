@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from execgym._jsonl import JsonLinesWriter
+from execgym._jsonl import JsonLinesWriter, json_text
 from execgym.bench._eval_task import EvalItem, EvalTask, Judgement
 from execgym.bench._run_output import (
     CONFIG_FILE,
@@ -207,7 +207,7 @@ def _check_config(run_dir: Path, identity: Mapping[str, Any]) -> None:
                     "use another output directory or the same settings"
                 )
             return
-    path.write_text(json.dumps(dict(identity), indent=2) + "\n", encoding="utf-8")
+    path.write_text(json_text(dict(identity), indent=2) + "\n", encoding="utf-8")
 
 
 def _finish(
