@@ -20,7 +20,13 @@ Output: one JSON object per judged line, :class:`~execgym.sandbox.JudgeResult` i
 form plus ``line`` (the input line number), with each test's ``stdout``, ``stderr`` and
 traceback cut to a maximum number of characters (``actual`` too, as a string, when its JSON
 form is longer). A malformed line is reported on standard error and written as
-``{"id", "line", "field", "error"}``, without a ``verdict`` key.
+``{"id", "line", "field", "error"}``, without a ``verdict`` key. Records are written with
+:func:`execgym._jsonl.json_text`, so any text a program produced reads back unchanged.
+
+Resuming (:func:`read_resume_state`) matches earlier records to input lines by ``line``:
+ids may repeat or be missing. A last record cut short by a killed run is repaired first
+(:func:`repair_torn_tail`), and :func:`batch_line_ids` gives the ids a resumed run checks
+the recorded ones against.
 """
 
 from __future__ import annotations

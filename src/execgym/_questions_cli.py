@@ -101,6 +101,8 @@ def write_questions(
                 for _ in range(stats.programs - shown):
                     advance()
                 shown = stats.programs
+            for _ in range(stats.programs - shown):  # programs after the last question
+                advance()
     except KeyboardInterrupt:
         errors.print(
             f"[bold yellow]interrupted:[/] {stats.questions} questions from {stats.programs} "
