@@ -19,6 +19,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from execgym._cli_common import (
+    EXIT_FAILURE,
+    EXIT_OK,
+    interrupted,
+    stderr_console,
+    stdout_console,
+    usage_error,
+)
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -26,37 +35,7 @@ if TYPE_CHECKING:
     from execgym.bench._runner import EvalReport
     from execgym.llm import ChatModel
 
-EXIT_OK = 0
-EXIT_FAILURE = 1
-EXIT_USAGE = 2
-EXIT_INTERRUPTED = 130
 CACHE_FILE = "llm-cache.sqlite"
-
-
-def _stderr() -> Console:
-    from rich.console import Console
-
-    return Console(stderr=True, highlight=False)
-
-
-def _stdout() -> Console:
-    from rich.console import Console
-
-    return Console(highlight=False)
-
-
-def _usage_error(message: str) -> typer.Exit:
-    from execgym._verbatim import markup_escape
-
-    _stderr().print(f"[bold red]error:[/] {markup_escape(message)}", soft_wrap=True)
-    return typer.Exit(EXIT_USAGE)
-
-
-def _interrupted(message: str) -> typer.Exit:
-    from execgym._verbatim import markup_escape
-
-    _stderr().print(f"[bold yellow]interrupted:[/] {markup_escape(message)}", soft_wrap=True)
-    return typer.Exit(EXIT_INTERRUPTED)
 
 
 def _task(name: str, difficulty: str | None = None) -> EvalTask:
@@ -65,12 +44,12 @@ def _task(name: str, difficulty: str | None = None) -> EvalTask:
     try:
         task = get_eval_task(name)
     except ValueError as exc:
-        raise _usage_error(str(exc)) from None
+        raise usage_error(str(exc)) from None
     if difficulty is None:
         return task
     with_difficulty = getattr(task, "with_difficulty", None)
     if with_difficulty is None:
-        raise _usage_error(f"--difficulty applies to code-generation tasks, not {name!r}")
+        raise usage_error(f"--difficulty applies to code-generation tasks, not {name!r}")
     narrowed: EvalTask = with_difficulty(difficulty)
     return narrowed
 
@@ -80,13 +59,13 @@ def _load(task: EvalTask, data: Path | None, cot: bool, limit: int | None) -> li
     from execgym.bench._runner import select_items
 
     if data is not None and not data.exists():
-        raise _usage_error(f"data not found: {data}")
+        raise usage_error(f"data not found: {data}")
     try:
         items = task.load(data, cot=cot)
     except DatasetError as exc:
-        raise _usage_error(str(exc)) from None
+        raise usage_error(str(exc)) from None
     if not items:
-        raise _usage_error(f"no {task.name} items in {data if data is not None else 'the dataset'}")
+        raise usage_error(f"no {task.name} items in {data if data is not None else 'the dataset'}")
     return select_items(items, limit)
 
 
@@ -132,7 +111,7 @@ def build_model(
 def _report(report: EvalReport, console: Console) -> int:
     from execgym._verbatim import markup_escape, verbatim
 
-    _stdout().print(verbatim(report.markdown), highlight=False, soft_wrap=True)
+    stdout_console().print(verbatim(report.markdown), highlight=False, soft_wrap=True)
     status = EXIT_OK
     if report.resumed:
         console.print(
@@ -253,8 +232,8 @@ def eval_command(
             replay=replay,
         )
     except (ValueError, ModelError, OSError) as exc:
-        raise _usage_error(str(exc)) from None
-    errors = _stderr()
+        raise usage_error(str(exc)) from None
+    errors = stderr_console()
     label = f"{task} · {model}"
     try:
         with ExitStack() as stack:
@@ -273,10 +252,10 @@ def eval_command(
             try:
                 report = asyncio.run(main())
             except ResumeMismatch as exc:
-                raise _usage_error(str(exc)) from None
+                raise usage_error(str(exc)) from None
     except KeyboardInterrupt:
         done = finished_items(output_dir, items)
-        raise _interrupted(
+        raise interrupted(
             f"{done} of {len(items)} items are finished and kept in "
             f"{output_dir / 'items.jsonl'} (usage and time so far in summary.json); "
             "rerun the same command to resume"
@@ -372,23 +351,23 @@ def score_command(
         return
     eval_task = _task(task, difficulty)
     if not generations.is_file():
-        raise _usage_error(f"generations file not found: {generations}")
+        raise usage_error(f"generations file not found: {generations}")
     items = _load(eval_task, data, cot, None)
     try:
         answers = read_generation_file(generations)
     except InputFileError as exc:
-        raise _usage_error(str(exc)) from None
-    errors = _stderr()
+        raise usage_error(str(exc)) from None
+    errors = stderr_console()
     total = sum(1 for item in items if item.id in answers)
     if total == 0:
-        raise _usage_error(f"no generation in {generations} matches an item id of {task}")
+        raise usage_error(f"no generation in {generations} matches an item id of {task}")
     try:
         with ExitStack() as stack:
             sandbox = stack.enter_context(Sandbox(workers=workers))
             advance = stack.enter_context(progress_bar(errors, "scoring", total))
             report = score_generations(eval_task, items, answers, output_dir, sandbox, advance)
     except KeyboardInterrupt:
-        raise _interrupted(_score_interrupted(output_dir)) from None
+        raise interrupted(_score_interrupted(output_dir)) from None
     missing = report.summary.get("missing", [])
     unknown = report.summary.get("unknown_ids", [])
     if missing:
@@ -416,26 +395,26 @@ def _score_execq(
     from execgym.tasks import Kind
 
     if data is None:
-        raise _usage_error("execq needs --data: the questions JSONL")
+        raise usage_error("execq needs --data: the questions JSONL")
     for path, what in ((data, "questions file"), (generations, "generations file")):
         if not path.is_file():
-            raise _usage_error(f"{what} not found: {path}")
+            raise usage_error(f"{what} not found: {path}")
     try:
         questions = read_questions(data)
         answers = read_generations(generations)
     except InputFileError as exc:
-        raise _usage_error(str(exc)) from None
+        raise usage_error(str(exc)) from None
     needs_sandbox = any(item.kind is Kind.INPUT for q in questions.values() for item in q.items)
     total = sum(len(answers.get(qid, [])) for qid in questions)
-    errors = _stderr()
+    errors = stderr_console()
     try:
         with ExitStack() as stack:
             sandbox = stack.enter_context(Sandbox(workers=workers)) if needs_sandbox else None
             advance = stack.enter_context(progress_bar(errors, "scoring", total))
             summary = score_generation_file(questions, answers, output_dir, sandbox, advance)
     except KeyboardInterrupt:
-        raise _interrupted(_score_interrupted(output_dir)) from None
-    _stdout().print(verbatim(summary.markdown()), highlight=False)
+        raise interrupted(_score_interrupted(output_dir)) from None
+    stdout_console().print(verbatim(summary.markdown()), highlight=False)
     if summary.without_generations:
         errors.print(f"{len(summary.without_generations)} questions have no generations")
     if summary.unknown_ids:

@@ -31,15 +31,12 @@ from execgym._batch import (
     read_resume_state,
     result_record,
 )
+from execgym._cli_common import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, print_interrupted
 from execgym._display import progress_bar
 from execgym._jsonl import JsonLinesWriter
 from execgym._verbatim import markup_escape
 from execgym.sandbox import JudgeRequest, Sandbox
 
-EXIT_OK = 0
-EXIT_FAILURE = 1
-EXIT_USAGE = 2
-EXIT_INTERRUPTED = 130
 MAX_REPEAT_WARNINGS = 10
 """Repeated ids named one by one on standard error; the rest are only counted."""
 
@@ -104,11 +101,7 @@ def run_judge(job: JudgeJob, errors: Console) -> int:
             if job.output is not None
             else "write to a file with -o FILE to be able to --resume a long batch"
         )
-        errors.print(
-            f"[bold yellow]interrupted:[/] {markup_escape(tally.summary())}; "
-            f"results so far are in {markup_escape(where)}; {then}",
-            soft_wrap=True,
-        )
+        print_interrupted(errors, f"{tally.summary()}; results so far are in {where}; {then}")
         return EXIT_INTERRUPTED
     errors.print(tally.summary(), soft_wrap=True, markup=False)
     return EXIT_FAILURE if tally.malformed else EXIT_OK

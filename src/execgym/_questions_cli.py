@@ -7,6 +7,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from execgym._cli_common import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, print_interrupted
 from execgym._display import progress_bar
 from execgym._jsonl import JsonLinesWriter
 from execgym._verbatim import markup_escape
@@ -21,10 +22,6 @@ from execgym.tasks import (
     iter_programs,
     iter_questions,
 )
-
-EXIT_OK = 0
-EXIT_FAILURE = 1
-EXIT_INTERRUPTED = 130
 
 
 class QuestionsUsageError(ValueError):
@@ -104,11 +101,10 @@ def write_questions(
             for _ in range(stats.programs - shown):  # programs after the last question
                 advance()
     except KeyboardInterrupt:
-        errors.print(
-            f"[bold yellow]interrupted:[/] {stats.questions} questions from {stats.programs} "
-            f"programs are in {markup_escape(str(output))}; the command starts over when run "
-            "again",
-            soft_wrap=True,
+        print_interrupted(
+            errors,
+            f"{stats.questions} questions from {stats.programs} programs are in {output}; "
+            "the command starts over when run again",
         )
         return EXIT_INTERRUPTED
     skipped = ", ".join(f"{n} {why}" for why, n in sorted(stats.skipped.items())) or "none"

@@ -16,7 +16,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from execgym._cli_help import CONTEXT_SETTINGS
+from execgym._cli_common import (
+    CONTEXT_SETTINGS,
+    EXIT_FAILURE,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    print_interrupted,
+    stderr_console,
+    usage_error,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -24,10 +32,6 @@ if TYPE_CHECKING:
     from execgym.synth import ConstraintSpec, SynthSummary
     from execgym.synth._candidate import ProgramGenerator
 
-EXIT_OK = 0
-EXIT_FAILURE = 1
-EXIT_USAGE = 2
-EXIT_INTERRUPTED = 130
 HASH_SEEDS = (0, 1)
 """``PYTHONHASHSEED`` of the two sandboxes the determinism filter compares."""
 
@@ -40,19 +44,6 @@ synth_app = typer.Typer(
     rich_markup_mode=None,
     context_settings=CONTEXT_SETTINGS,
 )
-
-
-def _stderr() -> Console:
-    from rich.console import Console
-
-    return Console(stderr=True, highlight=False)
-
-
-def _usage_error(message: str) -> typer.Exit:
-    from execgym._verbatim import markup_escape
-
-    _stderr().print(f"[bold red]error:[/] {markup_escape(message)}", soft_wrap=True)
-    return typer.Exit(EXIT_USAGE)
 
 
 @synth_app.callback(invoke_without_command=True)
@@ -91,7 +82,6 @@ def synth(
     if ctx.invoked_subcommand is not None:
         return
     from execgym._display import progress_bar
-    from execgym._verbatim import markup_escape
     from execgym.sandbox import Sandbox, SandboxConfig
     from execgym.synth import (
         FILTER_PRELOAD,
@@ -102,12 +92,12 @@ def synth(
     )
 
     if output is None:
-        raise _usage_error("missing option -o / --output: the programs file to write")
+        raise usage_error("missing option -o / --output: the programs file to write")
     chosen = _levels(levels, levels_file)
     program_generator = _generator(generator, model, base_url, temperature)
     config = SynthConfig(levels=tuple(chosen), per_level=per_level, seed=seed)
     resumed = sum(read_resume_state(output, config).rows.values()) if output.exists() else 0
-    console = _stderr()
+    console = stderr_console()
     first_seed, second_seed = HASH_SEEDS
     written = 0
 
@@ -128,10 +118,9 @@ def synth(
             with progress_bar(console, "synthesizing", total) as advance:
                 summary = builder.run(output, on_row=on_row)
     except KeyboardInterrupt:
-        console.print(
-            f"[bold yellow]interrupted:[/] {resumed + written} programs are in "
-            f"{markup_escape(str(output))}; rerun the same command to resume",
-            soft_wrap=True,
+        print_interrupted(
+            console,
+            f"{resumed + written} programs are in {output}; rerun the same command to resume",
         )
         raise typer.Exit(EXIT_INTERRUPTED) from None
     _print_summary(console, summary, per_level, output)
@@ -155,17 +144,17 @@ def report(
     from execgym.synth._report import ReportInputError, markdown_table
 
     if not programs.is_file():
-        raise _usage_error(f"programs file not found: {programs}")
+        raise usage_error(f"programs file not found: {programs}")
     try:
         rows = read_program_rows(programs)
     except ReportInputError as error:
-        raise _usage_error(str(error)) from None
+        raise usage_error(str(error)) from None
     if not rows:
-        raise _usage_error(f"{programs} holds no programs")
+        raise usage_error(f"{programs} holds no programs")
     paths = write_report(rows, output_dir)
     typer.echo(visible(markdown_table(level_statistics(rows))), nl=False)
     for path in paths:
-        _stderr().print(f"wrote {markup_escape(str(path))}")
+        stderr_console().print(f"wrote {markup_escape(str(path))}")
 
 
 def _levels(selection: str, levels_file: Path | None) -> list[ConstraintSpec]:
@@ -177,7 +166,7 @@ def _levels(selection: str, levels_file: Path | None) -> list[ConstraintSpec]:
             known.update(load_levels(levels_file, bases=known))
         return select_levels(selection, known)
     except SpecError as error:
-        raise _usage_error(str(error)) from None
+        raise usage_error(str(error)) from None
 
 
 def _generator(
@@ -190,16 +179,16 @@ def _generator(
     if kind == "grammar":
         return GrammarGenerator()
     if kind != "model":
-        raise _usage_error(f"--generator must be grammar or model, not {kind!r}")
+        raise usage_error(f"--generator must be grammar or model, not {kind!r}")
     if not model or not base_url:
-        raise _usage_error("--generator model needs --model NAME and --base-url URL")
+        raise usage_error("--generator model needs --model NAME and --base-url URL")
     try:
         llm: Any = importlib.import_module("execgym.llm")
     except ImportError:
         llm = None
     open_model = getattr(llm, "open_model", None)
     if open_model is None:
-        raise _usage_error(
+        raise usage_error(
             "--generator model needs execgym.llm.open_model, which this installation lacks"
         )
     return ModelGenerator(open_model(model, base_url=base_url), temperature=temperature)

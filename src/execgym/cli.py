@@ -8,7 +8,8 @@ runs, so ``execgym --help`` stays quick. Batch files live in :mod:`execgym._batc
 :mod:`execgym._dataset_stage`, the eval and synth commands in :mod:`execgym._eval_cli` and
 :mod:`execgym._synth_cli`, and all execution in :mod:`execgym.sandbox`. Text a program
 controls is written through :mod:`execgym._jsonl` and shown through
-:mod:`execgym._verbatim`.
+:mod:`execgym._verbatim`; what every command shares (exit statuses, consoles, help layout)
+is in :mod:`execgym._cli_common`.
 
 Exit statuses: 0 success, 1 a failure the command reports (a verdict other than OK for
 ``run``, malformed input lines for ``judge``, a broken sandbox for ``doctor``, an example
@@ -25,6 +26,16 @@ from typing import TYPE_CHECKING, Annotated, Any, TextIO
 import typer
 
 from execgym import __version__
+from execgym._cli_common import (
+    CONTEXT_SETTINGS,
+    EXIT_FAILURE,
+    EXIT_OK,
+    TaskListCommand,
+    interrupted,
+    stderr_console,
+    stdout_console,
+    usage_error,
+)
 from execgym._cli_defaults import (
     MAX_OUTPUT_CHARS,
     PIPELINE_DIR,
@@ -32,19 +43,11 @@ from execgym._cli_defaults import (
     RUN_TIME_LIMIT_S,
     THROUGHPUT_PROGRAMS,
 )
-from execgym._cli_help import CONTEXT_SETTINGS, TaskListCommand
 from execgym._eval_cli import eval_command, score_command
 from execgym._synth_cli import synth_app
 
 if TYPE_CHECKING:
-    from rich.console import Console
-
     from execgym.sandbox import RunResult
-
-EXIT_OK = 0
-EXIT_FAILURE = 1
-EXIT_USAGE = 2
-EXIT_INTERRUPTED = 130
 
 RUN_JSON_KEYS = ("verdict", "exit_code", "stdout", "stderr", "cpu_s", "wall_s", "peak_memory_mb")
 """The keys of ``execgym run --json``'s object (plus ``detail``)."""
@@ -88,45 +91,18 @@ def _root(
     """Code execution as ground truth for training and evaluating code LLMs."""
 
 
-def _stderr_console() -> Console:
-    from rich.console import Console
-
-    return Console(stderr=True, highlight=False)
-
-
-def _stdout_console() -> Console:
-    from rich.console import Console
-
-    return Console(highlight=False)
-
-
-def _usage_error(message: str) -> typer.Exit:
-    from execgym._verbatim import markup_escape
-
-    _stderr_console().print(f"[bold red]error:[/] {markup_escape(message)}", soft_wrap=True)
-    return typer.Exit(EXIT_USAGE)
-
-
-def _interrupted(message: str) -> typer.Exit:
-    from execgym._verbatim import markup_escape
-
-    console = _stderr_console()
-    console.print(f"[bold yellow]interrupted:[/] {markup_escape(message)}", soft_wrap=True)
-    return typer.Exit(EXIT_INTERRUPTED)
-
-
 def _read_text_file(path: Path, what: str) -> str:
     """The UTF-8 text of ``path``; a missing or unreadable file is a usage error naming it."""
     if not path.exists():
-        raise _usage_error(f"{what} not found: {path}")
+        raise usage_error(f"{what} not found: {path}")
     if not path.is_file():
-        raise _usage_error(f"{what} is not a file: {path}")
+        raise usage_error(f"{what} is not a file: {path}")
     try:
         return path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise _usage_error(f"{what} is not UTF-8 text: {path} ({exc})") from None
+        raise usage_error(f"{what} is not UTF-8 text: {path} ({exc})") from None
     except OSError as exc:
-        raise _usage_error(f"cannot read {what} {path}: {exc.strerror}") from None
+        raise usage_error(f"cannot read {what} {path}: {exc.strerror}") from None
 
 
 # ---- execgym run --------------------------------------------------------------------------------
@@ -183,7 +159,7 @@ def run(
     else:
         _write_through(sys.stdout, result.stdout)
         _write_through(sys.stderr, result.stderr)
-        _stderr_console().print(run_summary_line(result), soft_wrap=True)
+        stderr_console().print(run_summary_line(result), soft_wrap=True)
     raise typer.Exit(EXIT_OK if result.verdict is Verdict.OK else EXIT_FAILURE)
 
 
@@ -247,12 +223,12 @@ def trace(
             try:
                 entry, args_src = split_call(call)
             except ValueError as exc:
-                raise _usage_error(str(exc)) from None
+                raise usage_error(str(exc)) from None
             result = trace_call(sandbox, code, entry, args_src, options)
     if json_output:
         sys.stdout.write(json_text(result, compact=True) + "\n")
     else:
-        print_trace(_stdout_console(), result)
+        print_trace(stdout_console(), result)
     raise typer.Exit(EXIT_OK if result.status is TraceStatus.OK else EXIT_FAILURE)
 
 
@@ -296,11 +272,11 @@ def questions(
     try:
         wanted = parse_kinds(style, kinds)
     except QuestionsUsageError as exc:
-        raise _usage_error(str(exc)) from None
+        raise usage_error(str(exc)) from None
     if not programs.is_file():
-        raise _usage_error(f"programs file not found: {programs}")
+        raise usage_error(f"programs file not found: {programs}")
     status = write_questions(
-        programs, output, wanted, style, seed, cot, workers, determinism, _stderr_console()
+        programs, output, wanted, style, seed, cot, workers, determinism, stderr_console()
     )
     raise typer.Exit(status)
 
@@ -365,14 +341,14 @@ def judge(
     from execgym._judge_cli import JudgeJob, JudgeUsageError, run_judge
 
     if not batch.is_file():
-        raise _usage_error(f"batch file not found: {batch}")
+        raise usage_error(f"batch file not found: {batch}")
     if resume and output is None:
-        raise _usage_error("--resume needs -o/--output")
+        raise usage_error("--resume needs -o/--output")
     try:
         job = JudgeJob(batch, workers, output, resume, max_output_chars)
-        status = run_judge(job, _stderr_console())
+        status = run_judge(job, stderr_console())
     except JudgeUsageError as exc:
-        raise _usage_error(str(exc)) from None
+        raise usage_error(str(exc)) from None
     raise typer.Exit(status)
 
 
@@ -391,7 +367,7 @@ def doctor() -> None:
 
     with Sandbox(workers=1) as sandbox:
         report = doctor_stage(sandbox)
-    print_doctor_report(_stdout_console(), report)
+    print_doctor_report(stdout_console(), report)
     raise typer.Exit(EXIT_OK if report.sandbox_works else EXIT_FAILURE)
 
 
@@ -434,11 +410,11 @@ def pipeline(
     try:
         output_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise _usage_error(f"cannot create output directory {output_dir}: {exc.strerror}") from None
+        raise usage_error(f"cannot create output directory {output_dir}: {exc.strerror}") from None
     try:
         ok = run_pipeline(
-            _stdout_console(),
-            _stderr_console(),
+            stdout_console(),
+            stderr_console(),
             workers,
             output_dir,
             throughput_programs,
@@ -446,7 +422,7 @@ def pipeline(
             seed,
         )
     except KeyboardInterrupt:
-        raise _interrupted(
+        raise interrupted(
             f"the main job stopped; what it finished is in {output_dir}; "
             "rerun execgym pipeline to run it again from the start"
         ) from None
