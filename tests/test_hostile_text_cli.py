@@ -261,3 +261,27 @@ def test_synth_report_shows_hostile_level_names(tmp_path: Path) -> None:
     assert visible(level) in shown
     summary = json.loads((tmp_path / "report" / "summary.json").read_bytes().decode("utf-8"))
     assert list(summary) == [level]
+
+
+def test_input_files_that_are_not_utf8_are_named_with_their_line(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_bytes(
+        b'{"id": "a", "code": "def f():\\n    return 1", "input": ""}\n{"id": "b\xff"}\n'
+    )
+    generations = tmp_path / "generations.json"
+    generations.write_text('{"sample_0": ["0"]}', encoding="utf-8")
+    data = str(shared_data / "cruxeval.jsonl")
+    run = ["-o", str(tmp_path / "run")]
+    for args in (
+        ["questions", str(bad), "-o", str(tmp_path / "q.jsonl")],
+        ["score", "cruxeval-o", "--generations", str(bad), "--data", data, *run],
+        ["score", "cruxeval-o", "--generations", str(generations), "--data", str(bad), *run],
+        ["score", "execq", "--data", str(bad), "--generations", str(generations), *run],
+        ["synth", "report", str(bad), "-o", str(tmp_path / "report")],
+    ):
+        result = invoke(*args)
+        assert result.exit_code == 2, (args, result.output)
+        message = " ".join(result.stderr.split())
+        assert f"{bad}:2: not UTF-8 text (byte 0xff at column 10)" in message, args

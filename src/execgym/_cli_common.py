@@ -13,6 +13,7 @@ imported when a console is first needed.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
@@ -64,6 +65,20 @@ def interrupted(message: str) -> typer.Exit:
     """:func:`print_interrupted` on standard error; the exit to raise (status 130)."""
     print_interrupted(stderr_console(), message)
     return typer.Exit(EXIT_INTERRUPTED)
+
+
+def utf8_problem(path: Path) -> str | None:
+    """Where ``path`` (a text file) is not UTF-8, as ``"FILE:LINE: ..."``; ``None`` if it is."""
+    with path.open("rb") as stream:
+        for number, line in enumerate(stream, start=1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                byte = line[exc.start]
+                return (
+                    f"{path}:{number}: not UTF-8 text (byte 0x{byte:02x} at column {exc.start + 1})"
+                )
+    return None
 
 
 class TaskListCommand(TyperCommand):

@@ -26,6 +26,7 @@ from execgym._cli_common import (
     stderr_console,
     stdout_console,
     usage_error,
+    utf8_problem,
 )
 
 if TYPE_CHECKING:
@@ -64,6 +65,9 @@ def _load(task: EvalTask, data: Path | None, cot: bool, limit: int | None) -> li
         items = task.load(data, cot=cot)
     except DatasetError as exc:
         raise usage_error(str(exc)) from None
+    except UnicodeDecodeError as exc:
+        where = utf8_problem(data) if data is not None and data.is_file() else None
+        raise usage_error(where or f"{data or task.name}: not UTF-8 text ({exc})") from None
     if not items:
         raise usage_error(f"no {task.name} items in {data if data is not None else 'the dataset'}")
     return select_items(items, limit)
@@ -352,6 +356,9 @@ def score_command(
     eval_task = _task(task, difficulty)
     if not generations.is_file():
         raise usage_error(f"generations file not found: {generations}")
+    problem = utf8_problem(generations)
+    if problem is not None:
+        raise usage_error(problem)
     items = _load(eval_task, data, cot, None)
     try:
         answers = read_generation_file(generations)
@@ -399,6 +406,9 @@ def _score_execq(
     for path, what in ((data, "questions file"), (generations, "generations file")):
         if not path.is_file():
             raise usage_error(f"{what} not found: {path}")
+        problem = utf8_problem(path)
+        if problem is not None:
+            raise usage_error(problem)
     try:
         questions = read_questions(data)
         answers = read_generations(generations)

@@ -24,6 +24,7 @@ from execgym._cli_common import (
     print_interrupted,
     stderr_console,
     usage_error,
+    utf8_problem,
 )
 
 if TYPE_CHECKING:
@@ -145,6 +146,9 @@ def report(
 
     if not programs.is_file():
         raise usage_error(f"programs file not found: {programs}")
+    problem = utf8_problem(programs)
+    if problem is not None:
+        raise usage_error(problem)
     try:
         rows = read_program_rows(programs)
     except ReportInputError as error:

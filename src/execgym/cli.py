@@ -35,6 +35,7 @@ from execgym._cli_common import (
     stderr_console,
     stdout_console,
     usage_error,
+    utf8_problem,
 )
 from execgym._cli_defaults import (
     MAX_OUTPUT_CHARS,
@@ -275,6 +276,9 @@ def questions(
         raise usage_error(str(exc)) from None
     if not programs.is_file():
         raise usage_error(f"programs file not found: {programs}")
+    problem = utf8_problem(programs)
+    if problem is not None:
+        raise usage_error(problem)
     status = write_questions(
         programs, output, wanted, style, seed, cot, workers, determinism, stderr_console()
     )
