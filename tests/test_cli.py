@@ -17,7 +17,8 @@ from execgym._examples import EXAMPLE_PROGRAMS, ExampleProgram
 from execgym._pipeline import judge_examples_stage
 from execgym.cli import RUN_JSON_KEYS, app
 from execgym.sandbox import Sandbox, Verdict
-from execgym.tasks import Question
+from execgym.synth import builtin_levels
+from execgym.tasks import STYLES, Question
 
 ECHO_DOUBLE = 'import sys\nn = int(input())\nprint(n * 2)\nprint("note", file=sys.stderr)\n'
 SUM_PROGRAM = "a, b = map(int, input().split())\nprint(a + b)\n"
@@ -376,12 +377,16 @@ def test_pipeline_judges_every_example_and_writes_its_files(tmp_path: Path) -> N
     assert "programs/s" in result.stdout and "tests/s" in result.stdout
     assert f"{len(EXAMPLE_PROGRAMS)}/{len(EXAMPLE_PROGRAMS)} examples" in result.stdout
     # The per-level statistics are a rendered table, not markdown among tables.
-    assert "synthesized programs by level" in result.stdout
-    assert "median trace length" in result.stdout
+    assert "synthesized programs by level (medians)" in result.stdout
     assert "|---" not in result.stdout and "| level |" not in result.stdout
+    assert "…" not in result.stdout  # at 80 columns no table cuts a cell short
+    assert re.search(r"^ trace length +\d", result.stdout, re.MULTILINE)
     words = " ".join(result.stdout.split())
-    examples = len(EXAMPLE_FUNCTIONS)
-    assert f"from {24 + examples} programs (24 synthesized, {examples} built-in examples)" in words
+    examples, synthesized_count = len(EXAMPLE_FUNCTIONS), 4 * len(builtin_levels())
+    assert (
+        f"from {synthesized_count + examples} programs ({synthesized_count} synthesized, "
+        f"{examples} built-in examples)"
+    ) in words
 
     verdicts = json_lines((output_dir / "verdicts.jsonl").read_text(encoding="utf-8"))
     assert sorted(record["id"] for record in verdicts) == sorted(e.id for e in EXAMPLE_PROGRAMS)
@@ -402,9 +407,14 @@ def test_pipeline_judges_every_example_and_writes_its_files(tmp_path: Path) -> N
     # The ExecVerify stage: every style, every example function, every reference verified.
     dataset = summary["dataset"]
     assert dataset["unverified"] == []
-    assert dataset["synthesized_programs"] == 24
+    assert dataset["synthesized_programs"] == synthesized_count
     assert dataset["example_programs"] == len(EXAMPLE_FUNCTIONS)
-    assert set(dataset["questions_by_style"]) == {"execverify", "cruxeval", "reval"}
+    assert set(dataset["questions_by_style"]) == {
+        "execverify",
+        "execverify-strict",
+        "cruxeval",
+        "reval",
+    }
     assert set(dataset["items_by_kind"]) == {"output", "input", "next", "state", "coverage", "path"}
     questions = [
         Question.model_validate_json(line)
@@ -412,7 +422,8 @@ def test_pipeline_judges_every_example_and_writes_its_files(tmp_path: Path) -> N
     ]
     assert len(questions) == dataset["questions"]
     synthesized = summary["synthesis"]["programs_per_level"]
-    assert synthesized == {f"L{n}": 4 for n in range(1, 7)}
+    levels = [f"L{n}" for n in range(1, 7)] + ["L2-strict", "L6-strict"]
+    assert synthesized == dict.fromkeys(levels, 4)
     assert (output_dir / "synth-report" / "medians.png").stat().st_size > 0
     example_ids = {p.id for p in EXAMPLE_FUNCTIONS}
     assert example_ids <= {q.program_id for q in questions}
@@ -445,7 +456,9 @@ def test_pipeline_shows_progress_on_a_terminal(tmp_path: Path) -> None:
     os.close(main)
     assert child.wait(timeout=120) == 0, shown.decode(errors="replace")
     text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", shown.decode("utf-8", errors="replace"))
-    programs = 6 + len(EXAMPLE_FUNCTIONS)  # one per level, and the built-in examples
-    for label, total in (("throughput", 8), ("synthesizing", 6), ("questions", 3 * programs)):
+    levels = len(builtin_levels())
+    programs = levels + len(EXAMPLE_FUNCTIONS)  # one per level, and the built-in examples
+    bars = (("throughput", 8), ("synthesizing", levels), ("questions", len(STYLES) * programs))
+    for label, total in bars:
         assert re.search(rf"{label} .*\d+/{total}\b", text), label  # its bar, counting
-    assert "6/6" in text
+    assert f"{levels}/{levels}" in text

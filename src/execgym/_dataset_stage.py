@@ -1,12 +1,14 @@
 """The main job's ExecVerify stages: synthesize programs at every level, trace them, ask
 questions, verify every reference.
 
-Programs come from the grammar generator at each built-in level (L1-L6, validated in two
-sandboxes with different hash seeds) plus the project's example functions. Each program's
-call is traced in the sandbox (and again under the second hash seed, so a program whose
-trace depends on it is left out); the questions of every style and kind are built, and
-every question's reference answer is scored: the dataset is written only with questions
-whose reference answer earns full reward. A per-level summary and plots come with it.
+Programs come from the grammar generator at each built-in level (ExecVerify's L1-L6 and the
+stricter L2-strict and L6-strict, validated in two sandboxes with different hash seeds) plus
+the project's example functions. Each program's call is traced in the sandbox (and again
+under the second hash seed, so a program whose trace depends on it is left out); the
+questions of every style (``execverify``, ``execverify-strict``, ``cruxeval``, ``reval``)
+and kind are built, and every question's reference answer is scored: the dataset is
+written only with questions whose reference answer earns full reward. A per-level summary
+and plots come with it.
 """
 
 from __future__ import annotations
@@ -125,18 +127,23 @@ def print_synthesis_report(console: Console, report: SynthReport) -> None:
     """The per-level statistics (programs, distinct methods, median of every difficulty
     metric) as a table, and where the plots are."""
     levels = list(report.statistics)
-    table = Table(title="synthesized programs by level", box=box.SIMPLE_HEAD, pad_edge=False)
-    table.add_column("")
+    table = Table(
+        title="synthesized programs by level (medians)",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        collapse_padding=True,
+    )
+    table.add_column("", no_wrap=True)
     for level in levels:
-        table.add_column(verbatim(level), justify="right")
+        table.add_column(verbatim(level), justify="right", no_wrap=True)
     entries = [report.statistics[level] for level in levels]
     table.add_row("programs", *(str(entry["programs"]) for entry in entries))
-    table.add_row("methods under test", *(str(entry["methods"]) for entry in entries))
+    table.add_row("methods", *(str(entry["methods"]) for entry in entries))
     for name in METRICS:
         medians = [entry["metrics"].get(name, {}).get("median") for entry in entries]
         table.add_row(
-            f"median {name.replace('_', ' ')}",
-            *("-" if value is None else f"{value:g}" for value in medians),
+            name.replace("_", " "),
+            *("-" if value is None else f"{value:.3g}" for value in medians),
         )
     console.print(table)
     plots = [path for path in report.report_files if path.suffix == ".png"]
@@ -146,9 +153,11 @@ def print_synthesis_report(console: Console, report: SynthReport) -> None:
 
 
 def reference_earns_full_reward(question: Question, sandbox: Sandbox) -> bool:
+    """Every item right, and the ``execverify`` reward at the best the question allows (2 for
+    a combined prompt with white-box items and for ExecVerify's own input prompt)."""
     score = score_question(question, question.reference_answer, sandbox=sandbox)
-    best = 2.0 if question.kind == "combined" else 1.0
-    return score.accuracy == 1.0 and get_reward("execverify")(score) == best
+    rule = get_reward("execverify")
+    return score.accuracy == 1.0 and rule(score) == rule.maximum(score)
 
 
 def dataset_stage(

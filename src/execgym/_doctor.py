@@ -51,6 +51,7 @@ class DoctorReport:
     checkers: list[str]
     trivial_run: RunResult | None
     error: str | None = None
+    visible: list[str] | None = None
 
     @property
     def sandbox_works(self) -> bool:
@@ -75,6 +76,7 @@ class DoctorReport:
             "uid": self.uid,
             "cores": self.cores,
             "checkers": self.checkers,
+            "visible": self.visible,
             "trivial_run": self.trivial_run.model_dump(mode="json") if self.trivial_run else None,
             "error": self.error,
         }
@@ -85,8 +87,10 @@ def doctor_stage(sandbox: Sandbox) -> DoctorReport:
     features: list[dict[str, Any]] = []
     trivial_run: RunResult | None = None
     error: str | None = None
+    visible: list[str] | None = None
     try:
         features = sandbox.isolation_report()
+        visible = sandbox.visible_paths()
         trivial_run = sandbox.run(TRIVIAL_PROGRAM, "", Limits(time_s=5.0))
         probe = sandbox.run(
             LIMITS_PROBE, "", Limits(time_s=PROBE_TIME_S, memory_mb=PROBE_MEMORY_MB)
@@ -108,6 +112,7 @@ def doctor_stage(sandbox: Sandbox) -> DoctorReport:
         checkers=checkers,
         trivial_run=trivial_run,
         error=error,
+        visible=visible,
     )
 
 
@@ -168,11 +173,15 @@ def print_doctor_report(console: Console, report: DoctorReport) -> None:
     table = Table(title="execgym sandbox isolation")
     table.add_column("feature", no_wrap=True)
     table.add_column("active", no_wrap=True)
-    table.add_column("detail")
+    table.add_column("detail", overflow="fold")  # long paths wrap, never cut
     for feature in report.features:
         active_mark = "[green]yes[/]" if feature["active"] else "[red]no[/]"
         table.add_row(verbatim(str(feature["name"])), active_mark, verbatim(str(feature["detail"])))
     console.print(table)
+    if report.visible:
+        console.print("a child sees, read-only (plus /dev, /proc and its own /tmp):")
+        for path in report.visible:
+            console.print(f"  {markup_escape(path)}", soft_wrap=True)
     root = "root" if report.uid == 0 else "not root"
     console.print(f"python   {report.python_version} ({markup_escape(report.python_executable)})")
     console.print(f"uid      {report.uid} ({root})")

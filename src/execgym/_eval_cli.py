@@ -330,6 +330,14 @@ def score_command(
         str | None,
         typer.Option("--difficulty", help="Code-generation tasks: one difficulty level only."),
     ] = None,
+    equality: Annotated[
+        str | None,
+        typer.Option(
+            "--equality",
+            help="execq: compare values by python (==) or strict (type-aware); "
+            "default: python for the execverify style, strict for the others.",
+        ),
+    ] = None,
 ) -> None:
     """Score existing generations without a model.
 
@@ -347,12 +355,17 @@ def score_command(
 
     from execgym._display import progress_bar
     from execgym.bench._runner import score_generations
+    from execgym.rewards import EQUALITIES
     from execgym.rewards._score_file import InputFileError
     from execgym.sandbox import Sandbox
 
+    if equality is not None and equality not in EQUALITIES:
+        raise usage_error(f"unknown --equality {equality!r}; known: {', '.join(EQUALITIES)}")
     if task == "execq":
-        _score_execq(data, generations, output_dir, workers)
+        _score_execq(data, generations, output_dir, workers, equality)
         return
+    if equality is not None:
+        raise usage_error("--equality applies to execq only")
     eval_task = _task(task, difficulty)
     if not generations.is_file():
         raise usage_error(f"generations file not found: {generations}")
@@ -385,7 +398,11 @@ def score_command(
 
 
 def _score_execq(
-    data: Path | None, generations: Path, output_dir: Path, workers: int | None
+    data: Path | None,
+    generations: Path,
+    output_dir: Path,
+    workers: int | None,
+    equality: str | None = None,
 ) -> None:
     """``execgym score execq``: unchanged from before the command covered every task."""
     from contextlib import ExitStack
@@ -421,7 +438,9 @@ def _score_execq(
         with ExitStack() as stack:
             sandbox = stack.enter_context(Sandbox(workers=workers)) if needs_sandbox else None
             advance = stack.enter_context(progress_bar(errors, "scoring", total))
-            summary = score_generation_file(questions, answers, output_dir, sandbox, advance)
+            summary = score_generation_file(
+                questions, answers, output_dir, sandbox, advance, equality=equality
+            )
     except KeyboardInterrupt:
         raise interrupted(_score_interrupted(output_dir)) from None
     stdout_console().print(verbatim(summary.markdown()), highlight=False)

@@ -245,7 +245,11 @@ def questions(
         typer.Option("--kinds", help="Comma-separated kinds (default: all the style asks)."),
     ] = None,
     style: Annotated[
-        str, typer.Option("--style", help="execverify, cruxeval or reval.")
+        str,
+        typer.Option(
+            "--style",
+            help="execverify (ExecVerify's own format), execverify-strict, cruxeval or reval.",
+        ),
     ] = "execverify",
     seed: Annotated[int, typer.Option("--seed", help="Selection seed.")] = 0,
     cot: Annotated[bool, typer.Option("--cot", help="Chain-of-thought prompts.")] = False,
@@ -392,7 +396,7 @@ def pipeline(
         typer.Option("--throughput-programs", min=0, help="Programs in the throughput batch."),
     ] = THROUGHPUT_PROGRAMS,
     per_level: Annotated[
-        int, typer.Option("--per-level", min=1, help="Programs synthesized per level (L1-L6).")
+        int, typer.Option("--per-level", min=1, help="Programs synthesized per built-in level.")
     ] = 4,
     seed: Annotated[int, typer.Option("--seed", help="Synthesis and question seed.")] = 0,
 ) -> None:
@@ -400,7 +404,7 @@ def pipeline(
 
     Stages: check the sandbox (doctor), judge the project's own example programs and check
     each gets its expected verdict, measure throughput over a repeated batch of the passing
-    examples, synthesize programs at every level (L1-L6) with a per-level report and plots,
+    examples, synthesize programs at every built-in level with a per-level report and plots,
     then trace them and the project's example functions and build the ExecVerify question
     dataset in every style, keeping only questions whose reference answer earns full
     reward. Writes OUTPUT_DIR/verdicts.jsonl, programs.jsonl, synth-report/,

@@ -196,11 +196,11 @@ EXECQ_PROGRAMS = [
 
 def execq_questions(path: Path, sandbox: Any) -> Path:
     """A questions file in every style, as ``execgym questions`` writes it."""
-    from execgym.tasks import STYLE_KINDS, Kind, questions_for_file
+    from execgym.tasks import STYLE_KINDS, STYLES, Kind, questions_for_file
 
     programs = write_jsonl(path.with_name("programs.jsonl"), EXECQ_PROGRAMS)
     lines = []
-    for style in ("execverify", "cruxeval", "reval"):
+    for style in STYLES:
         kinds = [kind for kind in Kind if kind in STYLE_KINDS[style]]  # type: ignore[index]
         questions, _ = questions_for_file(sandbox, programs, kinds, style)  # type: ignore[arg-type]
         lines += [question.model_dump_json() for question in questions]

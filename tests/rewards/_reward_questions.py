@@ -69,7 +69,7 @@ def question(
 
 def render(q: Question, answers: list[str]) -> str:
     """A response in the question's style carrying ``answers`` (one per item, as rendered)."""
-    if q.style == "execverify":
+    if q.style in ("execverify", "execverify-strict"):
         body = "\n".join(answers)
         return f"Let me trace it step by step.\n<answer>\n{body}\n</answer>"
     (answer,) = answers
@@ -78,55 +78,60 @@ def render(q: Question, answers: list[str]) -> str:
     return f"[THOUGHT]\nThe program runs line by line.\n[/THOUGHT]\n[ANSWER]\n{answer}\n[/ANSWER]"
 
 
+# Variable states of f([1, 2, 2, 3], 2): (literal, type, line, occurrence, variable).
+STATES = [
+    ("6", "int", 8, 2, "total"),
+    ("{1, 2}", "set", 7, 2, "seen"),
+    ("3.0", "float", 9, 1, "ratio"),
+    ("'its'", "str", 10, 1, "label"),
+]
+
+
+def state(rendered: str, literal: str, type_name: str | None, *where: object) -> Item:
+    line, occurrence, variable = where
+    reference = Reference(literal=literal, type_name=type_name)
+    return item(
+        Kind.STATE, rendered, reference, line=line, occurrence=occurrence, variable=variable
+    )
+
+
 def combined() -> Question:
-    """ExecVerify's combined prompt: output, next statements, variable states."""
+    """The ``execverify-strict`` combined prompt: output, next statements, variable states."""
     items = [
         item(Kind.OUTPUT, OUTPUT_LITERAL, Reference(literal=OUTPUT_LITERAL, type_name="dict")),
         item(Kind.NEXT, "5", Reference(line=5, source="if x in seen:"), line=4, occurrence=1),
         item(Kind.NEXT, "6", Reference(line=6, source="continue"), line=5, occurrence=3),
         item(Kind.NEXT, "-1", Reference(line=-1, source=""), line=11, occurrence=1),
+        *(state(literal, literal, kind, *where) for literal, kind, *where in STATES),
+        state("not executed", NOT_EXECUTED, None, 6, 2, "x"),
+    ]
+    return question("execverify-strict", items, kind="combined")
+
+
+def paper_combined() -> Question:
+    """ExecVerify's own combined prompt, answered as its prompt asks: the completed assertion,
+    the next statement's code (or -1), ``value; type``."""
+    items = [
         item(
-            Kind.STATE,
-            "6",
-            Reference(literal="6", type_name="int"),
-            line=8,
-            occurrence=2,
-            variable="total",
+            Kind.OUTPUT,
+            f"assert f({CALL_INPUT}) == {OUTPUT_LITERAL}",
+            Reference(literal=OUTPUT_LITERAL, type_name="dict"),
         ),
-        item(
-            Kind.STATE,
-            "{1, 2}",
-            Reference(literal="{1, 2}", type_name="set"),
-            line=7,
-            occurrence=2,
-            variable="seen",
-        ),
-        item(
-            Kind.STATE,
-            "3.0",
-            Reference(literal="3.0", type_name="float"),
-            line=9,
-            occurrence=1,
-            variable="ratio",
-        ),
-        item(
-            Kind.STATE,
-            "'its'",
-            Reference(literal="'its'", type_name="str"),
-            line=10,
-            occurrence=1,
-            variable="label",
-        ),
-        item(
-            Kind.STATE,
-            "not executed",
-            Reference(literal=NOT_EXECUTED),
-            line=6,
-            occurrence=2,
-            variable="x",
-        ),
+        item(Kind.NEXT, "if x in seen:", Reference(line=5, source="if x in seen:"), line=4),
+        item(Kind.NEXT, "for x in xs:", Reference(line=4, source="for x in xs:"), line=6),
+        item(Kind.NEXT, "continue", Reference(line=6, source="continue"), line=5, occurrence=3),
+        item(Kind.NEXT, "-1", Reference(line=-1, source=""), line=11, occurrence=1),
+        state("set(); set", "set()", "set", 3, 1, "seen"),
+        *(state(f"{literal}; {kind}", literal, kind, *where) for literal, kind, *where in STATES),
     ]
     return question("execverify", items, kind="combined")
+
+
+def paper_input() -> Question:
+    """ExecVerify's own input prompt, answered with a complete test case."""
+    reference = Reference(literal="'abc'", target_output="'cbaabc'", entry="f")
+    test_case = f"```python\n{SIMPLE}\nassert f('abc') == 'cbaabc'\n```"
+    return question("execverify", [item(Kind.INPUT, test_case, reference)], code=SIMPLE)
 
 
 def all_questions() -> list[Question]:
@@ -134,18 +139,19 @@ def all_questions() -> list[Question]:
     output_ref = Reference(literal="'cbaabc'", type_name="str")
     input_ref = Reference(literal="'abc'", target_output="'cbaabc'", entry="f")
     dict_ref = Reference(literal=OUTPUT_LITERAL, type_name="dict")
+    strict = "execverify-strict"
     questions = [
         combined(),
-        question("execverify", [item(Kind.OUTPUT, OUTPUT_LITERAL, dict_ref)], kind="combined"),
-        question("execverify", [item(Kind.INPUT, "'abc'", input_ref)], code=SIMPLE),
-        question("execverify", [item(Kind.COVERAGE, "yes", Reference(executed=True), line=6)]),
+        question(strict, [item(Kind.OUTPUT, OUTPUT_LITERAL, dict_ref)], kind="combined"),
+        question(strict, [item(Kind.INPUT, "'abc'", input_ref)], code=SIMPLE),
+        question(strict, [item(Kind.COVERAGE, "yes", Reference(executed=True), line=6)]),
         question(
-            "execverify",
+            strict,
             [item(Kind.COVERAGE, "no", Reference(executed=False), line=6)],
             call_input="[1, 2], 1",
         ),
         question(
-            "execverify",
+            strict,
             [
                 item(
                     Kind.PATH,
@@ -240,6 +246,14 @@ def all_questions() -> list[Question]:
             [item(Kind.STATE, "3.0", Reference(literal="3.0", type_name="float"), line=9)],
             meta={"marker": "Answer:"},
         ),
+        # ExecVerify's own format.
+        paper_combined(),
+        question(
+            "execverify",
+            [item(Kind.OUTPUT, f"assert f({CALL_INPUT}) == {OUTPUT_LITERAL}", dict_ref)],
+            kind="combined",
+        ),
+        paper_input(),
     ]
     return [q.model_copy(update={"id": f"{q.id}-{n}"}) for n, q in enumerate(questions)]
 
@@ -248,6 +262,8 @@ def perturb(q: Question, it: Item) -> str:
     """A wrong answer for ``it``, close to the right one, written as ``q``'s style asks."""
     core = _perturb_core(it)
     ref = it.reference
+    if q.style == "execverify":
+        return _perturb_paper(q, it, core)
     if q.style == "cruxeval" and it.kind is Kind.OUTPUT:
         return f"assert f({q.input}) == {core}"
     if q.style == "cruxeval" and it.kind is Kind.INPUT:
@@ -286,3 +302,16 @@ def _perturb_core(it: Item) -> str:
     if literal.startswith("{"):
         return literal.replace("12", "13", 1) if "12" in literal else "set()"
     return "'__wrong__'"
+
+
+def _perturb_paper(q: Question, it: Item, core: str) -> str:
+    """A wrong answer in ExecVerify's own format (its ``==`` takes 3 for 3.0, so a float is
+    changed in value, not only in type)."""
+    ref = it.reference
+    if it.kind is Kind.OUTPUT:
+        return f"assert f({q.input}) == {core}"
+    if it.kind is Kind.NEXT:
+        return "-1" if ref.line != -1 else "seen = set()"
+    if it.kind is Kind.INPUT:
+        return it.rendered.replace("f('abc')", "f('abd')")
+    return f"{'3.5' if ref.literal == '3.0' else core}; {ref.type_name}"

@@ -47,23 +47,42 @@ def test_reference_answers_score_full_reward(sandbox: Sandbox, questions: list[Q
         score = score_question(question, question.reference_answer, sandbox=sandbox)
         if score.accuracy != 1.0 or score.parse_failures:
             failures.append((question.id, [s.reason for s in score.items if not s.correct]))
-        expected_best = 2.0 if question.kind == "combined" else 1.0
-        if get_reward("execverify")(score) != expected_best:
+        if get_reward("execverify")(score) != best_execverify_reward(question):
             failures.append((question.id, "execverify reward below its best"))
     assert failures == []
+
+
+def best_execverify_reward(question: Question) -> float:
+    """The ``execverify`` reward a full-reward answer earns: 2 for a combined prompt with
+    white-box items, 1 with none; 2 for ExecVerify's own input prompt (its reward for input
+    prediction); 1 for any other single-item prompt."""
+    kinds = {item.kind for item in question.items}
+    if question.kind == "combined":
+        return 2.0 if kinds & {Kind.NEXT, Kind.STATE} else 1.0
+    return 2.0 if question.style == "execverify" and Kind.INPUT in kinds else 1.0
 
 
 def test_a_perturbed_item_scores_less(sandbox: Sandbox, questions: list[Question]) -> None:
     unchanged = []
     for question in questions:
-        for item in question.items:
+        for position, item in enumerate(question.items):
             wrong = perturbed(item)
-            response = question.reference_answer.replace(item.rendered, wrong, 1)
+            response = with_answer(question, position, wrong)
             assert response != question.reference_answer, (question.id, item.id)
             score = score_question(question, response, sandbox=sandbox)
             if score.accuracy >= 1.0:
                 unchanged.append((question.id, item.id, wrong))
     assert unchanged == []
+
+
+def with_answer(question: Question, position: int, answer: str) -> str:
+    """The reference answer with the answer of item ``position`` replaced by ``answer``."""
+    if question.kind == "combined":
+        answers = [item.rendered for item in question.items]
+        assert question.reference_answer == "<answer>\n" + "\n".join(answers) + "\n</answer>"
+        answers[position] = answer
+        return "<answer>\n" + "\n".join(answers) + "\n</answer>"
+    return question.reference_answer.replace(question.items[position].rendered, answer, 1)
 
 
 def perturbed(item: Item) -> str:
@@ -84,8 +103,8 @@ def perturbed(item: Item) -> str:
         # legitimately give the same output, so the perturbation must not be one).
         assert reference.literal is not None
         nine = ", ".join(["0"] * 9)
-        call = f"({reference.literal})"
-        return rendered.replace(call, f"({nine})", 1) if call in rendered else nine
+        head, call, tail = rendered.rpartition(f"({reference.literal})")  # the last call
+        return f"{head}({nine}){tail}" if call else nine
     assert reference.literal is not None
     if reference.literal == NOT_EXECUTED:
         return rendered.replace(rendered.split(";")[0], "0", 1)

@@ -16,6 +16,7 @@ from execgym.rewards import (
 )
 from execgym.rewards._input import ArgumentError, normalize_arguments
 from execgym.sandbox import Sandbox, SandboxConfig
+from execgym.tasks import Arguments
 from execgym.tasks._question import Item, Kind, Reference
 
 PROGRAM = """\
@@ -68,86 +69,77 @@ def test_an_input_that_raises_or_hangs_scores_zero(sandbox: Sandbox) -> None:
     assert not hangs.correct and "TIME_LIMIT" in hangs.reason
 
 
-@pytest.mark.parametrize(
-    "answer",
-    [
-        "'a' + 'b', len([0, 0])",
-        "''.join(['a', 'b']), 2",
-        "'A-B'.lower().split('-')[0] + 'b', times=int('2')",
-        "**dict(text='ab', times=2)",
-        "*['ab', 2]",
-        "'ab', [n for n in range(5) if n == 2][0]",
-        "'ab', (lambda k: k + 1)(1)",
-        "'ab', CONSTANT",
-        "WORD[:2], CONSTANT",
-    ],
-)
-def test_pure_expressions_are_accepted_like_cruxeval_references(
-    sandbox: Sandbox, answer: str
-) -> None:
-    code = PROGRAM + "CONSTANT = 2\nWORD = 'abc'\n"
-    scored = score_item(input_item(TARGET), answer, sandbox=sandbox, code=code)
-    assert scored.correct, scored.reason
-
-
-def test_function_arguments_as_lambdas(sandbox: Sandbox) -> None:
-    program = "def f(xs, key):\n    return sorted(xs, key=key)\n"
+def test_values_reach_the_program_with_their_types(sandbox: Sandbox) -> None:
+    program = (
+        "def f(*args, **kwargs):\n    return [type(a).__name__ for a in args] + sorted(kwargs)\n"
+    )
     item = Item(
         id="in",
         kind=Kind.INPUT,
         text="",
         answer_format="",
-        reference=Reference(literal="[1, 2], lambda x: -x", target_output="[2, 1]", entry="f"),
-        rendered="[1, 2], lambda x: -x",
+        reference=Reference(
+            literal="(1,), {2}, b'x', frozenset(), 1.5, 1j, dict(a=1), k=None",
+            target_output="['tuple', 'set', 'bytes', 'frozenset', 'float', 'complex', 'dict', 'k']",
+            entry="f",
+        ),
+        rendered="",
     )
-    assert score_item(item, "[1, 2], lambda x: -x", sandbox=sandbox, code=program).correct
-    assert score_item(item, "[2, 1], lambda v: 0", sandbox=sandbox, code=program).correct
-    assert not score_item(item, "[1, 2], abs", sandbox=sandbox, code=program).correct
+    answer = "(1,), {2}, b'x', frozenset(), 1.5, 1j, dict(a=1), k=None"
+    scored = score_item(item, answer, sandbox=sandbox, code=program)
+    assert scored.correct, scored.reason
+
+
+FORGED_CODE = (
+    "(x for x in []).gi_frame.f_builtins['exec']"
+    "(\"f.__code__ = (lambda *a, **k: 'ZYX3').__code__\", (x for x in []).gi_frame.f_globals)"
+)
 
 
 @pytest.mark.parametrize(
     ("answer", "why"),
     [
-        ("f(f('ab', 1), 2)", "calls f()"),
-        ("'ab', f", "uses f"),
-        ("__import__('os').system('true')", "the name '__import__'"),
-        ("(globals().update(f=lambda *a: 0), 'ab')[1], 2", "the name 'globals'"),
-        ("exec('f = 1'), 2", "the name 'exec'"),
-        ("open('/etc/passwd').read(), 2", "the name 'open'"),
-        ("'ab'.__class__, 2", "private attribute"),
+        (FORGED_CODE, "a call is not a literal"),
+        ("'a' + 'b', 2", "an operator expression is not a literal"),
+        ("''.join(['a', 'b']), 2", "a call is not a literal"),
+        ("'A-B'.lower(), 2", "a call is not a literal"),
+        ("'ab'.__class__, 2", "an attribute is not a literal"),
+        ("'abc'[:2], 2", "a Subscript expression is not a literal"),
+        ("**dict(text='ab', times=2)", "'**' unpacking is not a literal"),
+        ("*['ab', 2]", "'*' unpacking is not a literal argument"),
+        ("'ab', [n for n in range(5) if n == 2][0]", "is not a literal"),
+        ("'ab', (lambda k: k + 1)(1)", "a call is not a literal"),
+        ("[1, 2], lambda x: -x", "a Lambda expression is not a literal"),
+        ("'ab', CONSTANT", "the name 'CONSTANT' is not a literal"),
+        ("f(f('ab', 1), 2)", "a call is not a literal"),
+        ("'ab', f", "the name 'f' is not a literal"),
+        ("__import__('os').system('true')", "a call is not a literal"),
+        ("exec('f = 1'), 2", "a call is not a literal"),
+        ("open('/etc/passwd').read(), 2", "a call is not a literal"),
+        ("range(3), 2", "a call is not a literal"),
         ("(x := 'ab'), 2", "NamedExpr"),
-        ("text, 2", "the name 'text'"),
-        ("'ab', CONSTANT()", "calls CONSTANT(), a name of the program"),
-        ("'ab', CONSTANT.real", "passes 'CONSTANT', a name of the program"),
-        ("WORDS.append('x'), 2", "passes 'WORDS'"),
-        ("[WORDS][0].clear(), 2", "passes 'WORDS'"),
-        ("list.clear(WORDS), 2", "passes 'WORDS'"),
-        ("(WORDS or []).pop(), 2", "passes 'WORDS'"),
         ("'ab'), print(1", "not an argument list"),
         ("'ab', 2)\nimport os\nf(('x'", "not an argument list"),
         ("The input is 'ab', 2", "not an argument list"),
     ],
 )
-def test_a_non_argument_answer_scores_zero_with_a_reason(
+def test_anything_but_literal_arguments_scores_zero_with_a_reason(
     sandbox: Sandbox, answer: str, why: str
 ) -> None:
     code = PROGRAM + "CONSTANT = 2\nWORDS = ['ab']\n"
     scored = score_item(input_item(TARGET), answer, sandbox=sandbox, code=code)
     assert not scored.correct and not scored.parsed
-    assert why in scored.reason
+    assert why in scored.reason, scored.reason
 
 
 def test_normalize_arguments_unwraps_calls_and_asserts() -> None:
-    assert normalize_arguments("f('x', 1)", "f") == "'x', 1"
-    assert normalize_arguments("assert f('x', [1]) == 3", "f") == "'x', [1]"
-    assert normalize_arguments("  'x'  ", "f") == "'x'"
-    assert normalize_arguments("", "f") == ""
-    assert normalize_arguments("nan, [inf], math.nan", "f") == (
-        "float('nan'), [float('inf')], float('nan')"
-    )
-    # A program that defines its own `len` makes it a program name, not a pure built-in.
-    with pytest.raises(ArgumentError, match="calls len\\(\\), a name of the program"):
-        normalize_arguments("len([1])", "f", "def len(x):\n    return 0\ndef f(n): return n")
+    assert normalize_arguments("f('x', 1)", "f") == Arguments(("x", 1))
+    assert normalize_arguments("assert f('x', [1]) == 3", "f") == Arguments(("x", [1]))
+    assert normalize_arguments("  'x'  ", "f") == Arguments(("x",))
+    assert normalize_arguments("", "f") == Arguments()
+    assert normalize_arguments("a=dict(b=(1,))", "f") == Arguments((), {"a": {"b": (1,)}})
+    nan_args = normalize_arguments("nan, [inf], math.nan, float('-inf')", "f").args
+    assert [repr(v) for v in nan_args] == ["nan", "[inf]", "nan", "-inf"]
     with pytest.raises(ArgumentError):
         normalize_arguments("f('x')(1)", "f")
 

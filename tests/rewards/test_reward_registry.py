@@ -30,7 +30,7 @@ def test_the_built_in_rewards_are_registered() -> None:
 def test_every_kind_and_style_is_covered() -> None:
     kinds = {(q.style, item.kind) for q in QUESTIONS for item in q.items}
     assert {k for _, k in kinds} == set(Kind)
-    assert {s for s, _ in kinds} == {"execverify", "cruxeval", "reval"}
+    assert {s for s, _ in kinds} == {"execverify", "execverify-strict", "cruxeval", "reval"}
 
 
 @pytest.mark.parametrize("question", QUESTIONS, ids=[q.id for q in QUESTIONS])

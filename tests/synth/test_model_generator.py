@@ -46,7 +46,9 @@ REPLACE = ConstraintSpec(**{**L1.__dict__, "name": "replace", "methods": ("str.r
 def test_prompt_has_the_fixed_rules_and_the_switched_constraints() -> None:
     text = render_prompt(builtin_levels()["L6"], "str.split")[-1]["content"]
     assert "`str.split`" in text and "default value" in text and "print" in text
-    assert "nested exactly 3 deep" in text and "2 helper functions" in text
+    assert "nested exactly 3 deep" in text and "exactly two functions: one helper" in text
+    strict = render_prompt(builtin_levels()["L6-strict"], "str.split")[-1]["content"]
+    assert "2 helper functions" in strict
     assert "nested exactly" not in render_prompt(L1, "str.split")[-1]["content"]
 
 

@@ -18,8 +18,8 @@ from execgym.synth import (
 
 def test_builtin_levels_add_one_thing_each() -> None:
     levels = builtin_levels()
-    assert list(levels) == ["L1", "L2", "L3", "L4", "L5", "L6"]
-    l1, l2, l3, l4, l5, l6 = levels.values()
+    assert list(levels) == ["L1", "L2", "L3", "L4", "L5", "L6", "L2-strict", "L6-strict"]
+    l1, l2, l3, l4, l5, l6 = (levels[f"L{n}"] for n in range(1, 7))
     assert l1.call_nesting >= 2 and l1.max_extra_methods == 0 and l1.control_depth == 0
     assert l2.extra_methods >= 1 and l2.control_depth == 0
     assert [l3.control_depth, l4.control_depth, l5.control_depth] == [1, 2, 3]
@@ -28,7 +28,8 @@ def test_builtin_levels_add_one_thing_each() -> None:
 
 def test_select_levels_ranges_lists_and_names() -> None:
     levels = builtin_levels()
-    assert [s.name for s in select_levels("1-6", levels)] == list(BUILTIN_LEVELS)
+    assert [s.name for s in select_levels("1-6", levels)] == list(BUILTIN_LEVELS)[:6]
+    assert [s.name for s in select_levels("L6-strict", levels)] == ["L6-strict"]
     assert [s.name for s in select_levels("2,4", levels)] == ["L2", "L4"]
     assert [s.name for s in select_levels("L3", levels)] == ["L3"]
     with pytest.raises(SpecError, match="L9"):

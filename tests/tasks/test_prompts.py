@@ -186,11 +186,11 @@ def test_reval_state_not_executed_and_occurrences(branches: tuple[Program, Trace
         assert f"after Line 4 is executed for the {item.occurrence}" in item.text
 
 
-# ----------------------------------------------------------------------------- execverify
+# ----------------------------------------------------------------------------- execverify-strict
 
 
-def test_execverify_combined_prompt(traced: list[tuple[Program, Trace]]) -> None:
-    questions = all_questions(traced, "execverify")
+def test_strict_combined_prompt(traced: list[tuple[Program, Trace]]) -> None:
+    questions = all_questions(traced, "execverify-strict")
     combined = [q for q in questions if q.kind == "combined"]
     assert len(combined) == len(traced)
     for question in combined:
@@ -217,11 +217,11 @@ def test_execverify_combined_prompt(traced: list[tuple[Program, Trace]]) -> None
             else:
                 assert item.rendered == item.reference.literal
         assert "exactly one <answer>...</answer> block" in question.prompt
-        assert question.id == f"{question.program_id}/execverify/combined"
+        assert question.id == f"{question.program_id}/execverify-strict/combined"
 
 
-def test_execverify_single_prompts(traced: list[tuple[Program, Trace]]) -> None:
-    questions = [q for q in all_questions(traced, "execverify") if q.kind != "combined"]
+def test_strict_single_prompts(traced: list[tuple[Program, Trace]]) -> None:
+    questions = [q for q in all_questions(traced, "execverify-strict") if q.kind != "combined"]
     assert {q.kind for q in questions} == {Kind.INPUT, Kind.COVERAGE, Kind.PATH}
     for question in questions:
         (item,) = question.items
@@ -238,9 +238,9 @@ def test_execverify_single_prompts(traced: list[tuple[Program, Trace]]) -> None:
             assert item.rendered == ", ".join(map(str, item.reference.lines))
 
 
-def test_execverify_combined_with_only_some_kinds(branches: tuple[Program, Trace]) -> None:
+def test_strict_combined_with_only_some_kinds(branches: tuple[Program, Trace]) -> None:
     program, trace = branches
-    (question,) = build_questions(program, trace, ["state", "next"], "execverify", seed=4)
+    (question,) = build_questions(program, trace, ["state", "next"], "execverify-strict", seed=4)
     kinds = [item.kind for item in question.items]
     assert kinds == sorted(kinds, key=[Kind.NEXT, Kind.STATE].index)
     assert "or `not executed` if" in question.prompt

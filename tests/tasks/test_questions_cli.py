@@ -69,8 +69,10 @@ def test_score_reports_accuracy_per_kind(tmp_path: Path, shared_data: Path) -> N
     questions_file = tmp_path / "questions.jsonl"
     runner = CliRunner()
     made = runner.invoke(
-        app, ["questions", str(programs), "-o", str(questions_file), "--kinds", "output,coverage"]
-    )
+        app,
+        ["questions", str(programs), "-o", str(questions_file), "--kinds", "output,coverage",
+         "--style", "execverify-strict"],
+    )  # fmt: skip
     assert made.exit_code == 0, made.output
     questions = [Question.model_validate_json(x) for x in questions_file.read_text().splitlines()]
     # Right on the first sample, wrong (no answer block) on the second, for every question.

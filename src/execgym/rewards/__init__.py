@@ -3,7 +3,9 @@
 A response is scored item by item (:func:`score_item`, :func:`score_question`; the semantics
 are written down in :mod:`execgym.rewards._score`, :mod:`._values` and :mod:`._input`), and
 a named reward (:func:`reward`, registry in :mod:`._rewards`) turns the item verdicts into
-one number. Trainer adapters: :mod:`execgym.rewards.verl` (``compute_score``),
+one number. Values are compared by one of two equalities (:data:`EQUALITIES`: ``python``,
+ExecVerify's ``==``, the default for the ``execverify`` style; ``strict``, type-aware, the
+default for every other style). Trainer adapters: :mod:`execgym.rewards.verl` (``compute_score``),
 :mod:`execgym.rewards.trl` (``execution_reward``) and :mod:`execgym.rewards.openrlhf`
 (``reward_func``); all read the ground truth written by :func:`question_ground_truth`.
 
@@ -12,6 +14,7 @@ Only input prediction runs code, in the sandbox; a sandbox failure raises
 """
 
 from execgym.rewards._data import GroundTruthError, ScoringData, ScoringItem
+from execgym.rewards._equality import EQUALITIES, Equality, python_equal
 from execgym.rewards._input import (
     SandboxUnavailable,
     default_sandbox,
@@ -31,6 +34,7 @@ from execgym.rewards._score import (
     InvalidReference,
     ItemScore,
     QuestionScore,
+    default_equality,
     score_item,
     score_question,
 )
@@ -38,6 +42,8 @@ from execgym.rewards._values import LiteralError, parse_literal, values_match
 from execgym.rewards.verl import load_ground_truth, question_ground_truth
 
 __all__ = [
+    "EQUALITIES",
+    "Equality",
     "GroundTruthError",
     "InvalidReference",
     "ItemScore",
@@ -48,10 +54,12 @@ __all__ = [
     "ScoringData",
     "ScoringItem",
     "UnknownReward",
+    "default_equality",
     "default_sandbox",
     "get_reward",
     "load_ground_truth",
     "parse_literal",
+    "python_equal",
     "question_ground_truth",
     "register",
     "reward",

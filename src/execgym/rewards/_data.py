@@ -14,6 +14,8 @@ JSON form (:meth:`ScoringData.to_json`, what :func:`question_ground_truth` retur
                 "reference": {"line": 3, "source": "y = x + 1"}}, ...]}
 
 ``reference`` holds only the fields set on the item's :class:`~execgym.tasks.Reference`.
+An optional ``"equality": "python"`` or ``"strict"`` fixes how values are compared (absent:
+the style's default, see :func:`~execgym.rewards.default_equality`).
 """
 
 from __future__ import annotations
@@ -25,12 +27,13 @@ from functools import lru_cache
 from typing import Any
 
 from execgym._jsonl import json_text
+from execgym.rewards._equality import EQUALITIES
+from execgym.tasks import STYLES
 from execgym.tasks._question import Item, Kind, Question
 
 __all__ = ["FORMAT_VERSION", "GroundTruthError", "ScoringData", "ScoringItem"]
 
 FORMAT_VERSION = 1
-_STYLES = ("execverify", "cruxeval", "reval")
 _REFERENCE_FIELDS = (
     "literal",
     "type_name",
@@ -111,9 +114,13 @@ class ScoringData:
     code: str
     items: tuple[ScoringItem, ...]
     reward: str = "execverify"
+    equality: str | None = None
+    """``python`` or ``strict``; ``None``: the style's default."""
 
     @classmethod
-    def from_question(cls, question: Question, reward: str = "execverify") -> ScoringData:
+    def from_question(
+        cls, question: Question, reward: str = "execverify", equality: str | None = None
+    ) -> ScoringData:
         return cls(
             id=question.id,
             style=question.style,
@@ -121,6 +128,7 @@ class ScoringData:
             code=question.code,
             items=tuple(ScoringItem.from_item(item) for item in question.items),
             reward=reward,
+            equality=equality,
         )
 
     @property
@@ -129,15 +137,18 @@ class ScoringData:
         return any(item.kind is Kind.INPUT for item in self.items)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "execgym": FORMAT_VERSION,
             "id": self.id,
             "style": self.style,
             "entry": self.entry,
             "code": self.code,
             "reward": self.reward,
-            "items": [item.to_dict() for item in self.items],
         }
+        if self.equality is not None:
+            data["equality"] = self.equality
+        data["items"] = [item.to_dict() for item in self.items]
+        return data
 
     def to_json(self) -> str:
         return json_text(self.to_dict(), compact=True)
@@ -198,8 +209,13 @@ def _from_mapping(data: Mapping[str, Any]) -> ScoringData:
             " (is this an execgym ground truth?)"
         )
     style = _field(data, "style", str, where)
-    if style not in _STYLES:
-        raise GroundTruthError(f"{where}.style: unknown style {style!r}; known: {_STYLES}")
+    if style not in STYLES:
+        raise GroundTruthError(f"{where}.style: unknown style {style!r}; known: {STYLES}")
+    equality = _field(data, "equality", str, where, None)
+    if equality is not None and equality not in EQUALITIES:
+        raise GroundTruthError(
+            f"{where}.equality: unknown equality {equality!r}; known: {EQUALITIES}"
+        )
     raw_items = _field(data, "items", list, where)
     items = []
     for index, raw in enumerate(raw_items):
@@ -211,6 +227,7 @@ def _from_mapping(data: Mapping[str, Any]) -> ScoringData:
         code=_field(data, "code", str, where, ""),
         items=tuple(items),
         reward=_field(data, "reward", str, where, "execverify"),
+        equality=equality,
     )
 
 

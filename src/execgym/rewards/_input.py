@@ -4,19 +4,20 @@ Rules (written down so trainers know what they reward):
 
 * The answer is only the arguments, as CRUXEval asks: ``1, [2, 3]`` or ``x=1``. The forms
   ``f(1, [2, 3])`` and ``assert f(1, [2, 3]) == ...`` are unwrapped to their arguments.
-* Every argument (positional, keyword, ``*``/``**``) must be a pure value expression
-  (:mod:`._pure`): literals, operators, pure built-ins such as ``dict(a=1)`` or
-  ``range(3)``, methods of values such as ``'a-b'.split('-')``, lambdas and comprehensions
-  over those. A name of the program (the entry function above all: an answer must not
-  restate or nest the call), an impure built-in (``exec``, ``open``, ``globals``...) or a
-  private attribute is rejected with a reason and scores 0 — so an answer can only build
-  values; it cannot reach the program's state (say, rebind the function before it is
-  called). An answer that is not an argument list at all scores 0 with a reason.
-* The program then runs in the sandbox — never in this process — with the entry function
-  called on those arguments (``preamble=False``: the question's code is the whole program,
-  CPU limit :data:`INPUT_LIMITS`). The returned value, sent back as plain data, is compared
-  here with ``reference.target_output`` by the value semantics of :mod:`._values`. Raising,
-  timing out or exceeding a limit scores 0 with the verdict as the reason.
+* The argument list is read, not run, by a strict allowlist (``execgym.tasks``
+  ``read_arguments``): every argument, positional or keyword, is a literal — numbers,
+  strings, bytes, ``None``/``True``/``False``, tuples, lists, sets and dicts of literals, a
+  sign before a number, and the constructors ``set``, ``frozenset``, ``tuple``, ``list``,
+  ``dict`` and ``float`` of literals. No name, attribute, subscript, operator,
+  comprehension, lambda or other call: anything else scores 0 with the reason. So an answer
+  is a value and nothing more; it cannot reach the program (rebind the function, patch a
+  builtin) whatever it spells.
+* The values go to the sandbox as plain data and the program runs there — never in this
+  process — with the entry function called on them (``preamble=False``: the question's code
+  is the whole program, CPU limit :data:`INPUT_LIMITS`). The returned value, sent back as
+  plain data, is compared here with ``reference.target_output`` by the value semantics of
+  :mod:`._values`. Raising, timing out or exceeding a limit scores 0 with the verdict as
+  the reason.
 * A failure of the sandbox itself (verdict ``SANDBOX_ERROR``: a fork-server that died or
   would not start) is not the answer's fault. It is retried ``retries`` times, then
   :class:`SandboxUnavailable` is raised: never scored as a wrong answer. The trainer entry
@@ -34,15 +35,15 @@ import atexit
 import os
 import threading
 
-from execgym.rewards._pure import ImpureArgument, pure_arguments
-from execgym.rewards._values import (
+from execgym.rewards._values import reference_value, short_repr, values_match
+from execgym.sandbox import CallTest, Limits, Sandbox, Verdict, decode_value, encode_value
+from execgym.tasks import (
     MAX_LITERAL_CHARS,
+    Arguments,
+    LiteralError,
     parse_expression,
-    reference_value,
-    short_repr,
-    values_match,
+    read_arguments,
 )
-from execgym.sandbox import CallTest, Limits, Sandbox, Verdict, decode_value
 from execgym.tasks._extract import split_assertion
 
 __all__ = [
@@ -56,7 +57,6 @@ __all__ = [
 ]
 
 INPUT_LIMITS = Limits(time_s=2.0)
-_PACKER = "_execgym_arguments_"
 
 
 class SandboxUnavailable(RuntimeError):
@@ -68,12 +68,11 @@ class ArgumentError(ValueError):
     """An input answer that is not a literal argument list; the message says why."""
 
 
-def normalize_arguments(answer: str, entry: str, code: str = "") -> str:
-    """The argument source of an input answer, checked to be pure values (see above).
+def normalize_arguments(answer: str, entry: str, code: str = "") -> Arguments:
+    """The argument values of an input answer, read by the strict allowlist (see above).
 
-    ``code`` is the program, whose own names an answer may not use. Returns the canonical
-    source that runs in the sandbox; raises :class:`ArgumentError` with the reason it
-    scores 0.
+    ``code`` (the program) is not consulted: no name of any kind may appear in an answer.
+    Raises :class:`ArgumentError` with the reason the answer scores 0.
     """
     text = answer.strip()
     if len(text) > MAX_LITERAL_CHARS:
@@ -86,20 +85,9 @@ def normalize_arguments(answer: str, entry: str, code: str = "") -> str:
     elif _is_entry_call(text, entry):
         text = text[text.index("(") + 1 : text.rindex(")")].strip()
     try:
-        tree = parse_expression(f"{_PACKER}({text}\n)")
-    except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
-        raise ArgumentError("not an argument list") from None
-    call = tree.body
-    if not (
-        isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == _PACKER
-    ):
-        raise ArgumentError("not an argument list")
-    try:
-        return pure_arguments(call, entry, code)
-    except ImpureArgument as exc:
+        return read_arguments(text)
+    except LiteralError as exc:
         raise ArgumentError(str(exc)) from None
-    except (RecursionError, MemoryError, ValueError):
-        raise ArgumentError("the arguments are nested too deeply") from None
 
 
 def _is_entry_call(text: str, entry: str) -> bool:
@@ -113,6 +101,12 @@ def _is_entry_call(text: str, entry: str) -> bool:
     return isinstance(body, ast.Call) and isinstance(body.func, ast.Name) and body.func.id == entry
 
 
+def _argument_text(arguments: Arguments) -> str:
+    parts = [short_repr(value, 60) for value in arguments.args]
+    parts += [f"{name}={short_repr(value, 60)}" for name, value in arguments.kwargs.items()]
+    return ", ".join(parts)
+
+
 def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
@@ -120,7 +114,7 @@ def _clip(text: str, limit: int) -> str:
 def run_input_prediction(
     code: str,
     entry: str,
-    arguments: str,
+    arguments: Arguments,
     target_output: str,
     sandbox: Sandbox,
     *,
@@ -132,7 +126,12 @@ def run_input_prediction(
     tries on ``SANDBOX_ERROR``.
     """
     expected = reference_value(target_output)
-    test = CallTest(fn_name=entry, args_src=arguments)
+    test = CallTest(
+        fn_name=entry,
+        args=[encode_value(value) for value in arguments.args],
+        kwargs={name: encode_value(value) for name, value in arguments.kwargs.items()},
+        encoded_args=True,
+    )
     detail = ""
     for _ in range(retries + 1):
         try:
@@ -145,7 +144,7 @@ def run_input_prediction(
         detail = result.detail
     else:
         raise SandboxUnavailable(f"the sandbox failed on input prediction: {detail}")
-    call = f"{entry}({_clip(arguments, 60)})"
+    call = f"{entry}({_clip(_argument_text(arguments), 60)})"
     if result.verdict is Verdict.OK:
         try:
             actual = decode_value(result.actual)

@@ -7,8 +7,12 @@ The built-in ones:
     ExecVerify's combined reward: 0 unless the output item is right; a right output gives
     1 plus the fraction of white-box items (next statement and variable state) right. Range
     [0, 2]; a question with an output item but no white-box items gives 1.0 for a right
-    output. A question without an output item (a single-item ``reval`` or ``input`` prompt)
-    gets the fraction of its items right, in [0, 1].
+    output. The white-box credit is per item: an answer line that is missing scores 0 for
+    its own item only (ExecVerify's own code gives no white-box credit at all when the
+    number of answer lines is off by one). An ``execverify``-style input question gets 2.0
+    when its answer is right (ExecVerify's reward for input prediction), else 0. Any other
+    question without an output item (a single-item ``reval`` prompt, say) gets the fraction
+    of its items right, in [0, 1].
 ``whitebox``
     The fraction of white-box items right, in [0, 1]; 0.0 for a question without white-box
     items (its maximum is then 0).
@@ -101,34 +105,39 @@ def reward(
     response: str,
     *,
     sandbox: Sandbox | None = None,
+    equality: str | None = None,
 ) -> float:
     """The reward ``name`` of ``response`` to ``question``.
 
-    Raises :class:`UnknownReward` (a ``KeyError``) for an unknown name, and
-    :class:`SandboxUnavailable` when an input item could not be run.
+    ``equality`` (``python`` or ``strict``) overrides how values are compared (default: the
+    ground truth's, else the style's). Raises :class:`UnknownReward` (a ``KeyError``) for an
+    unknown name, and :class:`SandboxUnavailable` when an input item could not be run.
     """
     rule = get_reward(name)
-    return rule(score_question(question, response, sandbox=sandbox))
+    return rule(score_question(question, response, sandbox=sandbox, equality=equality))
 
 
 def score_batch(
-    pairs: Sequence[tuple[ScoringData, str]], *, sandbox: Sandbox | None = None
+    pairs: Sequence[tuple[ScoringData, str]],
+    *,
+    sandbox: Sandbox | None = None,
+    equality: str | None = None,
 ) -> list[QuestionScore | SandboxUnavailable]:
     """Score many responses; a sandbox failure is returned in its place, not raised.
 
     Responses needing the sandbox are scored on threads (the sandbox runs them in parallel);
-    the rest are scored in this thread.
+    the rest are scored in this thread. ``equality`` as for :func:`reward`.
     """
     results: list[QuestionScore | SandboxUnavailable | None] = [None] * len(pairs)
     heavy = [i for i, (data, _) in enumerate(pairs) if data.needs_sandbox]
     for index, (data, response) in enumerate(pairs):
         if not data.needs_sandbox:
-            results[index] = score_question(data, response)
+            results[index] = score_question(data, response, equality=equality)
 
     def one(index: int) -> QuestionScore | SandboxUnavailable:
         data, response = pairs[index]
         try:
-            return score_question(data, response, sandbox=sandbox)
+            return score_question(data, response, sandbox=sandbox, equality=equality)
         except SandboxUnavailable as exc:
             return exc
 
@@ -155,9 +164,13 @@ def _has_whitebox(score: QuestionScore) -> bool:
     return any(item.kind in WHITEBOX_KINDS for item in score.items)
 
 
+def _is_execverify_input(score: QuestionScore) -> bool:
+    return score.style == "execverify" and _has(score, Kind.INPUT)
+
+
 def _execverify(score: QuestionScore) -> float:
     if score.output_correct is None:
-        return score.accuracy
+        return 2.0 * score.accuracy if _is_execverify_input(score) else score.accuracy
     if not score.output_correct:
         return 0.0
     return 1.0 + (score.whitebox_fraction or 0.0)
@@ -165,6 +178,8 @@ def _execverify(score: QuestionScore) -> float:
 
 def _execverify_best(score: QuestionScore) -> float:
     if not _has(score, Kind.OUTPUT):
+        if _is_execverify_input(score):
+            return 2.0
         return 1.0 if score.items else 0.0
     return 2.0 if _has_whitebox(score) else 1.0
 

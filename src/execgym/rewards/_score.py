@@ -33,6 +33,18 @@ Per kind (the answer text is what :mod:`execgym.tasks._extract` found for the it
 ``input``
     Run in the sandbox; see :mod:`._input`.
 
+Equality (``equality``, one of :data:`~execgym.rewards.EQUALITIES`): ``strict`` (the
+type-aware comparison above) or ``python`` (Python's ``==`` after literal parsing, as
+ExecVerify's reward gets by running ``assert f(<input>) == <answer>``: ``1``, ``1.0`` and
+``True`` equal, floats exact; see :mod:`._equality`). Under ``python`` an output answer's own
+type is not checked; a ``state`` answer's type is the one it states (``1.0; int`` is right
+for ``1; int``, as in ExecVerify) or, when it states none, its literal's own type; and a
+``state`` value that is not a literal but states the type ``str`` is read as the string
+itself (ExecVerify reads ``abc; str`` as ``'abc'``). The default is the question style's
+(:func:`default_equality`): ``python`` for ``execverify``, whose reward it reproduces,
+``strict`` for every other style — a type-aware check cannot be satisfied by a look-alike
+value (``True`` for ``1``), which is what execgym's own styles promise.
+
 Reading leniency shared by ``output`` and ``state``: when the whole answer text is not a
 literal, its first line, and the text after a leading label (``x = 5``, ``Output: 5``,
 ``value of x: 5``) are tried in turn; the first that reads is scored. Quotes are never
@@ -53,6 +65,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from execgym.rewards._data import ScoringData, ScoringItem
+from execgym.rewards._equality import EQUALITIES, Equality, values_equal_as
 from execgym.rewards._input import (
     ArgumentError,
     default_sandbox,
@@ -65,7 +78,6 @@ from execgym.rewards._values import (
     parse_literal,
     reference_value,
     short_repr,
-    values_match,
 )
 from execgym.sandbox import Sandbox
 from execgym.tasks._extract import extract_item_answers, last_top_level
@@ -76,6 +88,8 @@ __all__ = [
     "InvalidReference",
     "ItemScore",
     "QuestionScore",
+    "default_equality",
+    "resolve_equality",
     "score_item",
     "score_question",
 ]
@@ -114,6 +128,8 @@ class QuestionScore:
     parse_failures: int
     notes: tuple[str, ...] = ()
     """What extraction tolerated (several answer blocks, extra lines, fallbacks)."""
+    style: str = ""
+    """The style of the question scored (rewards may depend on it); empty when unknown."""
 
     @property
     def whitebox_total(self) -> int:
@@ -143,6 +159,22 @@ class QuestionScore:
         }
 
 
+def default_equality(style: str) -> Equality:
+    """The equality a style is scored with unless told otherwise: ``python`` (ExecVerify's
+    ``==``) for ``execverify``, ``strict`` for every other style."""
+    return "python" if style == "execverify" else "strict"
+
+
+def resolve_equality(equality: str | None, style: str) -> Equality:
+    """``equality`` checked, or the style's default when it is ``None``."""
+    if equality is None:
+        return default_equality(style)
+    for known in EQUALITIES:
+        if equality == known:
+            return known
+    raise ValueError(f"unknown equality {equality!r}; known: {', '.join(EQUALITIES)}")
+
+
 def score_item(
     item: Item | ScoringItem,
     answer_text: str | None,
@@ -150,26 +182,38 @@ def score_item(
     sandbox: Sandbox | None = None,
     code: str | None = None,
     entry: str | None = None,
+    equality: Equality = "strict",
 ) -> ItemScore:
     """Score one item's extracted answer text (``None``: no answer).
 
     ``code`` is the program: needed for input items (which run it in ``sandbox``, by default
     the process-wide one) and used by next items to reject ambiguous source-text answers.
     ``entry`` names the entry function, so an output answer that calls it is rejected as
-    restating the call. Raises :class:`~execgym.rewards.SandboxUnavailable` when the sandbox
-    fails on an input item.
+    restating the call. ``equality`` compares output and state values (an item alone has no
+    style, so the default is ``strict``). Raises :class:`~execgym.rewards.SandboxUnavailable`
+    when the sandbox fails on an input item.
     """
     spec = item if isinstance(item, ScoringItem) else ScoringItem.from_item(item)
     if answer_text is None:
         return ItemScore(False, "no answer", spec.kind, spec.id, parsed=False)
-    return _score(spec, answer_text, sandbox, code, entry)
+    return _score(spec, answer_text, sandbox, code, entry, resolve_equality(equality, ""))
 
 
 def score_question(
-    question: Question | ScoringData, response: str, *, sandbox: Sandbox | None = None
+    question: Question | ScoringData,
+    response: str,
+    *,
+    sandbox: Sandbox | None = None,
+    equality: str | None = None,
 ) -> QuestionScore:
-    """Extract every item's answer from ``response`` and score it."""
+    """Extract every item's answer from ``response`` and score it.
+
+    ``equality`` (``python`` or ``strict``) overrides the one the ground truth names, which
+    overrides the style's default (:func:`default_equality`); an unknown name is a
+    ValueError.
+    """
     data = question if isinstance(question, ScoringData) else ScoringData.from_question(question)
+    used = resolve_equality(equality or data.equality, data.style)
     extracted = extract_item_answers(
         data.style, [item.kind for item in data.items], data.entry, response
     )
@@ -182,11 +226,13 @@ def score_question(
         if answer.text is None:
             scores.append(ItemScore(False, answer.reason, spec.kind, spec.id, parsed=False))
         else:
-            scores.append(_score(spec, answer.text, sandbox, data.code, data.entry))
-    return aggregate(scores, tuple(notes))
+            scores.append(_score(spec, answer.text, sandbox, data.code, data.entry, used))
+    return aggregate(scores, tuple(notes), data.style)
 
 
-def aggregate(scores: Sequence[ItemScore], notes: tuple[str, ...] = ()) -> QuestionScore:
+def aggregate(
+    scores: Sequence[ItemScore], notes: tuple[str, ...] = (), style: str = ""
+) -> QuestionScore:
     """The aggregates of a question's item scores."""
     outputs = [s.correct for s in scores if s.kind is Kind.OUTPUT]
     whitebox = [s.correct for s in scores if s.kind in WHITEBOX_KINDS]
@@ -198,6 +244,7 @@ def aggregate(scores: Sequence[ItemScore], notes: tuple[str, ...] = ()) -> Quest
         accuracy=right / len(scores) if scores else 0.0,
         parse_failures=sum(1 for s in scores if not s.parsed),
         notes=notes,
+        style=style,
     )
 
 
@@ -212,10 +259,11 @@ def _score(
     sandbox: Sandbox | None,
     code: str | None,
     entry: str | None,
+    equality: Equality,
 ) -> ItemScore:
     kind = spec.kind
     if kind is Kind.OUTPUT:
-        return _score_value(spec, text, entry)
+        return _score_value(spec, text, entry, equality)
     if kind is Kind.STATE:
         if spec.literal == NOT_EXECUTED:
             if _says_not_executed(text):
@@ -224,7 +272,7 @@ def _score(
         if _says_not_executed(text):
             return ItemScore(False, "answered 'not executed', but the line runs", kind, spec.id)
         value_text, stated_type = _split_typed(text)
-        return _score_value(spec, value_text, None, stated_type)
+        return _score_value(spec, value_text, None, equality, stated_type)
     if kind is Kind.NEXT:
         return _score_next(spec, text, code)
     if kind is Kind.COVERAGE:
@@ -293,7 +341,11 @@ def _read_value(text: str) -> object:
 
 
 def _score_value(
-    spec: ScoringItem, text: str, entry: str | None, stated_type: str | None = None
+    spec: ScoringItem,
+    text: str,
+    entry: str | None,
+    equality: Equality,
+    stated_type: str | None = None,
 ) -> ItemScore:
     if spec.literal is None:
         raise InvalidReference(f"item {spec.id!r}: a {spec.kind.value} reference needs a literal")
@@ -306,19 +358,31 @@ def _score_value(
     try:
         value = _read_value(text)
     except LiteralError as exc:
-        return _wrong(spec, f"could not read the answer: {exc}", parsed=False)
-    if spec.type_name is not None and type(value).__name__ != spec.type_name:
+        if equality == "python" and stated_type is not None and _is_str(stated_type):
+            value = text.strip()  # ExecVerify reads an unquoted `abc; str` as 'abc'
+        else:
+            return _wrong(spec, f"could not read the answer: {exc}", parsed=False)
+    actual_type = spec.type_name or type(expected).__name__
+    checks_own_type = equality == "strict" or (spec.kind is Kind.STATE and stated_type is None)
+    if checks_own_type and spec.type_name is not None and type(value).__name__ != spec.type_name:
         return _wrong(
             spec,
             f"expected type {spec.type_name}, got {type(value).__name__} {short_repr(value)}",
         )
-    if stated_type is not None:
-        actual_type = spec.type_name or type(expected).__name__
-        if stated_type.rsplit(".", 1)[-1].lower() != actual_type.rsplit(".", 1)[-1].lower():
-            return _wrong(spec, f"stated type {stated_type}, expected {actual_type}")
-    if values_match(value, expected):
+    if stated_type is not None and _type_key(stated_type) != _type_key(actual_type):
+        return _wrong(spec, f"stated type {stated_type}, expected {actual_type}")
+    if values_equal_as(equality, value, expected):
         return _right(spec)
     return _wrong(spec, f"expected {short_repr(expected)}, got {short_repr(value)}")
+
+
+def _type_key(name: str) -> str:
+    """A type name compared without letter case or module prefix."""
+    return name.rsplit(".", 1)[-1].lower()
+
+
+def _is_str(name: str) -> bool:
+    return _type_key(name) == "str"
 
 
 # ---- next --------------------------------------------------------------------------------------

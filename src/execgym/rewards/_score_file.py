@@ -156,8 +156,13 @@ def score_generation_file(
     out_dir: Path,
     sandbox: Sandbox | None,
     advance: Callable[[], None] = lambda: None,
+    *,
+    equality: str | None = None,
 ) -> ScoreSummary:
-    """Score every response; write ``items.jsonl`` as it goes and ``summary.json`` at the end."""
+    """Score every response; write ``items.jsonl`` as it goes and ``summary.json`` at the end.
+
+    ``equality`` (``python`` or ``strict``) compares values; ``None``: each question's style
+    default."""
     summary = ScoreSummary(questions=len(questions))
     summary.without_generations = sorted(set(questions) - set(generations))
     summary.unknown_ids = sorted(set(generations) - set(questions))
@@ -172,7 +177,7 @@ def score_generation_file(
             chunk = work[start : start + BATCH]
             pairs = [(ScoringData.from_question(q), response) for q, _, response in chunk]
             for (question, index, response), score in zip(
-                chunk, score_batch(pairs, sandbox=sandbox), strict=True
+                chunk, score_batch(pairs, sandbox=sandbox, equality=equality), strict=True
             ):
                 out.write(json_text(_record(question, index, response, score, summary)) + "\n")
                 advance()

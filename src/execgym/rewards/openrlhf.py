@@ -55,6 +55,7 @@ def _score_all(
     labels: Sequence[Any],
     reward: str | None,
     sandbox: Sandbox | None,
+    equality: str | None = None,
 ) -> tuple[list[float], list[float], list[QuestionScore]]:
     if not (len(queries) == len(prompts) == len(labels)):
         raise ValueError(
@@ -70,7 +71,8 @@ def _score_all(
     rewards: list[float] = []
     scores: list[float] = []
     details: list[QuestionScore] = []
-    for (data, _), outcome in zip(pairs, score_batch(pairs, sandbox=sandbox), strict=True):
+    scored = score_batch(pairs, sandbox=sandbox, equality=equality)
+    for (data, _), outcome in zip(pairs, scored, strict=True):
         if isinstance(outcome, SandboxUnavailable):
             raise outcome
         rule = get_reward(reward or data.reward)
@@ -101,14 +103,16 @@ def reward_func(
     *,
     reward: str | None = None,
     sandbox: Sandbox | None = None,
+    equality: str | None = None,
     **kwargs: Any,
 ) -> dict[str, Any]:
     """``{"rewards", "scores", "extra_logs"}`` for a batch (see the module docstring).
 
     ``extra_logs`` holds batch means of ``output_correct``, ``whitebox_fraction``,
-    ``accuracy`` and ``parse_failures`` as floats.
+    ``accuracy`` and ``parse_failures`` as floats. ``equality`` (``python`` or ``strict``)
+    overrides the labels' way of comparing values.
     """
-    rewards, scores, details = _score_all(queries, prompts, labels, reward, sandbox)
+    rewards, scores, details = _score_all(queries, prompts, labels, reward, sandbox, equality)
     extra_logs = {
         "output_correct": _mean([1.0 if d.output_correct else 0.0 for d in details]),
         "whitebox_fraction": _mean([d.whitebox_fraction or 0.0 for d in details]),
@@ -125,8 +129,9 @@ def reward_tensor(
     *,
     reward: str | None = None,
     sandbox: Sandbox | None = None,
+    equality: str | None = None,
     **kwargs: Any,
 ) -> Any:
     """The older OpenRLHF contract: just the rewards (a tensor when torch is importable)."""
-    rewards, _, _ = _score_all(queries, prompts, labels, reward, sandbox)
+    rewards, _, _ = _score_all(queries, prompts, labels, reward, sandbox, equality)
     return _tensor(rewards)

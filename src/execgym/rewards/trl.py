@@ -29,6 +29,7 @@ from typing import Any
 from execgym.rewards._data import GroundTruthError, ScoringData
 from execgym.rewards._input import SandboxUnavailable
 from execgym.rewards._rewards import get_reward, score_batch
+from execgym.rewards._score import resolve_equality
 from execgym.sandbox import Sandbox
 
 __all__ = ["completion_text", "execution_reward", "make_reward_function"]
@@ -95,10 +96,15 @@ def make_reward_function(
     column: str = "ground_truth",
     sandbox: Sandbox | None = None,
     name: str | None = None,
+    equality: str | None = None,
 ) -> RewardFunction:
-    """A TRL reward function; ``reward`` fixes the reward (else the ground truth names it)."""
+    """A TRL reward function; ``reward`` fixes the reward (else the ground truth names it),
+    ``equality`` (``python`` or ``strict``) the way values are compared (else the ground
+    truth's, else the style's)."""
     if reward is not None:
         get_reward(reward)
+    if equality is not None:
+        resolve_equality(equality, "")
 
     def reward_function(
         prompts: Sequence[Any] | None = None,
@@ -115,7 +121,8 @@ def make_reward_function(
             except GroundTruthError as exc:
                 raise GroundTruthError(f"row {row}: {exc}") from None
         values: list[float | None] = []
-        for (data, _), outcome in zip(pairs, score_batch(pairs, sandbox=sandbox), strict=True):
+        scored = score_batch(pairs, sandbox=sandbox, equality=equality)
+        for (data, _), outcome in zip(pairs, scored, strict=True):
             if isinstance(outcome, SandboxUnavailable):
                 values.append(None)
             else:

@@ -15,6 +15,7 @@ Use it from a verl config (verl loads the file by path, so the installed module 
         path: <site-packages>/execgym/rewards/verl.py
         name: compute_score
         reward_kwargs: {reward: execverify}   # optional: overrides the ground truth's reward
+                                              # (also equality: python or strict)
 
 and parquet rows whose ``reward_model`` is ``{"style": "rule", "ground_truth":
 question_ground_truth(question)}``.
@@ -34,21 +35,26 @@ from typing import Any
 from execgym.rewards._data import ScoringData
 from execgym.rewards._input import SandboxUnavailable
 from execgym.rewards._rewards import get_reward, score_metrics
-from execgym.rewards._score import score_question
+from execgym.rewards._score import resolve_equality, score_question
 from execgym.sandbox import Sandbox
 from execgym.tasks._question import Question
 
 __all__ = ["compute_score", "load_ground_truth", "question_ground_truth"]
 
 
-def question_ground_truth(question: Question, reward: str = "execverify") -> str:
+def question_ground_truth(
+    question: Question, reward: str = "execverify", equality: str | None = None
+) -> str:
     """The JSON text of what scoring ``question`` needs, naming the reward to compute.
 
     Items with their references, style, entry function, the program (input prediction runs
-    it) and the reward name; not the prompt. :func:`load_ground_truth` reads it back.
+    it), the reward name and, when given, the equality (``python`` or ``strict``; absent, the
+    style's default applies); not the prompt. :func:`load_ground_truth` reads it back.
     """
     get_reward(reward)  # an unknown name fails here, not in the middle of training
-    return ScoringData.from_question(question, reward).to_json()
+    if equality is not None:
+        resolve_equality(equality, question.style)
+    return ScoringData.from_question(question, reward, equality).to_json()
 
 
 def load_ground_truth(ground_truth: str | bytes | Mapping[str, Any]) -> ScoringData:
@@ -63,6 +69,7 @@ def compute_score(
     extra_info: Mapping[str, Any] | None = None,
     *,
     reward: str | None = None,
+    equality: str | None = None,
     sandbox: Sandbox | None = None,
     sandbox_error_score: float | None = None,
     **kwargs: Any,
@@ -71,13 +78,14 @@ def compute_score(
 
     Returns ``{"score", "output_correct", "whitebox_fraction", "accuracy", "parse_failures",
     "sandbox_error"}`` (floats; ``output_correct`` is 1.0/0.0). ``reward`` overrides the
-    reward named in the ground truth. ``data_source``, ``extra_info`` and unknown keyword
-    arguments are accepted and ignored.
+    reward named in the ground truth, ``equality`` (``python`` or ``strict``) the way values
+    are compared. ``data_source``, ``extra_info`` and unknown keyword arguments are accepted
+    and ignored.
     """
     data = load_ground_truth(ground_truth)
     rule = get_reward(reward or data.reward)
     try:
-        score = score_question(data, solution_str, sandbox=sandbox)
+        score = score_question(data, solution_str, sandbox=sandbox, equality=equality)
     except SandboxUnavailable:
         if sandbox_error_score is None:
             raise

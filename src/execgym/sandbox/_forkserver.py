@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -14,7 +15,13 @@ from pathlib import Path
 from typing import IO, Any
 
 import execgym
-from execgym.sandbox._isolation import remove_cgroup_of
+from execgym.sandbox._cgroups import remove_cgroups_of
+from execgym.sandbox._protocol import BLOB_NAMES
+from execgym.sandbox._root import check_extra_path
+from execgym.sandbox._seccomp import filter_options
+
+INSTRUMENTS = ("execgym.trace._recorder",)
+"""Trusted instruments children may use, imported up front so no child pays for them."""
 
 
 @dataclass(frozen=True)
@@ -24,9 +31,15 @@ class SandboxConfig:
     ``hash_seed`` pins ``PYTHONHASHSEED`` for every child (set iteration order, ``hash()``);
     ``namespaces=False`` turns off every namespace (for diagnosis only); ``preload`` names
     extra modules to import in the fork-server so children do not pay for them;
-    ``tmpfs_mb`` sizes each private ``/tmp`` and ``/dev/shm``; ``processes`` is the task
-    limit of the pids cgroup (root) that bounds every child; ``sandbox_uid`` is the
+    ``tmpfs_mb`` sizes each run's fresh ``/tmp`` (the working directory); ``processes`` is
+    the task limit of the cgroup that bounds every child; ``sandbox_uid`` is the
     unprivileged host uid (and gid) children run as when the judging process is root.
+
+    Children see a minimal root (the interpreter, its libraries, the modules the fork-server
+    loaded): a third-party package is importable by programs only when it is in
+    ``preload``, and host files or directories they may read (data files) are named in
+    ``read_only_paths`` (shown read-only at the same paths). ``seccomp=False`` turns the
+    syscall filter off (for diagnosis only).
     """
 
     hash_seed: int = 0
@@ -35,7 +48,13 @@ class SandboxConfig:
     tmpfs_mb: int = 256
     processes: int = 32
     sandbox_uid: int = 65534
+    read_only_paths: tuple[str, ...] = ()
+    seccomp: bool = True
     python: str = field(default_factory=lambda: sys.executable)
+
+    def __post_init__(self) -> None:
+        for path in self.read_only_paths:
+            check_extra_path(path)
 
 
 def scrubbed_environment(hash_seed: int) -> dict[str, str]:
@@ -65,12 +84,12 @@ def _spawner() -> ThreadPoolExecutor:
         return _SPAWNER
 
 
-def _spawn(command: list[str], hash_seed: int) -> subprocess.Popen[bytes]:
+def _spawn(command: list[str], hash_seed: int, stderr: IO[bytes]) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         command,
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
+        stderr=stderr,
         env=scrubbed_environment(hash_seed),
         close_fds=True,
         cwd="/",
@@ -87,29 +106,44 @@ class ForkServerProcess:
     def __init__(self, config: SandboxConfig) -> None:
         self.config = config
         self._proc: subprocess.Popen[bytes] | None = None
+        self._stderr: IO[bytes] | None = None
         self._lock = threading.Lock()
         self.ready: dict[str, Any] = {}
 
     def start(self) -> dict[str, Any]:
-        options = {
+        options: dict[str, Any] = {
             "preload": list(self.config.preload),
+            "instruments": list(INSTRUMENTS),
             "tmpfs_mb": self.config.tmpfs_mb,
             "processes": self.config.processes,
             "namespaces": self.config.namespaces,
             "sandbox_uid": self.config.sandbox_uid,
+            "read_only_paths": [os.path.abspath(p) for p in self.config.read_only_paths],
         }
+        if self.config.seccomp:
+            options.update(filter_options())
+        else:
+            options["seccomp_error"] = "disabled by configuration"
         command = [self.config.python, "-m", "execgym.sandbox._zygote", json.dumps(options)]
+        # Where the fork-server's own errors go, so that a failed start says why.
+        stderr = tempfile.TemporaryFile(prefix="execgym-forkserver-")  # noqa: SIM115 - lives as long as the server
         # The fork-server dies with the thread that started it (PR_SET_PDEATHSIG is per
         # thread), so every one is started from one thread that lives as long as we do.
-        proc = _spawner().submit(_spawn, command, self.config.hash_seed).result()
+        proc = _spawner().submit(_spawn, command, self.config.hash_seed, stderr).result()
         assert proc.stdout is not None
         line = proc.stdout.readline()
         if not line:
             proc.kill()
             proc.wait()
-            raise SandboxFailure("the fork-server exited during start-up")
+            stderr.seek(0)
+            cause = stderr.read()[-2000:].decode("utf-8", "replace").strip()
+            stderr.close()
+            raise SandboxFailure(
+                "the fork-server exited during start-up" + (f": {cause}" if cause else "")
+            )
         self.ready = json.loads(line)
         self._proc = proc
+        self._stderr = stderr
         return self.ready
 
     def execute(self, request: dict[str, Any]) -> dict[str, Any]:
@@ -127,12 +161,20 @@ class ForkServerProcess:
         proc = self._proc
         assert proc is not None and proc.stdin is not None and proc.stdout is not None
         stdin: IO[bytes] = proc.stdin
-        stdin.write(json.dumps(request).encode() + b"\n")
+        stdin.write(json.dumps(request).encode("utf-8", "surrogatepass") + b"\n")
         stdin.flush()
         line = proc.stdout.readline()
         if not line:
             raise SandboxFailure("the fork-server died while serving a request")
         response: dict[str, Any] = json.loads(line)
+        sizes: list[int] = response.pop("blobs", [])
+        blobs = [proc.stdout.read(size) if size else b"" for size in sizes]
+        if any(len(blob) != size for blob, size in zip(blobs, sizes, strict=True)):
+            raise SandboxFailure("the fork-server died while sending a response")
+        attach_blobs(response, blobs)
+        if response.get("cleanup_error"):
+            # The work area of the run could not be removed: start afresh next time.
+            self._discard()
         return response
 
     def _discard(self) -> None:
@@ -142,11 +184,12 @@ class ForkServerProcess:
                 proc.kill()
             with contextlib.suppress(Exception):
                 proc.wait(timeout=5)
-            remove_cgroup_of(proc.pid)
-            for stream in (proc.stdin, proc.stdout):
+            remove_cgroups_of(proc.pid)
+            for stream in (proc.stdin, proc.stdout, self._stderr):
                 with contextlib.suppress(Exception):
                     if stream is not None:
                         stream.close()
+            self._stderr = None
 
     def close(self) -> None:
         with self._lock:
@@ -163,6 +206,16 @@ class ForkServerProcess:
     @property
     def pid(self) -> int | None:
         return self._proc.pid if self._proc else None
+
+
+def attach_blobs(response: dict[str, Any], blobs: list[bytes]) -> None:
+    """Put each event's blobs (``"b"``: indexes) back on it by name, as bytes."""
+    for event in response.get("events", []):
+        for name, index in zip(BLOB_NAMES, event.pop("b", []), strict=False):
+            event[name] = blobs[index]
+    partial = response.pop("partial", None)
+    if partial:
+        response["partial_stdout"], response["partial_stderr"] = (blobs[i] for i in partial)
 
 
 def default_workers() -> int:

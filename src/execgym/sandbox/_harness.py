@@ -1,10 +1,12 @@
 """The harness that runs untrusted code, inside the forked child and nowhere else.
 
-It compiles the program, runs each test under per-test timers, and streams one JSON line per
-event to the result pipe: ``compiled`` / ``compile_error``, ``loaded`` / ``load_error``,
-``start`` and ``done`` for each test, then ``end``. It sends what happened (stdout, the
-encoded return value, the exception), never a verdict: the judging process compares against
-expected outputs it never sends here.
+It compiles the program, runs each test under per-test timers, and streams frames to the
+fork-server (see ``_protocol``): ``compiled`` / ``compile_error``, ``loaded`` /
+``load_error``, ``start`` and ``done`` for each test, then ``end``. Each test's input (its
+standard input or its arguments) is handed over by the fork-server only after the test has
+started. It sends what happened (raw stdout and stderr, the encoded return value, the
+exception), never a verdict: the judging process compares against expected outputs it never
+sends here.
 
 Every library function and constant the harness needs is bound at import time inside
 :func:`make_runner`'s closure, and after each test the ``builtins`` module and the value
@@ -14,14 +16,16 @@ harness reports. A timeout the program swallows still counts: the timer leaves a
 the CPU and wall time of the test are checked after it returns.
 
 What this cannot do: the program runs in the harness's own process, so one that learns the
-channel protocol can write forged events to it. The fork-server enforces the event order
-and the final ``end`` event, and value tests never depend on the channel's word alone
-(expected values never enter the child); tests that only check that a call returns (such
-as HumanEval's ``check``) trust the channel.
+protocol can write frames of its own. The fork-server holds the stream to the protocol
+(order, sizes, depth; anything else fails the run as a protocol violation, never as a
+sandbox failure) and value tests never depend on the channel's word alone: expected values
+never enter the child. Tests that only check that a call returns (HumanEval's ``check``)
+trust the channel.
 """
 
 from __future__ import annotations
 
+import array
 import builtins
 import importlib
 import io
@@ -31,13 +35,14 @@ import linecache
 import os
 import resource
 import signal
+import socket
 import sys
 import time
 import traceback
 from collections.abc import Callable
 from typing import Any
 
-from execgym.sandbox import _values
+from execgym.sandbox import _protocol, _values
 
 STDOUT_FD = 1
 STDERR_FD = 2
@@ -93,10 +98,25 @@ class _Returned:
         self.value = value
 
 
-def make_runner() -> Callable[[dict[str, Any], int, list[int], int], None]:
+Runner = Callable[[dict[str, Any], socket.socket], None]
+
+
+def make_runner() -> Runner:
     """Build the harness entry point with every dependency bound in its closure."""
     write = os.write
     pread = os.pread
+    close = os.close
+    open_file = os.open
+    read_only = os.O_RDONLY
+    scm_rights = socket.SCM_RIGHTS
+    fd_space = socket.CMSG_SPACE(array.array("i").itemsize)
+    int_array = array.array
+    json_loads = json.JSONDecoder().decode
+    channel = _protocol.CHANNEL_FD
+    backup_out, backup_err = _protocol.BACKUP_OUT_FD, _protocol.BACKUP_ERR_FD
+    descriptor_cap = _protocol.DESCRIPTOR_CAP
+    value_cap, extra_cap = _protocol.value_cap, _protocol.extra_cap
+    sol_socket = socket.SOL_SOCKET
     fstat = os.fstat
     ftruncate = os.ftruncate
     lseek = os.lseek
@@ -118,6 +138,7 @@ def make_runner() -> Callable[[dict[str, Any], int, list[int], int], None]:
     sigalrm = signal.SIGALRM
     sigprof = signal.SIGPROF
     encode = _values.encode_value
+    decode = _values.decode_value
     to_json = _json_writer()
     traceback_exception = traceback.TracebackException
     stack_summary = traceback.StackSummary
@@ -169,12 +190,27 @@ def make_runner() -> Callable[[dict[str, Any], int, list[int], int], None]:
                     del module_dict[name]
             module_dict.update(snapshot)
 
-    def send(channel: int, event: dict[str, Any]) -> None:
+    def send(event: dict[str, Any], blobs: tuple[bytes, ...] = ()) -> None:
+        if blobs:
+            event["blobs"] = [len(blob) for blob in blobs]
         data = (to_json(event) + "\n").encode("utf-8", "surrogatepass")
-        view = memoryview(data)
+        view = memoryview(b"".join((data, *blobs)) if blobs else data)
         while view:
             written = write(channel, view)
             view = view[written:]
+
+    def receive_test(recvmsg: Callable[..., Any]) -> tuple[dict[str, Any], int]:
+        """The started test's descriptor and the file holding its input (from the server)."""
+        data, ancillary, _, _ = recvmsg(descriptor_cap, fd_space)
+        fds = int_array("i")
+        for level, kind, payload in ancillary:
+            if level == sol_socket and kind == scm_rights:
+                fds.frombytes(payload[: len(payload) - len(payload) % fds.itemsize])
+        if len(fds) != 1:
+            for fd in fds:
+                close(fd)
+            exit_now(0)  # the server sends exactly one; anything else: end the run here
+        return json_loads(data.decode("utf-8")), fds[0]
 
     def cpu_now() -> float:
         me = getrusage(r_self)
@@ -184,12 +220,11 @@ def make_runner() -> Callable[[dict[str, Any], int, list[int], int], None]:
     def rss_mb() -> float:
         return getrusage(r_self).ru_maxrss / 1024.0
 
-    def read_capped(fd: int, cap: int) -> tuple[str, bool]:
+    def read_capped(fd: int, cap: int) -> tuple[bytes, bool]:
         size = fstat(fd).st_size
-        data = pread(fd, min(size, cap), 0) if size else b""
-        return data.decode("utf-8", "replace"), size > cap
+        return (pread(fd, min(size, cap), 0) if size else b""), size > cap
 
-    def reset_streams(backup_out: int, backup_err: int, test_stdin: int) -> tuple[Any, Any]:
+    def reset_streams(test_stdin: int) -> tuple[Any, Any]:
         dup2(test_stdin, stdin_fd)
         lseek(stdin_fd, 0, 0)
         for fd, backup in ((stdout_fd, backup_out), (stderr_fd, backup_err)):
@@ -260,40 +295,54 @@ def make_runner() -> Callable[[dict[str, Any], int, list[int], int], None]:
             return plain_getattr(solution_class(), fn_name)
         raise NameError(f"no function or Solution method named {fn_name!r}")
 
-    def run(request: dict[str, Any], channel: int, stdin_fds: list[int], backups: int) -> None:
+    def run(request: dict[str, Any], control: socket.socket) -> None:
         harness_pid[0] = getpid()
         alone_in_namespace[0] = bool(request.get("pid_namespace"))
-        tests: list[dict[str, Any]] = request["tests"]
-        limits = (float(request["time_s"]), float(request["wall_s"]), int(request["output_bytes"]))
-        call_mode = any(t["kind"] == "call" for t in tests)
+        recvmsg = control.recvmsg  # bound before the program can patch the socket class
+        kinds: list[str] = request["kinds"]
+        output_cap = int(request["output_bytes"])
+        limits = (float(request["time_s"]), float(request["wall_s"]), output_cap)
+        caps = (value_cap(output_cap), extra_cap(output_cap))
+        no_input = open_file("/dev/null", read_only)
         install(sigalrm, on_timer)
         install(sigprof, on_timer)
         try:
             code = plain_compile(request["code"], "<solution>", "exec", dont_inherit=True)
         except base_exception as exc:  # SyntaxError, ValueError (NUL bytes), RecursionError
-            send(channel, {"ev": "compile_error", "error": error_record(exc)})
-            send(channel, {"ev": "end"})
+            send({"ev": "compile_error", "error": error_record(exc)})
+            send({"ev": "end"})
             return
         # Let tracebacks show the program's own source lines.
         source = request["code"]
         line_cache[code.co_filename] = (len(source), None, source.splitlines(True), "<solution>")
-        send(channel, {"ev": "compiled"})
+        send({"ev": "compiled"})
         namespace: dict[str, Any] = {}
-        if call_mode:
+        if "call" in kinds:
             namespace = fresh_namespace("__solution__")
-            loaded = timed(lambda: load(namespace, code, request), limits, stdin_fds[-1], backups)
-            if loaded["status"] != "ok":
-                send(channel, {"ev": "load_error", **loaded})
-                send(channel, {"ev": "end"})
+            loaded = timed(lambda: load(namespace, code, request), limits, caps, no_input)
+            if loaded[0]["status"] != "ok":
+                send({"ev": "load_error", **loaded[0]}, loaded[1])
+                send({"ev": "end"})
                 return
-            send(channel, {"ev": "loaded"})
-        for index, test in enumerate(tests):
-            send(channel, {"ev": "start", "i": index})
-            call = test["kind"] == "call"
-            action = call_action(namespace, test) if call else script_action(code, test)
-            record = timed(action, limits, stdin_fds[index], backups)
-            send(channel, {"ev": "done", "i": index, **record})
-        send(channel, {"ev": "end"})
+            send({"ev": "loaded"})
+        for index in range(len(kinds)):
+            send({"ev": "start", "i": index})
+            test, test_fd = receive_test(recvmsg)
+            if test["kind"] == "call":
+                size = fstat(test_fd).st_size
+                test.update(json_loads(pread(test_fd, size, 0).decode("utf-8")))
+                close(test_fd)
+                test_fd = no_input
+            action = (
+                call_action(namespace, test)
+                if test["kind"] == "call"
+                else script_action(code, test)
+            )
+            header, blobs = timed(action, limits, caps, test_fd)
+            if test_fd != no_input:
+                close(test_fd)
+            send({"ev": "done", "i": index, **header}, blobs)
+        send({"ev": "end"})
 
     def load(namespace: dict[str, Any], code: Any, request: dict[str, Any]) -> Any:
         if request.get("preamble", True):
@@ -307,8 +356,11 @@ def make_runner() -> Callable[[dict[str, Any], int, list[int], int], None]:
             if test.get("args_src") is not None:
                 packer = "(lambda *a, **k: (a, k))(" + test["args_src"] + "\n)"
                 args, kwargs = plain_eval(packer, namespace)
+            elif test.get("encoded_args"):
+                args = [decode(value) for value in test.get("args", [])]
+                kwargs = {name: decode(v) for name, v in (test.get("kwargs") or {}).items()}
             else:
-                args, kwargs = test.get("args", []), {}
+                args, kwargs = test.get("args", []), test.get("kwargs") or {}
             return returned_type(instrumented(test, lambda: target(*args, **kwargs)))
 
         return action
@@ -349,15 +401,16 @@ def make_runner() -> Callable[[dict[str, Any], int, list[int], int], None]:
     def timed(
         action: Callable[[], Any],
         limits: tuple[float, float, int],
+        caps: tuple[int, int],
         test_stdin: int,
-        backups: int,
-    ) -> dict[str, Any]:
-        """Run ``action`` under the test's timers; what it did, as the ``done`` event's body."""
+    ) -> tuple[dict[str, Any], tuple[bytes, bytes, bytes, bytes]]:
+        """Run ``action`` under the test's timers: the ``done`` frame's header and blobs."""
         time_s, wall_s, output_cap = limits
-        out_stream, err_stream = reset_streams(backups, backups + 1, test_stdin)
+        out_stream, err_stream = reset_streams(test_stdin)
         sink.clear()
         timer_fired[0] = False
         record: dict[str, Any] = {"status": "ok"}
+        value = b""
         started_cpu, started = cpu_now(), perf()
         try:
             setitimer(itimer_prof, time_s)
@@ -366,7 +419,8 @@ def make_runner() -> Callable[[dict[str, Any], int, list[int], int], None]:
                 returned = action()
                 restore_protected()
                 if plain_isinstance(returned, returned_type):
-                    record["value"] = encode(returned.value)
+                    value = to_json(encode(returned.value)).encode("utf-8", "surrogatepass")
+                    record["value"] = True
                 else:
                     record["exit_code"] = 0
             finally:
@@ -384,6 +438,7 @@ def make_runner() -> Callable[[dict[str, Any], int, list[int], int], None]:
         if record["status"] != "timeout" and (timer_fired[0] or cpu_s > time_s or wall > wall_s):
             # The program swallowed the timer's exception or switched the timers off.
             record = {"status": "timeout"}
+            value = b""
         if alone_in_namespace[0]:
             end_strays()
         for stream in (out_stream, err_stream):
@@ -391,21 +446,28 @@ def make_runner() -> Callable[[dict[str, Any], int, list[int], int], None]:
                 stream.flush()
             except base_exception:
                 pass
+        extra = b""
         if sink:
-            record["extra"] = plain_dict(sink)
-        stdout, stdout_over = read_capped(backups, output_cap)
-        stderr, stderr_over = read_capped(backups + 1, output_cap)
+            try:
+                extra = to_json(plain_dict(sink)).encode("utf-8", "surrogatepass")
+            except base_exception:
+                record["extra_error"] = "the instrument's record could not be encoded"
+            if len(extra) > caps[1]:
+                extra = b""
+                record["extra_error"] = "the instrument's record exceeded its size cap"
+        if len(value) > caps[0]:
+            value = b'{"$": "too_large"}'
         # Read through the harness's own copies: the program may have closed fd 1 or 2.
+        stdout, stdout_over = read_capped(backup_out, output_cap)
+        stderr, stderr_over = read_capped(backup_err, output_cap)
         record.update(
             cpu_s=cpu_s,
             wall_s=wall,
             rss_mb=rss_mb(),
-            stdout=stdout,
             stdout_over=stdout_over,
-            stderr=stderr,
             stderr_over=stderr_over,
         )
-        return record
+        return record, (stdout, stderr, value, extra)
 
     return run
 

@@ -2,18 +2,22 @@
 
 Entered once per fork-server (not per child, which is what makes it cheap):
 
+* a **cgroup** (see ``_cgroups``) bounding the tasks, memory and CPU time of every run's
+  whole process tree; where none can be made, ``RLIMIT_NPROC`` (counted inside the user
+  namespace) and the fork-server's polling of the tree stand in, and the doctor says so;
 * a **user namespace** when not root (so an ordinary user can create the others);
-* a **network namespace** with no interfaces up: no network, loopback included;
-* a **PID namespace** whose init is the fork-server, with a fresh ``/proc``: a child sees no
-  host process, cannot signal one, and ``kill(-1)`` from the init ends every survivor;
-* a **mount namespace** (see ``_mounts``): every existing mount read-only; ``/tmp``,
-  ``/var/tmp`` and ``/dev/shm`` private, size-capped tmpfs (the working directories live
-  there); ``/run`` and the home directory hidden;
-* for root, an **unprivileged uid**: after building the mounts, the fork-server moves into
-  a user namespace whose uid 0 is an unprivileged host uid (65534 by default), so children
-  own nothing on the host, cannot read root's files nor reach root-only sockets;
-* for root, a **pids cgroup** bounding the number of tasks; for other users
-  ``RLIMIT_NPROC``, counted inside the user namespace.
+* **network**, **IPC** and **UTS** namespaces: no network (loopback included), no System V
+  or POSIX IPC object of the host, a host name of its own;
+* a **PID namespace** whose init is the fork-server: a child sees no host process, cannot
+  signal one, and ``kill(-1)`` from the init ends every survivor;
+* a **mount namespace** holding only the **minimal root** (see ``_root``): the interpreter,
+  its libraries and the loaded packages read-only, a minimal ``/etc`` and ``/dev``, a fresh
+  ``/proc``, and a fresh size-capped tmpfs as ``/tmp`` for every run;
+* for root, an **unprivileged uid**: after building the root, the fork-server moves into a
+  user namespace whose uid 0 is an unprivileged host uid (65534 by default), so children
+  own nothing on the host;
+* a fresh **session keyring**, then the **syscall filter** (see ``_seccomp``);
+* no capabilities at exec, ``no_new_privs``.
 
 Each feature that cannot be entered is recorded with the reason, and ``execgym doctor``
 prints the record. Nothing here is fatal: a missing feature is reported, not hidden.
@@ -24,11 +28,14 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import socket
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
+from execgym.sandbox import _cgroups, _root
 from execgym.sandbox import _syscalls as sc
-from execgym.sandbox._mounts import PRIVATE_TMPFS, set_up_mounts
+from execgym.sandbox._cgroups import TreeCgroup
 
 
 @dataclass
@@ -44,50 +51,143 @@ class IsolationState:
 
     features: list[Feature] = field(default_factory=list)
     pid_namespace: bool = False
-    cgroup_dir_fd: int | None = None  # the cgroup directory, reachable after it is hidden
-    cgroup_max_fd: int | None = None
-    cgroup_base_tasks: int = 0  # tasks of the fork-server itself, counted against pids.max
-    cgroup_dir: str | None = None
-    private_tmp: bool = False
+    private_root: bool = False
+    cgroup: TreeCgroup | None = None
+    oom_protected: bool = False
+    child_filter: sc.SeccompProgram | None = None
+    visible: list[str] = field(default_factory=list)
 
     def add(self, name: str, active: bool, detail: str) -> None:
         self.features.append(Feature(name, active, detail))
 
 
-def enter_isolation(
-    tmpfs_mb: int, processes: int, use_namespaces: bool = True, sandbox_uid: int = 65534
-) -> IsolationState:
-    """Enter the namespaces; returns in the process that will serve (the new PID 1 if any)."""
+def enter_isolation(options: dict[str, Any]) -> IsolationState:
+    """Enter everything; returns in the process that will serve (the new PID 1 if any)."""
     state = IsolationState()
     is_root = os.geteuid() == 0
+    use_namespaces = bool(options.get("namespaces", True))
     with contextlib.suppress(OSError):
         sc.set_parent_death_signal(signal.SIGKILL)
+    plan = _root.plan_root(tuple(options.get("read_only_paths", ()))) if use_namespaces else None
+    _join_cgroup(state, int(options.get("processes", 32)))
     if is_root:
-        _create_pids_cgroup(state, processes)
+        _protect_from_oom_killer(state)
+    if use_namespaces:
+        _enter_namespaces(state, plan, is_root, int(options.get("sandbox_uid", 65534)))
     else:
-        state.add(
-            "process limit",
-            True,
-            "RLIMIT_NPROC (counted inside the user namespace when one is active)",
-        )
-    if not use_namespaces:
         for name in ("user namespace", "network namespace", "pid namespace", "mount namespace"):
             state.add(name, False, "disabled by configuration")
-        _restrict_children(state)
-        return state
+        state.add("minimal root", False, "disabled by configuration: the host is visible")
+    _restrict_children(state)
+    _fresh_keyring(state)
+    _load_filters(state, options)
+    return state
+
+
+def _enter_namespaces(
+    state: IsolationState, plan: _root.RootPlan | None, is_root: bool, sandbox_uid: int
+) -> None:
     flags = _unshare_best(state, is_root)
     switch: _UidSwitch | None = None
     if flags & sc.CLONE_NEWPID:
         switch = _become_pid_namespace_init(state, sandbox_uid if is_root else None)
-    if flags & sc.CLONE_NEWNS:
-        _mount_privately(state, tmpfs_mb)
+    if flags & sc.CLONE_NEWUTS:
+        with contextlib.suppress(OSError):
+            socket.sethostname("sandbox")
+    if flags & sc.CLONE_NEWNS and plan is not None:
+        _enter_minimal_root(state, plan)
     if switch is not None:
         switch.complete(state)
+        if state.private_root:
+            # A mount namespace of the new user namespace's own, so that the fork-server,
+            # now unprivileged on the host, can still mount each run's /tmp.
+            try:
+                sc.unshare(sc.CLONE_NEWNS)
+            except OSError as exc:
+                state.private_root = False
+                state.add("per-run /tmp", False, f"cannot mount after the uid switch: {exc}")
     elif is_root:
         state.add("unprivileged uid", False, "needs a PID namespace; children run as uid 0")
-    # A fresh network namespace holds only a loopback device, and it is down: nothing to do.
-    _restrict_children(state)
-    return state
+
+
+def _enter_minimal_root(state: IsolationState, plan: _root.RootPlan) -> None:
+    try:
+        report = _root.enter_root(plan, fresh_proc=state.pid_namespace)
+    except OSError as exc:
+        state.add("mount namespace", True, "private mount table")
+        state.add("minimal root", False, f"could not be built ({exc}): the host is visible")
+        return
+    state.private_root = True
+    state.visible = plan.visible()
+    state.add("mount namespace", True, "private mount table")
+    shown = ", ".join(state.visible[:8]) + (", ..." if len(state.visible) > 8 else "")
+    state.add(
+        "minimal root",
+        True,
+        f"pivot_root into a read-only tmpfs showing {len(state.visible)} paths ({shown}); "
+        "`execgym doctor` lists them all",
+    )
+    for missing in plan.missing:
+        state.add("read-only bind", False, f"{missing} does not exist")
+    if state.pid_namespace:
+        state.add(
+            "private /proc",
+            report.fresh_proc,
+            "shows only the sandbox's processes" if report.fresh_proc else "host /proc shown",
+        )
+    state.add(
+        "per-run /tmp",
+        True,
+        "a fresh size- and inode-capped tmpfs per run, unmounted after it (the working "
+        "directory; /var/tmp and /dev/shm point there)",
+    )
+    state.add("devices", True, "/dev holds null, zero, full, random, urandom; no ptmx, no tty")
+    for error in report.errors:
+        state.add("minimal root error", False, error)
+
+
+def _join_cgroup(state: IsolationState, processes: int) -> None:
+    cgroup, why = _cgroups.create(os.getpid(), processes)
+    state.cgroup = cgroup
+    has = cgroup.has if cgroup is not None else set()
+    where = f"cgroup v{cgroup.version}" if cgroup is not None else ""
+    if "pids" in has:
+        state.add("process limit", True, f"{where} pids controller, set per run")
+    else:
+        state.add("process limit", True, "RLIMIT_NPROC (counted inside the user namespace)")
+    if "memory" in has:
+        state.add(
+            "memory limit (process tree)",
+            True,
+            f"{where} memory controller: the whole tree of a run, files in /tmp included",
+        )
+    else:
+        state.add(
+            "memory limit (process tree)",
+            False,
+            f"no memory cgroup ({why}); per process RLIMIT_AS, and the tree's resident memory "
+            "plus /tmp checked every 20 ms",
+        )
+    if "cpu" in has:
+        state.add("CPU accounting (process tree)", True, f"{where}: survivors counted too")
+    else:
+        state.add(
+            "CPU accounting (process tree)",
+            False,
+            f"no CPU cgroup ({why}); summed from /proc over the PID namespace",
+        )
+
+
+def _protect_from_oom_killer(state: IsolationState) -> None:
+    """Exempt the fork-server from the OOM killer, without letting children exempt
+    themselves: the legacy file lowers the score without lowering the floor that an
+    unprivileged child may later set (each child raises its own back to 0)."""
+    try:
+        with open("/proc/self/oom_adj", "w") as f:
+            f.write("-17")
+        state.oom_protected = True
+    except OSError:
+        state.oom_protected = False
 
 
 def _restrict_children(state: IsolationState) -> None:
@@ -101,43 +201,44 @@ def _restrict_children(state: IsolationState) -> None:
         state.add("privileges", False, f"could not drop privileges: {exc}")
 
 
-def _mount_privately(state: IsolationState, tmpfs_mb: int) -> None:
+def _fresh_keyring(state: IsolationState) -> None:
     try:
-        report = set_up_mounts(tmpfs_mb, fresh_proc=state.pid_namespace)
+        sc.join_new_session_keyring()
+        state.add("keyring", True, "a fresh empty session keyring; keyring calls denied")
     except OSError as exc:
-        state.add("mount namespace", False, f"could not make mounts private: {exc}")
+        state.add("keyring", False, f"could not leave the caller's session keyring: {exc}")
+
+
+def _load_filters(state: IsolationState, options: dict[str, Any]) -> None:
+    if "seccomp_server" not in options:
+        reason = options.get("seccomp_error", "not requested")
+        state.add("syscall filter", False, f"none: {reason}")
         return
-    state.private_tmp = report.private_tmp
-    state.add("mount namespace", True, "private mount table")
-    proc_failed = any(error.startswith("/proc") for error in report.errors)
-    if state.pid_namespace:
-        state.add(
-            "private /proc",
-            not proc_failed,
-            "shows only the sandbox's processes" if not proc_failed else "host /proc visible",
-        )
-    detail = "private size-capped tmpfs on /tmp, /var/tmp, /dev/shm"
-    state.add("private tmp", report.private_tmp, detail if report.private_tmp else "not mounted")
-    hidden = [path for path in report.masked if path not in PRIVATE_TMPFS]
+    try:
+        number = int(options["seccomp_syscall"])
+        server = sc.SeccompProgram(bytes.fromhex(options["seccomp_server"]), number)
+        state.child_filter = sc.SeccompProgram(bytes.fromhex(options["seccomp_child"]), number)
+        server.load()
+    except (OSError, ValueError) as exc:
+        state.child_filter = None
+        state.add("syscall filter", False, f"could not be loaded: {exc}")
+        return
+    denied = options.get("seccomp_denied", [])
     state.add(
-        "hidden host paths",
-        bool(hidden),
-        ("empty: " + ", ".join(hidden)) if hidden else "nothing hidden",
+        "syscall filter",
+        True,
+        f"seccomp: {len(denied)} kinds of call denied ("
+        + ", ".join(map(str, denied[:8]))
+        + ", ...)",
     )
-    if report.read_only_failures:
-        failed = ", ".join(report.read_only_failures[:5])
-        state.add("read-only filesystem", False, f"could not remount: {failed}")
-    else:
-        state.add("read-only filesystem", True, "every mount but the private tmpfs is read-only")
-    for error in report.errors:
-        if not error.startswith("/proc"):
-            state.add("mount error", False, error)
 
 
 def _unshare_best(state: IsolationState, is_root: bool) -> int:
     uid, gid = os.getuid(), os.getgid()
     user = 0 if is_root else sc.CLONE_NEWUSER
+    others = sc.CLONE_NEWIPC | sc.CLONE_NEWUTS
     attempts = [
+        user | sc.CLONE_NEWNS | sc.CLONE_NEWNET | sc.CLONE_NEWPID | others,
         user | sc.CLONE_NEWNS | sc.CLONE_NEWNET | sc.CLONE_NEWPID,
         user | sc.CLONE_NEWNS | sc.CLONE_NEWNET,
         user | sc.CLONE_NEWNET,
@@ -167,6 +268,11 @@ def _report_flags(state: IsolationState, flags: int, error: OSError | None) -> N
         bool(flags & sc.CLONE_NEWNET),
         "no interfaces up: no network, loopback included" if flags & sc.CLONE_NEWNET else why,
     )
+    state.add(
+        "ipc and uts namespaces",
+        bool(flags & sc.CLONE_NEWIPC),
+        "no IPC object of the host; host name 'sandbox'" if flags & sc.CLONE_NEWIPC else why,
+    )
     if not flags & sc.CLONE_NEWPID:
         lost = "; host processes are visible and a detached process may outlive its run"
         if os.geteuid() == 0:
@@ -176,7 +282,7 @@ def _report_flags(state: IsolationState, flags: int, error: OSError | None) -> N
         state.add(
             "mount namespace",
             False,
-            why + "; a program can write wherever this user can, and /tmp is shared",
+            why + "; the host's files are visible and /tmp is shared",
         )
 
 
@@ -233,7 +339,7 @@ def _become_pid_namespace_init(state: IsolationState, uid: int | None) -> _UidSw
     """
     ask_r, ask_w = os.pipe()
     answer_r, answer_w = os.pipe()
-    # PID 1 will mount its own /proc over this one: keep the host's view for the parent.
+    # PID 1 will build its own root and /proc: keep the host's /proc for the parent.
     host_proc = os.open("/proc", os.O_PATH | os.O_DIRECTORY)
     pid = os.fork()
     if pid:
@@ -253,8 +359,8 @@ def _become_pid_namespace_init(state: IsolationState, uid: int | None) -> _UidSw
     os.close(host_proc)
     with contextlib.suppress(OSError):
         sc.set_parent_death_signal(signal.SIGKILL)
-    if state.cgroup_dir:
-        state.cgroup_base_tasks += 1  # the waiting parent stays in the cgroup too
+    if state.cgroup is not None:
+        state.cgroup.base_tasks += 1  # the waiting parent stays in the cgroup too
     state.pid_namespace = True
     state.add("pid namespace", True, "children see only their own processes; survivors killed")
     if uid is None:
@@ -280,70 +386,22 @@ def _write_maps_when_asked(host_proc: int, pid: int, uid: int, ask: int, answer:
     os.write(answer, b"1")
 
 
-def _create_pids_cgroup(state: IsolationState, processes: int) -> None:
-    base = _pids_controller_dir()
-    if base is None:
-        state.add(
-            "process limit", False, "no writable pids cgroup controller; fork bombs unbounded"
-        )
-        return
-    _remove_stale_cgroups(base)
-    path = os.path.join(base, f"execgym-{os.getpid()}")
-    try:
-        os.makedirs(path, exist_ok=True)
-        with open(os.path.join(path, "pids.max"), "w") as f:
-            f.write(str(processes + 2))
-        # The fork-server joins once, so every child is born inside the cgroup: moving each
-        # child would cost milliseconds whenever the cgroup machinery has been idle.
-        with open(os.path.join(path, "cgroup.procs"), "w") as f:
-            f.write(str(os.getpid()))
-        state.cgroup_base_tasks = 1
-        state.cgroup_dir_fd = os.open(path, os.O_PATH | os.O_DIRECTORY)
-        state.cgroup_max_fd = os.open(os.path.join(path, "pids.max"), os.O_WRONLY)
-        state.cgroup_dir = path
-        state.add("process limit", True, f"pids cgroup {path} (pids.max set per run)")
-    except OSError as exc:
-        state.add("process limit", False, f"pids cgroup at {base} not usable: {exc}")
-
-
-def _remove_stale_cgroups(base: str) -> None:
-    """Remove empty cgroups left by fork-servers that were killed (rmdir fails on busy ones)."""
-    with contextlib.suppress(OSError):
-        for entry in os.scandir(base):
-            owner = entry.name.removeprefix("execgym-")
-            if entry.name.startswith("execgym-") and not os.path.exists(f"/proc/{owner}"):
-                with contextlib.suppress(OSError):
-                    os.rmdir(entry.path)
-
-
-def cgroup_members(state: IsolationState) -> list[int]:
-    """The tasks in the cgroup now. The file is opened afresh each time: cgroup v1 keeps
-    the list it read for an open file for a second, which would hide new members."""
-    if state.cgroup_dir_fd is None:
-        return []
-    fd = os.open("cgroup.procs", os.O_RDONLY, dir_fd=state.cgroup_dir_fd)
-    try:
-        chunks = []
-        while chunk := os.read(fd, 65536):
-            chunks.append(chunk)
-    finally:
-        os.close(fd)
-    return [int(pid) for pid in b"".join(chunks).split()]
-
-
 def set_process_limit(state: IsolationState, processes: int) -> None:
-    """Set the pids cgroup's task limit for the next child (root only; else RLIMIT_NPROC)."""
-    if state.cgroup_max_fd is not None:
-        os.pwrite(state.cgroup_max_fd, str(processes + state.cgroup_base_tasks).encode(), 0)
+    """Set the pids cgroup's task limit for the next child (else RLIMIT_NPROC applies)."""
+    if state.cgroup is not None:
+        with contextlib.suppress(OSError):
+            state.cgroup.set_task_limit(processes)
 
 
 def kill_cgroup_members(state: IsolationState) -> None:
     """Kill every task of the cgroup but the fork-server's own: the detached survivors
     when there is no PID namespace to end them."""
+    if state.cgroup is None:
+        return
     own = {os.getpid(), os.getppid()}
     for _ in range(100):
         try:
-            pids = [pid for pid in cgroup_members(state) if pid not in own]
+            pids = [pid for pid in state.cgroup.members() if pid not in own]
         except OSError:
             return
         if not pids:
@@ -352,35 +410,3 @@ def kill_cgroup_members(state: IsolationState) -> None:
             with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGKILL)
         time.sleep(0.001)
-
-
-def remove_cgroup_of(server_pid: int) -> None:
-    """Remove the pids cgroup of a fork-server that has exited (from the judging process:
-    inside, the cgroup tree is hidden and the server's own membership keeps it busy)."""
-    base = _pids_controller_dir()
-    if base is None:
-        return
-    path = os.path.join(base, f"execgym-{server_pid}")
-    for _ in range(50):  # the last tasks may still be exiting
-        try:
-            os.rmdir(path)
-            return
-        except FileNotFoundError:
-            return
-        except OSError:
-            time.sleep(0.002)
-
-
-def _pids_controller_dir() -> str | None:
-    v1 = "/sys/fs/cgroup/pids"
-    if os.path.isdir(v1) and os.access(v1, os.W_OK):
-        return v1
-    v2 = "/sys/fs/cgroup"
-    try:
-        with open(os.path.join(v2, "cgroup.controllers")) as f:
-            controllers = f.read().split()
-    except OSError:
-        return None
-    if "pids" in controllers and os.access(v2, os.W_OK):
-        return v2
-    return None

@@ -59,8 +59,10 @@ class StdioTest(BaseModel):
 
 
 class CallTest(BaseModel):
-    """Call ``fn_name`` with ``args`` (JSON values) or ``args_src`` (Python source of the
-    argument list, evaluated in the program's own namespace); compare with the expected value.
+    """Call ``fn_name`` with ``args`` and ``kwargs`` (JSON values; with ``encoded_args``,
+    values in :func:`encode_value`'s form, for tuples, sets, bytes and the like) or
+    ``args_src`` (Python source of the argument list, evaluated in the program's own
+    namespace: trusted text only); compare with the expected value.
 
     ``expected`` is a JSON value; ``expected_literal`` is a Python literal (use it for tuples,
     sets or non-string dict keys). With neither, the call only has to return.
@@ -77,6 +79,8 @@ class CallTest(BaseModel):
     kind: Literal["call"] = "call"
     fn_name: str
     args: list[Any] = Field(default_factory=list)
+    kwargs: dict[str, Any] = Field(default_factory=dict)
+    encoded_args: bool = False
     args_src: str | None = None
     expected: Any = None
     expected_literal: str | None = None

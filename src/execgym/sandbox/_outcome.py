@@ -8,6 +8,7 @@ A test that never started (the child died on an earlier one) is ``None``: run it
 
 from __future__ import annotations
 
+import json
 import signal
 from typing import Any
 
@@ -31,17 +32,18 @@ def test_outcomes(
         return [_sandbox_error(detail) for _ in range(n)], detail
     if response.get("protocol_error"):
         # The program wrote to the harness's channel: none of the run's reports can be trusted.
-        detail = f"the program tampered with the harness channel: {response['protocol_error']}"
+        detail = f"protocol violation: {response['protocol_error']}"
         return [
             TestResult(verdict=Verdict.RUNTIME_ERROR, detail=detail[:500]) for _ in range(n)
         ], detail
     events: list[dict[str, Any]] = response["events"]
     results: list[TestResult | None] = [None] * n
     last_done: int | None = None
-    for event in events:
+    for position, event in enumerate(events):
         kind = event.get("ev")
-        if kind == "sandbox_error":
-            detail = f"sandbox failure in the child: {str(event.get('error', ''))[-400:]}"
+        if kind == "setup_error" and position == 0:
+            # Only the child's own set-up, before any untrusted code, can send this.
+            detail = f"sandbox failure in the child's set-up: {str(event.get('error', ''))[-400:]}"
             return [_sandbox_error(detail) for _ in range(n)], detail
         if kind == "compile_error":
             error = _error(event.get("error"))
@@ -59,7 +61,7 @@ def test_outcomes(
                 results[index] = _from_done(event, call=kinds[index] == "call", time_s=time_s)
                 last_done = index
     current = response.get("current")
-    death = _death(response)
+    death = _tree_limit(response) or _death(response)
     if death is None:
         return results, None
     if isinstance(current, int) and 0 <= current < n and results[current] is None:
@@ -77,19 +79,25 @@ def test_outcomes(
 
 def _from_done(event: dict[str, Any], call: bool, time_s: float) -> TestResult:
     status = event.get("status")
+    # CPU time as the fork-server measured it over the test's whole process tree; the
+    # harness's own figure only where the fork-server had none.
+    kernel_cpu = event.get("kernel_cpu_s")
     result = TestResult(
         verdict=Verdict.OK,
-        cpu_s=_number(event.get("cpu_s")),
+        cpu_s=_number(kernel_cpu if kernel_cpu is not None else event.get("cpu_s")),
         wall_s=_number(event.get("wall_s")),
         peak_memory_mb=_number(event.get("rss_mb")),
-        stdout=str(event.get("stdout", "")),
-        stderr=str(event.get("stderr", "")),
-        exit_code=event.get("exit_code") if isinstance(event.get("exit_code"), int) else None,
-        actual=event.get("value"),
+        stdout=_text(event.get("stdout")),
+        stderr=_text(event.get("stderr")),
+        exit_code=event.get("exit_code") if type(event.get("exit_code")) is int else None,
+        actual=_json(event.get("value"), "value") if event.get("value") else None,
         error=_error(event.get("error")) if event.get("error") else None,
-        extra=event["extra"] if isinstance(event.get("extra"), dict) else None,
+        extra=_record(event),
     )
-    if event.get("stdout_over") or event.get("stderr_over"):
+    if event.get("oom_killed"):
+        result.verdict = Verdict.MEMORY_LIMIT
+        result.detail = "the process tree exceeded its memory limit (a process was killed)"
+    elif event.get("stdout_over") or event.get("stderr_over"):
         result.verdict = Verdict.OUTPUT_LIMIT
         result.detail = "output exceeded the limit"
     elif status in _STATUS_VERDICT:
@@ -109,9 +117,55 @@ def _from_done(event: dict[str, Any], call: bool, time_s: float) -> TestResult:
     return result
 
 
+def _text(data: Any) -> str:
+    return data.decode("utf-8", "replace") if isinstance(data, bytes) else ""
+
+
+def _json(data: Any, what: str) -> Any:
+    """A JSON blob from the child (its nesting already bounded by the fork-server)."""
+    if not isinstance(data, bytes):
+        return None
+    try:
+        return json.loads(data)
+    except ValueError as exc:
+        return {"$": "invalid", "reason": f"the {what} is not valid JSON: {exc}"}
+
+
+def _record(event: dict[str, Any]) -> dict[str, Any] | None:
+    if event.get("extra_error"):
+        return {"error": str(event["extra_error"])}
+    record = _json(event.get("extra"), "record")
+    return record if isinstance(record, dict) else None
+
+
+def _tree_limit(response: dict[str, Any]) -> TestResult | None:
+    """The verdict of a test stopped because its whole process tree broke a limit."""
+    reason = response.get("tree_limit")
+    oom = response.get("oom_killed") and isinstance(response.get("current"), int)
+    if not reason and not oom:
+        return None
+    common: dict[str, Any] = {
+        "cpu_s": _number(response.get("cpu_s")),
+        "wall_s": _number(response.get("wall_s")),
+        "stdout": _text(response.get("partial_stdout")),
+        "stderr": _text(response.get("partial_stderr")),
+    }
+    if isinstance(reason, str) and reason.startswith("time"):
+        return TestResult(
+            verdict=Verdict.TIME_LIMIT, detail=f"time limit exceeded ({reason})", **common
+        )
+    detail = (
+        f"memory limit exceeded ({reason})"
+        if reason
+        else "the process tree exceeded its memory limit"
+    )
+    return TestResult(verdict=Verdict.MEMORY_LIMIT, detail=detail, **common)
+
+
 def _over_kernel_cpu(event: dict[str, Any], time_s: float) -> bool:
-    """Whether the kernel's CPU accounting puts the test clearly over its limit (the
-    fork-server reads it when events arrive, a little late, hence the margin)."""
+    """Whether the kernel's CPU accounting of the test's whole process tree puts it clearly
+    over its limit (the fork-server reads it when events arrive, a little late, hence the
+    margin)."""
     kernel = event.get("kernel_cpu_s")
     return isinstance(kernel, (int, float)) and kernel > time_s * 1.2 + 0.05
 
@@ -132,8 +186,8 @@ def _death(response: dict[str, Any]) -> TestResult | None:
         "cpu_s": _number(response.get("cpu_s")),
         "wall_s": _number(response.get("wall_s")),
         "peak_memory_mb": _number(response.get("rss_mb")),
-        "stdout": str(response.get("partial_stdout", "")),
-        "stderr": str(response.get("partial_stderr", "")),
+        "stdout": _text(response.get("partial_stdout")),
+        "stderr": _text(response.get("partial_stderr")),
     }
     signum = response.get("signal")
     if response.get("watchdog"):

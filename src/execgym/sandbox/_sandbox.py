@@ -69,11 +69,19 @@ class Sandbox:
 
     def isolation_report(self) -> list[dict[str, Any]]:
         """What isolation the first fork-server entered: name, active, detail."""
+        features: list[dict[str, Any]] = self._ready().get("features", [])
+        return features
+
+    def visible_paths(self) -> list[str]:
+        """Every path a child sees in its minimal root (empty when there is none)."""
+        visible: list[str] = self._ready().get("visible", [])
+        return visible
+
+    def _ready(self) -> dict[str, Any]:
         server = self._servers[0]
         if not server.ready:
             server.start()
-        features: list[dict[str, Any]] = server.ready.get("features", [])
-        return features
+        return server.ready
 
     def close(self) -> None:
         if self._executor is not None:
@@ -255,5 +263,14 @@ def _close_servers(servers: list[ForkServerProcess]) -> None:
 _CHILD_FIELDS: dict[str, set[str]] = {
     # Only what the child needs; expected outputs never leave the judging process.
     "stdio": {"kind", "input", "instrument", "instrument_options"},
-    "call": {"kind", "fn_name", "args", "args_src", "instrument", "instrument_options"},
+    "call": {
+        "kind",
+        "fn_name",
+        "args",
+        "kwargs",
+        "encoded_args",
+        "args_src",
+        "instrument",
+        "instrument_options",
+    },
 }

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import os
+import platform
 
 CLONE_NEWNS = 0x00020000
+CLONE_NEWUTS = 0x04000000
+CLONE_NEWIPC = 0x08000000
 CLONE_NEWUSER = 0x10000000
 CLONE_NEWPID = 0x20000000
 CLONE_NEWNET = 0x40000000
@@ -23,6 +25,7 @@ MS_REC = 0x4000
 MS_PRIVATE = 1 << 18
 MS_RELATIME = 1 << 21
 MS_STRICTATIME = 1 << 24
+MNT_DETACH = 2
 
 PR_SET_PDEATHSIG = 1
 PR_SET_DUMPABLE = 4
@@ -37,7 +40,9 @@ SECUREBITS_LOCKED_NOROOT = 0x01 | 0x02 | 0x04 | 0x08 | 0x20
 _LINUX_CAPABILITY_VERSION_3 = 0x20080522
 CAP_LAST_CAP_GUESS = 63
 
-_libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+# The C library this interpreter already runs on (ctypes.util would import subprocess and
+# threading, whose fork hooks make every fork of a fork-server twice as slow).
+_libc = ctypes.CDLL(None, use_errno=True)
 _libc.mount.argtypes = [
     ctypes.c_char_p,
     ctypes.c_char_p,
@@ -52,6 +57,23 @@ _libc.prctl.argtypes = [
     ctypes.c_ulong,
     ctypes.c_ulong,
 ]
+
+
+# Calls the C library does not wrap, by number, on the architectures execgym supports.
+_SYSCALL_NUMBERS = {
+    "x86_64": {"pivot_root": 155, "keyctl": 250, "seccomp": 317},
+    "aarch64": {"pivot_root": 41, "keyctl": 219, "seccomp": 277},
+}
+KEYCTL_JOIN_SESSION_KEYRING = 1
+SECCOMP_SET_MODE_FILTER = 1
+SECCOMP_FILTER_FLAG_SPEC_ALLOW = 1 << 2
+
+
+def _number(name: str) -> int:
+    try:
+        return _SYSCALL_NUMBERS[platform.machine()][name]
+    except KeyError:
+        raise OSError(38, f"{name}: no syscall number known for {platform.machine()}") from None
 
 
 def _check(result: int, what: str) -> None:
@@ -131,3 +153,51 @@ def clear_capabilities() -> None:
 
 def set_parent_death_signal(signum: int) -> None:
     prctl(PR_SET_PDEATHSIG, signum)
+
+
+def umount(target: str, flags: int = MNT_DETACH) -> None:
+    _check(_libc.umount2(target.encode(), ctypes.c_int(flags)), f"umount {target}")
+
+
+def pivot_root(new_root: str, put_old: str) -> None:
+    _check(
+        _libc.syscall(ctypes.c_long(_number("pivot_root")), new_root.encode(), put_old.encode()),
+        "pivot_root",
+    )
+
+
+def join_new_session_keyring() -> None:
+    """Give this process (and what it forks) a fresh, empty, anonymous session keyring."""
+    result = _libc.syscall(
+        _number("keyctl"), ctypes.c_long(KEYCTL_JOIN_SESSION_KEYRING), ctypes.c_void_p(None)
+    )
+    if result < 0:
+        errno = ctypes.get_errno()
+        raise OSError(errno, f"keyctl(JOIN_SESSION_KEYRING): {os.strerror(errno)}")
+
+
+class _SockFprog(ctypes.Structure):
+    _fields_ = (("len", ctypes.c_ushort), ("filter", ctypes.c_void_p))
+
+
+class SeccompProgram:
+    """A classic BPF program kept in memory, loadable in this process and its forks."""
+
+    def __init__(self, program: bytes, syscall_number: int) -> None:
+        if not program or len(program) % 8:
+            raise ValueError(f"not a BPF program: {len(program)} bytes")
+        self._buffer = ctypes.create_string_buffer(program, len(program))
+        self._prog = _SockFprog(len(program) // 8, ctypes.addressof(self._buffer))
+        self._number = syscall_number
+
+    def load(self) -> None:
+        """Install the filter on this thread (``no_new_privs`` must be set already)."""
+        result = _libc.syscall(
+            self._number,
+            ctypes.c_long(SECCOMP_SET_MODE_FILTER),
+            ctypes.c_long(SECCOMP_FILTER_FLAG_SPEC_ALLOW),
+            ctypes.byref(self._prog),
+        )
+        if result != 0:
+            errno = ctypes.get_errno()
+            raise OSError(errno, f"seccomp: {os.strerror(errno)}")

@@ -154,40 +154,124 @@ def _safe_repr(value: object) -> str:
     return text if len(text) <= _REPR_CAP else text[:_REPR_CAP] + "..."
 
 
+COLLISION_CAP = 64
+"""Most elements of one decoded set or dict that may share a hash value. More is never the
+work of a real set (building it would have cost the program quadratic time) but of a forged
+encoding meant to make the judge's hashing quadratic; such a value is refused."""
+
+
 def decode_value(data: JSONValue) -> object:
-    """Turn the JSON form back into built-in values (in the judging process)."""
-    if data is None or isinstance(data, (bool, int, float, str)):
-        return data
-    if isinstance(data, list):
-        return [decode_value(item) for item in data]
-    if not isinstance(data, dict) or "$" not in data:
-        raise ValueError(f"not an encoded value: {data!r:.200}")
-    tag = data["$"]
-    if tag == "int":
-        return int(data["hex"], 16)
-    if tag == "float":
-        return float(data["v"])
-    if tag == "tuple":
-        return tuple(decode_value(item) for item in data["v"])
-    if tag == "list":
-        return [decode_value(item) for item in data["v"]]
-    if tag == "set":
-        return {_hashable(decode_value(item)) for item in data["v"]}
-    if tag == "frozenset":
-        return frozenset(_hashable(decode_value(item)) for item in data["v"])
-    if tag == "dict":
-        return {_hashable(decode_value(k)): decode_value(v) for k, v in data["v"]}
-    if tag == "bytes":
-        return bytes.fromhex(data["hex"])
-    if tag == "complex":
-        return complex(_decode_float(data["re"]), _decode_float(data["im"]))
-    if tag == "sub":
-        return decode_value(data["v"])
+    """Turn the JSON form back into built-in values (in the judging process).
+
+    Untrusted input: the walk is iterative (no recursion however deep), stops at
+    ``MAX_NODES`` nodes and ``MAX_DEPTH`` levels, and refuses sets and dicts whose elements
+    pile onto one hash value. Raises ``ValueError`` naming what was wrong.
+    """
+    budget = MAX_NODES
+    out: list[object] = []
+    tasks: list[tuple[Any, ...]] = [(_VISIT, data, 0)]
+    while tasks:
+        task = tasks.pop()
+        if task[0] is _BUILD:
+            _, tag, count = task
+            items = out[len(out) - count :] if count else []
+            del out[len(out) - count :]
+            out.append(_build(tag, items))
+            continue
+        _, node, depth = task
+        budget -= 1
+        if budget < 0:
+            raise ValueError(f"the value has more than {MAX_NODES} nodes")
+        if depth > MAX_DEPTH:
+            raise ValueError(f"the value nests deeper than {MAX_DEPTH}")
+        if node is None or isinstance(node, (bool, int, float, str)):
+            out.append(node)
+        elif isinstance(node, list):
+            tasks.append((_BUILD, "list", len(node)))
+            tasks.extend((_VISIT, item, depth + 1) for item in reversed(node))
+        elif isinstance(node, dict) and "$" in node:
+            _visit_tagged(node, depth, tasks, out)
+        else:
+            raise ValueError(f"not an encoded value: {str(node)[:200]}")
+    return out[0]
+
+
+_VISIT = object()
+_BUILD = object()
+_CONTAINERS = ("tuple", "list", "set", "frozenset")
+
+
+def _visit_tagged(
+    node: dict[str, Any], depth: int, tasks: list[tuple[Any, ...]], out: list[object]
+) -> None:
+    tag = node["$"]
+    if tag in _CONTAINERS:
+        items = node.get("v")
+        if not isinstance(items, list):
+            raise ValueError(f"a {tag} without its items")
+        tasks.append((_BUILD, tag, len(items)))
+        tasks.extend((_VISIT, item, depth + 1) for item in reversed(items))
+    elif tag == "dict":
+        pairs = node.get("v")
+        if not isinstance(pairs, list) or not all(
+            isinstance(p, list) and len(p) == 2 for p in pairs
+        ):
+            raise ValueError("a dict without its key-value pairs")
+        tasks.append((_BUILD, "dict", 2 * len(pairs)))
+        for key, value in reversed(pairs):
+            tasks.append((_VISIT, value, depth + 1))
+            tasks.append((_VISIT, key, depth + 1))
+    elif tag == "sub":
+        tasks.append((_VISIT, node.get("v"), depth))
+    else:
+        out.append(_decode_leaf(tag, node))
+
+
+def _decode_leaf(tag: object, node: dict[str, Any]) -> object:
+    try:
+        if tag == "int":
+            return int(node["hex"], 16)
+        if tag == "float":
+            return float(node["v"])
+        if tag == "bytes":
+            return bytes.fromhex(node["hex"])
+        if tag == "complex":
+            return complex(_decode_float(node["re"]), _decode_float(node["im"]))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValueError(f"a malformed {tag} ({type(exc).__name__})") from None
     if tag == "object":
-        return Opaque(str(data.get("type", "?")), str(data.get("repr", "")))
+        return Opaque(str(node.get("type", "?"))[:200], str(node.get("repr", ""))[:_REPR_CAP])
     if tag == "too_large":
         return Opaque("too_large", "value exceeded the encoding bound")
-    raise ValueError(f"unknown value tag {tag!r}")
+    if tag == "invalid":
+        return Opaque("invalid", str(node.get("reason", ""))[:_REPR_CAP])
+    raise ValueError(f"unknown value tag {str(tag)[:40]!r}")
+
+
+def _build(tag: str, items: list[object]) -> object:
+    if tag == "list":
+        return items
+    if tag == "tuple":
+        return tuple(items)
+    if tag == "dict":
+        keys = [_hashable(k) for k in items[0::2]]
+        _check_hashes(keys, "dict")
+        return dict(zip(keys, items[1::2], strict=True))
+    elements = [_hashable(item) for item in items]
+    _check_hashes(elements, tag)
+    return set(elements) if tag == "set" else frozenset(elements)
+
+
+def _check_hashes(items: list[object], what: str) -> None:
+    if len(items) <= COLLISION_CAP:
+        return
+    counts: dict[int, int] = {}
+    for item in items:
+        h = hash(item)
+        counts[h] = counts.get(h, 0) + 1
+    worst = max(counts.values())
+    if worst > COLLISION_CAP:
+        raise ValueError(f"{worst} elements of a {what} share one hash value")
 
 
 def _decode_float(data: JSONValue) -> float:
@@ -200,7 +284,7 @@ def _hashable(value: object) -> object:
     try:
         hash(value)
     except TypeError:
-        return Opaque(type(value).__name__, repr(value)[:_REPR_CAP])
+        return Opaque(type(value).__name__, _safe_repr(value)[:_REPR_CAP])
     return value
 
 
@@ -208,6 +292,6 @@ def value_repr(data: JSONValue, limit: int = 2000) -> str:
     """A short readable form of an encoded value, for reports."""
     try:
         text = repr(decode_value(data))
-    except (ValueError, KeyError, TypeError):
-        text = str(data)
+    except (ValueError, KeyError, TypeError, RecursionError):
+        text = str(data)[:limit]
     return text if len(text) <= limit else text[:limit] + "..."

@@ -1,22 +1,26 @@
 """The fork-server (zygote): a pre-imported interpreter that forks one child per request.
 
 Started by the judging process as ``python -m execgym.sandbox._zygote OPTIONS_JSON`` with a
-scrubbed environment. It enters isolation once (see ``_isolation``), preloads the modules
-programs commonly import, then serves JSON lines on stdin/stdout: one request in, one
-response out. It never runs untrusted code itself: each request forks a child that sets its
-limits, drops every capability and only then hands control to the harness.
+scrubbed environment. It preloads the modules programs commonly import, enters its
+isolation once (see ``_isolation``), then serves requests on stdin/stdout: one request in
+(a JSON line), one response out. It never runs untrusted code itself: each request forks a
+child that sets its limits, drops every capability, stacks the child syscall filter and
+only then hands control to the harness.
 
 Request: ``{"code", "tests": [{"kind": "stdio", "input"} | {"kind": "call", "fn_name",
-"args" | "args_src"}], "time_s", "wall_s", "memory_mb", "output_bytes", "file_bytes",
+"args" | "args_src"}, ...], "time_s", "wall_s", "memory_mb", "output_bytes", "file_bytes",
 "processes", "open_files", "stack_mb", "preamble"}``.
 
-Response: ``{"ok": true, "events": [...], "exit_code", "signal", "watchdog", "current",
-"cpu_s", "wall_s", "rss_mb", "partial_stdout", "partial_stderr", "protocol_error"}`` or
-``{"ok": false, "error": "..."}`` when the sandbox itself failed.
+Response: a JSON header line ``{"ok": true, "events": [...], "blobs": [sizes], "exit_code",
+"signal", "watchdog", "current", "cpu_s", "wall_s", "rss_mb", "protocol_error", "ended",
+"tree_limit", ...}`` followed by the raw blobs the events point at (``"b"``: blob indexes
+in ``_protocol.BLOB_NAMES`` order), or ``{"ok": false, "error": "..."}`` when the sandbox
+itself failed. Only this process decides that: nothing a child sends can.
 """
 
 from __future__ import annotations
 
+import array
 import contextlib
 import fcntl
 import gc
@@ -26,24 +30,26 @@ import math
 import os
 import resource
 import select
-import shutil
 import signal
+import socket
 import sys
-import tempfile
 import time
 import traceback
 from typing import Any
 
-from execgym.sandbox import _harness, _isolation, _mounts
+from execgym.sandbox import _harness, _isolation, _protocol, _root
 from execgym.sandbox import _syscalls as sc
+from execgym.sandbox._channel import EventOrder, FrameReader, ProtocolViolation
+from execgym.sandbox._tree import TreeMeter
 
 WATCHDOG_GRACE_S = 0.5
-INSTRUMENTS = ("execgym.trace._recorder",)
-"""Trusted instruments children may use, imported up front so no child pays for them."""
+TREE_POLL_S = 0.02
+"""How often a running test's whole tree is checked against its CPU (and, without a memory
+cgroup, memory) limit; single processes are also held by their own rlimits and timers."""
 AS_SLACK_MB = 64
-_CHANNEL_FD = 3
-_BACKUP_OUT_FD = 4  # and 5 for stderr
-_FIRST_STDIN_FD = 6
+WORK_INODES = 16384
+SERVER_RESERVE_MB = 32
+"""Memory the cgroup limit leaves for the fork-server itself on top of the run's."""
 _HIGH_FD = 1000
 _MAX_FD = 1 << 16
 
@@ -53,100 +59,219 @@ class ForkServer:
         self.state = state
         self.options = options
         self.runner = _harness.make_runner()
-        if state.private_tmp:
-            os.makedirs(_mounts.WORK_ROOT, mode=0o711, exist_ok=True)
-            self.work_root = _mounts.WORK_ROOT
+        self.child_filter = state.child_filter
+        self.work_area: _root.WorkArea | None = None
+        if state.private_root:
+            self.work_root = None
+            self.work_area = _root.WorkArea(int(options.get("tmpfs_mb", 256)) << 20, WORK_INODES)
+            work_dir = _root.WORK_DIR
         else:
+            import tempfile  # only here: it imports shutil and more, which forks then copy
+
             self.work_root = tempfile.mkdtemp(prefix="execgym-work-")
+            work_dir = self.work_root
+        self.tmpfs_bytes = int(options.get("tmpfs_mb", 256)) << 20
         self.baseline_as_mb = _address_space_mb()
-        # What the private tmpfs hold before any child ran (the work root, directories bound
-        # back for the interpreter): cleaning after a run removes everything else.
-        self.tmpfs_baseline = {root: _entries(root) for root in _mounts.PRIVATE_TMPFS}
+        self.meter = TreeMeter(state.cgroup, state.pid_namespace, work_dir)
 
     # ---- parent (zygote) side -------------------------------------------------------
-    def serve_one(self, request: dict[str, Any]) -> dict[str, Any]:
-        _isolation.set_process_limit(self.state, int(request["processes"]))
-        workdir = tempfile.mkdtemp(dir=self.work_root)
+    def serve_one(self, request: dict[str, Any]) -> tuple[dict[str, Any], list[bytes]]:
+        self._set_run_limits(request)
+        workdir = self._open_work_area()
         out_fd = os.memfd_create("stdout", 0)
         err_fd = os.memfd_create("stderr", 0)
         read_fd, write_fd = os.pipe()
+        control, child_control = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        oom_before = self._oom_kills()
         started = time.perf_counter()
         try:
             pid = os.fork()
         except OSError as exc:
             for fd in (out_fd, err_fd, read_fd, write_fd):
                 os.close(fd)
-            self._clean(workdir)
-            return {"ok": False, "error": f"fork failed: {exc}"}
+            control.close()
+            child_control.close()
+            self._close_work_area(workdir)
+            return {"ok": False, "error": f"fork failed: {exc}"}, []
         if pid == 0:
-            self._child(request, workdir, out_fd, err_fd, write_fd, read_fd)
+            control.close()
+            self._child(request, workdir, out_fd, err_fd, write_fd, child_control.detach())
         os.close(write_fd)
+        child_control.close()
         try:
-            return self._supervise(request, pid, read_fd, out_fd, err_fd, started)
+            response, blobs = self._supervise(request, pid, read_fd, control, out_fd, err_fd)
         finally:
             for fd in (out_fd, err_fd, read_fd):
                 os.close(fd)
+            control.close()
             self._kill_survivors(pid)
-            self._clean(workdir)
+        response["wall_s"] = time.perf_counter() - started
+        if self._oom_kills() > oom_before:
+            response["oom_killed"] = True
+        problem = self._close_work_area(workdir)
+        if problem:
+            response["cleanup_error"] = problem
+        return response, blobs
+
+    def _set_run_limits(self, request: dict[str, Any]) -> None:
+        _isolation.set_process_limit(self.state, int(request["processes"]))
+        cgroup = self.meter.memory_cgroup
+        if cgroup is not None:
+            own = cgroup.memory_bytes()
+            run = (int(request["memory_mb"]) + SERVER_RESERVE_MB) << 20
+            run += self.tmpfs_bytes + 3 * int(request["output_bytes"])
+            # Rounded up, so that the file is rewritten only when the baseline really moves.
+            limit = -(-(own + run) // (16 << 20)) * (16 << 20)
+            with contextlib.suppress(OSError):
+                cgroup.set_memory_limit(limit)
+
+    def _oom_kills(self) -> int:
+        cgroup = self.meter.memory_cgroup
+        return cgroup.oom_kills() if cgroup is not None else 0
+
+    def _open_work_area(self) -> str:
+        if self.work_area is not None:
+            return self.work_area.open()
+        assert self.work_root is not None
+        return _fresh_dir(self.work_root)
+
+    def _close_work_area(self, workdir: str) -> str:
+        """Remove the run's work area; a description of what could not be removed, if any."""
+        if self.work_area is not None:
+            try:
+                self.work_area.close()
+            except OSError as exc:
+                return f"the run's /tmp could not be unmounted: {exc}"
+            return ""
+        left = _remove_tree(workdir)
+        return f"{left} entries of the work area could not be removed" if left else ""
 
     def _supervise(
         self,
         request: dict[str, Any],
         pid: int,
         read_fd: int,
+        control: socket.socket,
         out_fd: int,
         err_fd: int,
-        started: float,
-    ) -> dict[str, Any]:
+    ) -> tuple[dict[str, Any], list[bytes]]:
+        tests: list[dict[str, Any]] = request["tests"]
         wall_s = float(request["wall_s"])
+        time_s = float(request["time_s"])
+        memory_limit = int(request["memory_mb"]) << 20
+        output_cap = int(request["output_bytes"])
         budget = wall_s * 1.1 + WATCHDOG_GRACE_S
         deadline = time.monotonic() + budget
         os.set_blocking(read_fd, False)
+        control.setblocking(False)
         pidfd = _pidfd(pid)
-        stream = _EventStream(pid)
+        self.meter.begin(pid)
+        reader = FrameReader(
+            {
+                "stdout": output_cap,
+                "stderr": output_cap,
+                "value": _protocol.value_cap(output_cap),
+                "extra": _protocol.extra_cap(output_cap),
+            }
+        )
+        order = EventOrder(len(tests), call_mode=any(t["kind"] == "call" for t in tests))
+        events: list[dict[str, Any]] = []
+        blobs: list[bytes] = []
+        violation: str | None = None
+        tree_limit: str | None = None
         watchdog = False
         pipe_open = True
+        cpu_at_start = 0.0
+        oom_at_start = 0
+        next_poll = math.inf
         while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
+            now = time.monotonic()
+            if now >= deadline:
                 watchdog = True
                 _kill_group(pid)
                 break
+            if now >= next_poll:
+                tree_limit = self._tree_over_limit(cpu_at_start, time_s, memory_limit)
+                if tree_limit:
+                    _kill_group(pid)
+                    break
+                next_poll = now + TREE_POLL_S
             watch = ([read_fd] if pipe_open else []) + ([pidfd] if pidfd is not None else [])
-            timeout = remaining if pidfd is not None else min(remaining, 0.01)
-            readable, _, _ = select.select(watch, [], [], timeout)
-            if read_fd in readable:
+            timeout = min(deadline, next_poll) - now
+            if pidfd is None:
+                timeout = min(timeout, 0.01)
+            readable, _, _ = select.select(watch, [], [], max(timeout, 0.0))
+            exited = _has_exited(pid, pidfd, readable)
+            chunk = b""
+            if read_fd in readable or exited:
                 chunk, pipe_open = _read_available(read_fd)
-                if stream.feed(chunk):
+            try:
+                for frame in reader.feed(chunk) if chunk else ():
+                    order.take(frame.header)
+                    event = frame.header
+                    kind = event["ev"]
+                    if kind == "start":
+                        cpu_at_start = self.meter.cpu_seconds()
+                        oom_at_start = self._oom_kills()
+                        next_poll = time.monotonic() + TREE_POLL_S
+                    elif kind == "done":
+                        event["kernel_cpu_s"] = max(0.0, self.meter.cpu_seconds() - cpu_at_start)
+                        if self._oom_kills() > oom_at_start:
+                            event["oom_killed"] = True
+                        next_poll = math.inf
+                    upcoming = order.next_input()
+                    if upcoming is not None:
+                        # The next test's input, sent as soon as the one before it is over
+                        # (the harness finds it waiting when it starts that test).
+                        _send_test(control, tests[upcoming])
+                    if frame.blobs:
+                        event["b"] = list(range(len(blobs), len(blobs) + len(frame.blobs)))
+                        blobs.extend(frame.blobs.values())
+                    events.append(event)
                     deadline = time.monotonic() + budget
-            if _has_exited(pid, pidfd, readable):
-                stream.feed(_read_available(read_fd)[0])
-                stream.finish()
+            except ProtocolViolation as exc:
+                violation = str(exc)
+                _kill_group(pid)
                 break
-        events, current, protocol_error = stream.events, stream.current, stream.protocol_error
+            except OSError as exc:  # the child closed its end of the control socket
+                violation = f"the test input could not be handed over: {exc.strerror or exc}"
+                _kill_group(pid)
+                break
+            if exited:
+                break
         if pidfd is not None:
             os.close(pidfd)
         _, status, usage = os.wait4(pid, 0)
-        wall = time.perf_counter() - started
         exit_code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else None
         signum = os.WTERMSIG(status) if os.WIFSIGNALED(status) else None
-        cap = int(request["output_bytes"])
-        return {
+        response: dict[str, Any] = {
             "ok": True,
             "events": events,
             "exit_code": exit_code,
             "signal": signum,
             "watchdog": watchdog,
-            "current": current,
+            "current": order.current,
             "cpu_s": usage.ru_utime + usage.ru_stime,
-            "wall_s": wall,
             "rss_mb": usage.ru_maxrss / 1024.0,
-            "partial_stdout": _read_memfd(out_fd, cap) if current is not None else "",
-            "partial_stderr": _read_memfd(err_fd, cap) if current is not None else "",
-            "protocol_error": protocol_error,
-            "ended": stream.ended,
+            "protocol_error": violation,
+            "tree_limit": tree_limit,
+            "ended": order.ended,
             "cpu_limit_s": _cpu_limit_s(request),
         }
+        if order.current is not None:
+            response["partial"] = [len(blobs), len(blobs) + 1]
+            blobs += [_read_memfd(out_fd, output_cap), _read_memfd(err_fd, output_cap)]
+        return response, blobs
+
+    def _tree_over_limit(self, cpu_at_start: float, time_s: float, memory: int) -> str | None:
+        """Why the running test's process tree must be stopped now, if it must."""
+        used = self.meter.cpu_seconds() - cpu_at_start
+        if used > time_s * 1.05 + 0.05:
+            return f"time: the process tree used {used:.2f} s of CPU"
+        resident = self.meter.memory_bytes()
+        if resident is not None and resident > memory:
+            return f"memory: the process tree held {resident >> 20} MB"
+        return None
 
     def _kill_survivors(self, pid: int) -> None:
         if self.state.pid_namespace:
@@ -165,21 +290,6 @@ class ForkServer:
                 while os.waitpid(-1, os.WNOHANG)[0]:
                     pass
 
-    def _clean(self, workdir: str) -> None:
-        _force_rmtree(workdir)
-        if not self.state.private_tmp:
-            return
-        for root, baseline in self.tmpfs_baseline.items():
-            with contextlib.suppress(OSError):
-                for entry in os.scandir(root):
-                    if entry.name in baseline:
-                        continue
-                    if entry.is_dir(follow_symlinks=False):
-                        _force_rmtree(entry.path)
-                    else:
-                        with contextlib.suppress(OSError):
-                            os.unlink(entry.path)
-
     # ---- child side -----------------------------------------------------------------
     def _child(
         self,
@@ -188,57 +298,70 @@ class ForkServer:
         out_fd: int,
         err_fd: int,
         write_fd: int,
-        read_fd: int,
+        control_fd: int,
     ) -> None:
         channel = write_fd
         try:
-            os.close(read_fd)
             os.setsid()
             os.chdir(workdir)
-            tests = request["tests"]
-            stdin_fds = self._arrange_fds(tests, out_fd, err_fd, write_fd)
-            channel = _CHANNEL_FD
+            self._arrange_fds(write_fd, control_fd, out_fd, err_fd)
+            channel = _protocol.CHANNEL_FD
+            control = socket.socket(
+                socket.AF_UNIX, socket.SOCK_SEQPACKET, 0, fileno=_protocol.CONTROL_FD
+            )
             os.environ["HOME"] = os.environ["TMPDIR"] = workdir
             os.umask(0o077)
-            self._set_limits(request, len(stdin_fds))
+            self._set_limits(request)
             signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
             signal.signal(signal.SIGINT, signal.SIG_DFL)
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            if self.state.oom_protected:
+                # The fork-server is exempt from the OOM killer; its children must not be.
+                score = os.open("/proc/self/oom_score_adj", os.O_WRONLY)
+                os.write(score, b"0")
+                os.close(score)
             sc.clear_capabilities()
+            if self.child_filter is not None:
+                self.child_filter.load()
         except BaseException:
             with contextlib.suppress(BaseException):
-                message = {"ev": "sandbox_error", "error": traceback.format_exc()[-4000:]}
+                message = {"ev": "setup_error", "error": traceback.format_exc()[-4000:]}
                 os.write(channel, (json.dumps(message) + "\n").encode())
-            os._exit(70)
+            os._exit(_protocol.SETUP_ERROR_EXIT)
         try:
-            request["pid_namespace"] = self.state.pid_namespace
-            self.runner(request, _CHANNEL_FD, stdin_fds, _BACKUP_OUT_FD)
+            child_request = {
+                "code": request["code"],
+                "kinds": [t["kind"] for t in request["tests"]],
+                "time_s": request["time_s"],
+                "wall_s": request["wall_s"],
+                "output_bytes": request["output_bytes"],
+                "preamble": request.get("preamble", True),
+                "pid_namespace": self.state.pid_namespace,
+            }
+            self.runner(child_request, control)
         finally:
             os._exit(0)
 
-    def _arrange_fds(
-        self, tests: list[dict[str, Any]], out_fd: int, err_fd: int, write_fd: int
-    ) -> list[int]:
-        # Move the three fds we keep out of the way, then lay them out at fixed numbers.
-        high = [fcntl.fcntl(fd, fcntl.F_DUPFD, _HIGH_FD) for fd in (write_fd, out_fd, err_fd)]
-        for target, fd in zip((_CHANNEL_FD, _BACKUP_OUT_FD, _BACKUP_OUT_FD + 1), high, strict=True):
+    def _arrange_fds(self, write_fd: int, control_fd: int, out_fd: int, err_fd: int) -> None:
+        # Move the fds we keep out of the way, then lay them out at fixed numbers.
+        kept = (write_fd, control_fd, out_fd, err_fd)
+        high = [fcntl.fcntl(fd, fcntl.F_DUPFD, _HIGH_FD) for fd in kept]
+        targets = (
+            _protocol.CHANNEL_FD,
+            _protocol.CONTROL_FD,
+            _protocol.BACKUP_OUT_FD,
+            _protocol.BACKUP_ERR_FD,
+        )
+        for target, fd in zip(targets, high, strict=True):
             os.dup2(fd, target)
-        os.closerange(_FIRST_STDIN_FD, _MAX_FD)
-        stdin_fds = []
-        inputs = [t.get("input", "") if t["kind"] == "stdio" else "" for t in tests] + [""]
-        for text in inputs:
-            fd = os.memfd_create("stdin", 0)
-            data = text.encode("utf-8", "surrogatepass")
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
-            stdin_fds.append(fd)
-        os.dup2(_BACKUP_OUT_FD, 1)
-        os.dup2(_BACKUP_OUT_FD + 1, 2)
-        os.dup2(stdin_fds[-1], 0)
-        return stdin_fds
+        os.closerange(_protocol.FIRST_FREE_FD, _MAX_FD)
+        null = os.open("/dev/null", os.O_RDONLY)
+        os.dup2(null, 0)
+        os.close(null)
+        os.dup2(_protocol.BACKUP_OUT_FD, 1)
+        os.dup2(_protocol.BACKUP_ERR_FD, 2)
 
-    def _set_limits(self, request: dict[str, Any], fd_count: int) -> None:
+    def _set_limits(self, request: dict[str, Any]) -> None:
         cpu = _cpu_limit_s(request)
         address_space = (self.baseline_as_mb + AS_SLACK_MB + int(request["memory_mb"])) << 20
         file_bytes = max(int(request["output_bytes"]), int(request["file_bytes"])) + 1
@@ -248,10 +371,12 @@ class ForkServer:
             (resource.RLIMIT_CPU, cpu, cpu + 1),
             (resource.RLIMIT_AS, address_space, address_space),
             (resource.RLIMIT_FSIZE, file_bytes, file_bytes),
-            (resource.RLIMIT_NOFILE, int(request["open_files"]) + fd_count + 8, None),
+            (resource.RLIMIT_NOFILE, int(request["open_files"]) + _protocol.FIRST_FREE_FD, None),
             (resource.RLIMIT_CORE, 0, 0),
             (resource.RLIMIT_NPROC, processes, processes),
             (resource.RLIMIT_STACK, int(request["stack_mb"]) << 20, None),
+            (resource.RLIMIT_MSGQUEUE, 0, 0),
+            (resource.RLIMIT_MEMLOCK, 0, 0),
         ]
         for which, soft, hard in limits:
             _, current_hard = resource.getrlimit(which)
@@ -262,11 +387,73 @@ class ForkServer:
             resource.setrlimit(which, (soft, hard))
 
 
-def _entries(directory: str) -> set[str]:
+def _send_test(control: socket.socket, test: dict[str, Any]) -> None:
+    """Hand test's input to the child: its descriptor, and a file holding its bulk."""
+    bulky = ("input", "args", "kwargs", "args_src")
+    descriptor = {k: v for k, v in test.items() if k not in bulky}
+    if test["kind"] == "call":
+        bulk = json.dumps({k: test[k] for k in ("args", "kwargs", "args_src") if k in test})
+        data = bulk.encode("utf-8", "surrogatepass")
+    else:
+        data = str(test.get("input", "")).encode("utf-8", "surrogatepass")
+    fd = os.memfd_create("input", 0)
     try:
-        return set(os.listdir(directory))
-    except OSError:
-        return set()
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+        payload = json.dumps(descriptor).encode()
+        rights = [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", [fd]))]
+        control.sendmsg([payload], rights)
+    finally:
+        os.close(fd)
+
+
+def _fresh_dir(parent: str) -> str:
+    for _ in range(100):
+        path = os.path.join(parent, os.urandom(8).hex())
+        try:
+            os.mkdir(path, 0o700)
+            return path
+        except FileExistsError:
+            continue
+    raise OSError(f"no fresh directory could be made in {parent}")
+
+
+def _remove_tree(root: str) -> int:
+    """Remove ``root`` and everything below it without recursion (any depth, any number of
+    entries, any permissions the owner can change); the number of entries left behind."""
+    left = 0
+    stack = [root]
+    visited: set[str] = set()
+    while stack:
+        path = stack[-1]
+        try:
+            os.chmod(path, 0o700, follow_symlinks=False)
+            entries = list(os.scandir(path))
+        except OSError:
+            entries = []
+        pending = False
+        if path not in visited:
+            visited.add(path)
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(entry.path)
+                    pending = True
+                else:
+                    try:
+                        os.unlink(entry.path)
+                    except OSError:
+                        left += 1
+        if pending:
+            continue
+        stack.pop()
+        try:
+            os.rmdir(path)
+        except FileNotFoundError:
+            pass
+        except OSError:
+            left += 1
+    return left
 
 
 def _cpu_limit_s(request: dict[str, Any]) -> int:
@@ -302,102 +489,9 @@ def _read_available(fd: int) -> tuple[bytes, bool]:
         chunks.append(chunk)
 
 
-class _EventStream:
-    """Splits the child's result channel into events and holds the child to the protocol.
-
-    Events must come in the harness's order (``compiled``, ``loaded``, then ``start i`` /
-    ``done i`` for i = 0, 1, ... and a final ``end``), each once; anything else is a
-    protocol error, which fails the run. The CPU time of each test is measured here, from
-    the kernel's accounting of the child, not taken from the child's word.
-    """
-
-    def __init__(self, pid: int) -> None:
-        self.pid = pid
-        self.events: list[dict[str, Any]] = []
-        self.current: int | None = None
-        self.protocol_error: str | None = None
-        self.ended = False
-        self._next = 0
-        self._cpu_at_start = 0.0
-        self._pending = b""
-
-    def feed(self, data: bytes) -> bool:
-        """Take more bytes; whether any complete event arrived."""
-        if not data:
-            return False
-        lines = (self._pending + data).split(b"\n")
-        self._pending = lines.pop()
-        for line in lines:
-            self._take(line)
-        return bool(lines)
-
-    def finish(self) -> None:
-        """The child has exited: an unterminated last line still counts."""
-        if self._pending.strip():
-            self._take(self._pending)
-        self._pending = b""
-
-    def _violation(self, message: str) -> None:
-        self.protocol_error = self.protocol_error or message
-
-    def _take(self, line: bytes) -> None:
-        event, error = _parse_event(line)
-        if event is None:
-            self._violation(error)
-            return
-        if self.ended:
-            self._violation("an event after the end of the run")
-            return
-        kind = event.get("ev")
-        if kind == "start":
-            if self.current is not None or event.get("i") != self._next:
-                self._violation(f"unexpected start of test {event.get('i')!r}")
-                return
-            self.current = self._next
-            self._cpu_at_start = _child_cpu_s(self.pid)
-        elif kind == "done":
-            if self.current is None or event.get("i") != self.current:
-                self._violation(f"unexpected result for test {event.get('i')!r}")
-                return
-            event["kernel_cpu_s"] = max(0.0, _child_cpu_s(self.pid) - self._cpu_at_start)
-            self.current = None
-            self._next += 1
-        elif kind == "end":
-            if self.current is not None:
-                self._violation("end of the run while a test was running")
-                return
-            self.ended = True
-        self.events.append(event)
-
-
-def _child_cpu_s(pid: int) -> float:
-    """User plus system CPU seconds of ``pid`` and its reaped children, from /proc."""
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as f:
-            fields = f.read().rsplit(b")", 1)[1].split()
-    except OSError:
-        return 0.0
-    # After the command name: state is field 3; utime, stime, cutime, cstime are 14..17.
-    ticks = sum(int(value) for value in fields[11:15])
-    return ticks / _CLOCK_TICKS
-
-
-_CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def _parse_event(line: bytes) -> tuple[dict[str, Any] | None, str]:
-    try:
-        event = json.loads(line)
-    except ValueError:
-        return None, f"unparseable line on the result channel: {line[:200]!r}"
-    if not isinstance(event, dict) or not isinstance(event.get("ev"), str):
-        return None, f"unexpected message on the result channel: {line[:200]!r}"
-    return event, ""
-
-
-def _read_memfd(fd: int, cap: int) -> str:
+def _read_memfd(fd: int, cap: int) -> bytes:
     size = os.fstat(fd).st_size
-    return os.pread(fd, min(size, cap), 0).decode("utf-8", "replace") if size else ""
+    return os.pread(fd, min(size, cap), 0) if size else b""
 
 
 def _kill_group(pid: int) -> None:
@@ -405,18 +499,6 @@ def _kill_group(pid: int) -> None:
         os.killpg(pid, signal.SIGKILL)
     with contextlib.suppress(OSError):
         os.kill(pid, signal.SIGKILL)
-
-
-def _force_rmtree(path: str) -> None:
-    def make_writable(func: Any, target: str, exc: BaseException) -> None:
-        with contextlib.suppress(OSError):
-            os.chmod(os.path.dirname(target), 0o700)
-            os.chmod(target, 0o700)
-        with contextlib.suppress(OSError):
-            func(target)
-
-    if os.path.lexists(path):
-        shutil.rmtree(path, onerror=lambda func, target, info: make_writable(func, target, info[1]))
 
 
 def scrub_environment() -> None:
@@ -446,15 +528,17 @@ def _address_space_mb() -> int:
 def main() -> None:
     options = json.loads(sys.argv[1])
     protocol_out = os.dup(1)
-    for name in [*_harness.PRELOAD_MODULES, *INSTRUMENTS, *options.get("preload", [])]:
-        with contextlib.suppress(ImportError):
+    missing = []
+    for name in [*_harness.PRELOAD_MODULES, *options.get("instruments", [])]:
+        importlib.import_module(name)
+    for name in options.get("preload", []):
+        try:
             importlib.import_module(name)
-    state = _isolation.enter_isolation(
-        tmpfs_mb=int(options.get("tmpfs_mb", 256)),
-        processes=int(options.get("processes", 32)),
-        use_namespaces=bool(options.get("namespaces", True)),
-        sandbox_uid=int(options.get("sandbox_uid", 65534)),
-    )
+        except ImportError as exc:
+            missing.append(f"{name}: {exc}")
+    state = _isolation.enter_isolation(options)
+    for problem in missing:
+        state.add("preload", False, problem)
     scrub_environment()
     server = ForkServer(state, options)
     # Everything loaded so far lives as long as the fork-server: keep the collector off it,
@@ -468,8 +552,9 @@ def main() -> None:
         "python": sys.version.split()[0],
         "pid_namespace": state.pid_namespace,
         "features": [f.__dict__ for f in state.features],
+        "visible": state.visible,
     }
-    _send(protocol_out, ready)
+    _send(protocol_out, ready, [])
     stdin = sys.stdin.buffer
     # As init of its PID namespace, the fork-server receives from its children only the
     # signals it handles: with default dispositions, a child cannot interrupt it.
@@ -479,14 +564,15 @@ def main() -> None:
         if not line.strip():
             continue
         try:
-            response = server.serve_one(json.loads(line))
+            response, blobs = server.serve_one(json.loads(line))
         except BaseException as exc:  # the sandbox failed, not the program
-            response = {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
-        _send(protocol_out, response)
+            response, blobs = {"ok": False, "error": f"{type(exc).__name__}: {exc}"}, []
+        _send(protocol_out, response, blobs)
 
 
-def _send(fd: int, message: dict[str, Any]) -> None:
-    data = (json.dumps(message) + "\n").encode()
+def _send(fd: int, message: dict[str, Any], blobs: list[bytes]) -> None:
+    message["blobs"] = [len(blob) for blob in blobs]
+    data = b"".join([json.dumps(message).encode(), b"\n", *blobs])
     view = memoryview(data)
     while view:
         view = view[os.write(fd, view) :]

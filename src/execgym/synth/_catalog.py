@@ -4,8 +4,15 @@ Every :class:`Operation` is one way to compute a value (or to mutate one) from t
 ``"{0}.replace({1}, {2})"`` takes a ``str`` receiver and two ``str`` constants and gives a
 ``str``. Slot 0 is where data flows in (``primary``); other slots take a constant from a
 named pool, a parameter or a variable of their type. Every operation is total on the inputs
-the generator feeds it (no ``index``, ``pop`` or ``max`` without ``default``), so a program
-built from them raises nothing by construction.
+the generator feeds it (``max`` with ``default``; ``index``, ``pop`` and ``remove`` behind a
+membership or emptiness test, ``xs.index(v) if v in xs else -1``), so a program built from
+them raises nothing by construction.
+
+The catalog covers ExecVerify's method pool (its ``data/methods/*.txt``): every named method
+of ``str``, ``list``, ``dict``, ``set``, ``tuple`` and ``float`` there, and the built-ins
+``enumerate``, ``filter``, ``range``, ``reversed`` and ``zip``, except ``math.ceil`` and
+``math.floor`` (a generated program is functions only, with no ``import``). Its operators
+(``+``, ``in``, slices, ``|``, ``&``, ...) are glue here: the method under test is a call.
 
 ``nest_slot`` marks the slot that can take a call of the same method (through an adapter
 such as ``[0]`` or ``+ 1``): that is how the method under test is nested. One
@@ -56,6 +63,13 @@ CONSTANT_POOLS: dict[str, tuple[object, ...]] = {
     "ints": ([1, 2], [3], [0, 5], [2, 4, 6]),
     "strs": (["x"], ["a", "b"], ["kiwi"]),
     "pairs": ({"a": 1}, {"z": 2}, {"b": 0, "c": 5}),
+    "fmt": ("[{}]", "<{}>", "{}!", "({})"),
+    "fmt_word": ("<{word}>", "{word}!", "[{word}]"),
+    "spec_str": (">8", "<8", "^9", "*>7"),
+    "spec_int": ("05d", "x", "b", "+d", ">4"),
+    "spec_float": (".2f", ".1f", "08.3f", "+.1f"),
+    "tr_from": ("ae", "so", "ti"),
+    "tr_to": ("xy", "01", "_-"),
 }
 """Constant pools: a slot names one; its values are written as Python literals."""
 
@@ -75,8 +89,10 @@ CODE_POOLS: dict[str, tuple[str, ...]] = {
     ),
     "fn_int": ("abs", "lambda value: value * 2", "lambda value: value + 1", "lambda value: -value"),
     "fn_str": ("str.upper", "str.lower", "str.strip", "str.title", "str.capitalize"),
+    "table": ("{97: 'e'}", "{32: '_'}", "{111: '0', 101: '3'}"),
 }
-"""Pools of function arguments (for ``map`` and ``filter``), written as source."""
+"""Pools of arguments written as source: functions (for ``map`` and ``filter``) and
+translation tables (for ``str.translate``)."""
 
 ROLE_NAMES: dict[str, tuple[str, ...]] = {
     "char": ("char", "symbol", "mark"),
@@ -114,8 +130,10 @@ class Operation:
     ``result`` is ``None`` for a mutating call written as a statement (it mutates slot 0).
     ``nouns`` name a variable holding the result; ``verb`` names a helper function doing it.
     ``nonempty``: the result always has an item (so ``[0]`` is safe). ``idempotent``:
-    applying it twice in a row is pointless, so it nests only through a slice. ``called`` are the
-    names the rendered code calls, other than conversions (filled in by :func:`register`).
+    applying it twice in a row is pointless, so it nests only through a slice. ``empties``:
+    a mutating call that empties its receiver (``clear``), used only on a value the program
+    has moved on from. ``called`` are the names the rendered code calls, other than
+    conversions (filled in by :func:`register`).
     """
 
     key: str
@@ -128,6 +146,7 @@ class Operation:
     nest_slot: int | None = None
     nonempty: bool = False
     idempotent: bool = False
+    empties: bool = False
     called: frozenset[str] = field(default=frozenset())
 
     @property
@@ -211,6 +230,7 @@ def _op(
     nest: int | None = None,
     nonempty: bool = False,
     idempotent: bool = False,
+    empties: bool = False,
 ) -> Operation:
     return register(
         Operation(
@@ -224,6 +244,7 @@ def _op(
             nest_slot=nest,
             nonempty=nonempty,
             idempotent=idempotent,
+            empties=empties,
         )
     )
 
@@ -836,3 +857,130 @@ _op(
 )
 _op("*/float", "{0} * {1}", [F, _c(F, "float")], F, "scaled product", "scale", method="*")
 _op("int/float", "int({0})", [F], I, "truncated whole_part", "truncate", method="int")
+
+
+# ---- the rest of ExecVerify's method pool -----------------------------------------------------
+# str
+_op("str.format", "{1}.format({0})", [S, _c(S, "fmt", False)], S, "formatted", "decorate", nest=0)
+_op(
+    "str.format_map",
+    "{1}.format_map({{'word': {0}}})",
+    [S, _c(S, "fmt_word", False)],
+    S,
+    "filled",
+    "fill_in",
+    nest=0,
+)
+_op("format/str", "format({0}, {1})", [S, _c(S, "spec_str", False)], S, "aligned", "align",
+    method="format", nest=0)  # fmt: skip
+_op("format/int", "format({0}, {1})", [I, _c(S, "spec_int", False)], S, "formatted",
+    "format_number", method="format")  # fmt: skip
+_op("format/float", "format({0}, {1})", [F, _c(S, "spec_float", False)], S, "formatted",
+    "format_amount", method="format")  # fmt: skip
+_op("str.encode", "list({0}.encode())", [S], LI, "codes byte_values", "encode")
+_op("str.expandtabs", "{0}.expandtabs({1})", [S, _c(I, "width")], S, "expanded", "expand",
+    nest=0)  # fmt: skip
+_op("str.translate", "{0}.translate({1})", [S, _c(FN, "table", False)], S, "translated",
+    "translate", nest=0)  # fmt: skip
+_op(
+    "str.maketrans",
+    "{0}.translate(str.maketrans({1}, {2}))",
+    [S, _c(S, "tr_from", False), _c(S, "tr_to", False)],
+    S,
+    "translated",
+    "translate",
+)
+_op("str.index", "{0}.index({1}) if {1} in {0} else -1", [S, _c(S, "sub")], I, "position",
+    "locate")  # fmt: skip
+_op("str.rindex", "{0}.rindex({1}) if {1} in {0} else -1", [S, _c(S, "sub")], I,
+    "last_position", "locate_last")  # fmt: skip
+_op("str.isascii", "{0}.isascii()", [S], B, "plain_ascii", "is_ascii")
+_op("str.isdecimal", "{0}.isdecimal()", [S], B, "all_decimal", "is_decimal")
+_op("str.isidentifier", "{0}.isidentifier()", [S], B, "valid_name", "is_name")
+_op("str.isnumeric", "{0}.isnumeric()", [S], B, "all_numeric", "is_numeric")
+_op("str.isprintable", "{0}.isprintable()", [S], B, "printable", "is_printable")
+_op("str.isspace", "{0}.isspace()", [S], B, "blank", "is_blank")
+_op("str.istitle", "{0}.istitle()", [S], B, "titled_case", "is_title")
+
+# list
+for _type, _pool, _name in ((LI, "small", "int"), (LS, "word", "str")):
+    _op(f"list.index/{_name}", "{0}.index({1}) if {1} in {0} else -1",
+        [_type, _c(ELEMENT_TYPE[_type], _pool)], I, "position", "locate",
+        method="list.index")  # fmt: skip
+    _op(f"list.pop/{_name}", "{0}.pop() if {0} else {1}",
+        [_type, _c(ELEMENT_TYPE[_type], "zero" if _type == LI else "empty", False)],
+        ELEMENT_TYPE[_type], "last_item popped", "take_last", method="list.pop")  # fmt: skip
+    _op(f"list.remove/{_name}", "{0}.remove({1}) if {1} in {0} else None",
+        [_type, _c(ELEMENT_TYPE[_type], _pool)], None, method="list.remove")  # fmt: skip
+    _op(f"list.clear/{_name}", "{0}.clear()", [_type], None, method="list.clear", empties=True)
+_op("*/list-int", "{0} * {1}", [LI, _c(I, "factor", False)], LI, "repeated", "repeat",
+    method="*")  # fmt: skip
+
+# dict
+_op(
+    "dict.items",
+    "{{entry_key: entry_value + {1} for entry_key, entry_value in {0}.items()}}",
+    [D, _c(I, "small")],
+    D,
+    "raised adjusted",
+    "raise_all",
+    nest=0,
+)
+_op(
+    "dict.items/keys",
+    "[entry_key for entry_key, entry_value in {0}.items() if entry_value > {1}]",
+    [D, _c(I, "small")],
+    LS,
+    "large_keys",
+    "keys_above",
+)
+_op("dict.pop", "{0}.pop({1}, {2})", [D, _c(S, "key"), _c(I, "zero")], I, "removed_amount",
+    "take_out", nest=2)  # fmt: skip
+_op("dict.popitem", "{0}.popitem()[1] if {0} else {1}", [D, _c(I, "zero", False)], I,
+    "last_amount", "take_last")  # fmt: skip
+_op("dict.setdefault", "{0}.setdefault({1}, {2})", [D, _c(S, "key"), _c(I, "zero")], I,
+    "stored_amount", "ensure", nest=2)  # fmt: skip
+_op("dict.clear", "{0}.clear()", [D], None, empties=True)
+_op("|/dict", "{0} | {1}", [D, _c(D, "pairs", False)], D, "merged", "merge", method="|")
+
+# set
+_op("set.update", "{0}.update({1})", [SI, _c(LI, "ints")], None)
+_op("set.issuperset", "{0}.issuperset({1})", [SI, _c(LI, "ints")], B, "covering", "covers")
+_op("set.copy", "{0}.copy()", [SI], SI, "copied snapshot", "copy_ids", idempotent=True)
+_op("set.difference_update", "{0}.difference_update({1})", [SI, _c(LI, "ints")], None)
+_op("set.intersection_update", "{0}.intersection_update({1})", [SI, _c(LI, "ints")], None)
+_op(
+    "set.symmetric_difference_update",
+    "{0}.symmetric_difference_update({1})",
+    [SI, _c(LI, "ints")],
+    None,
+)
+_op("set.pop", "{0}.pop() if {0} else {1}", [SI, _c(I, "zero", False)], I, "taken", "take_one")
+_op("set.remove", "{0}.remove({1}) if {1} in {0} else None", [SI, _c(I, "small")], None)
+_op("set.clear", "{0}.clear()", [SI], None, empties=True)
+for _symbol, _key in (("&", "and"), ("|", "or"), ("-", "minus"), ("^", "xor")):
+    _op(f"{_symbol}/set-{_key}", f"{{0}} {_symbol} set({{1}})", [SI, _c(LI, "ints")], SI,
+        "combined", "combine", method=_symbol)  # fmt: skip
+
+# tuple and float
+_op("tuple.index", "{0}.index({1}) if {1} in {0} else -1", [TI, _c(I, "small")], I, "position",
+    "locate")  # fmt: skip
+_op("float.as_integer_ratio", "{0}.as_integer_ratio()", [F], TI, "fraction ratio_parts",
+    "as_fraction", nonempty=True)  # fmt: skip
+_op("float.conjugate", "{0}.conjugate()", [F], F, "conjugated", "conjugate", nest=0)
+
+# enumerate and range (both can be the method under test)
+_op("enumerate/list-int", "[elem * idx for idx, elem in enumerate({0})]", [LI], LI, "weighted",
+    "weigh", method="enumerate", nest=0)  # fmt: skip
+_op("enumerate/list-int-start", "[elem + idx for idx, elem in enumerate({0}, {1})]",
+    [LI, _c(I, "index")], LI, "shifted", "shift_each", method="enumerate", nest=0)  # fmt: skip
+_op("enumerate/list-str", "[str(idx) + elem for idx, elem in enumerate({0})]", [LS], LS,
+    "numbered", "number_each", method="enumerate", nest=0)  # fmt: skip
+_op("enumerate/str", "[idx for idx, elem in enumerate({0}) if elem == {1}]", [S, _c(S, "char")],
+    LI, "positions", "find_all", method="enumerate")  # fmt: skip
+_op("range/list", "list(range({0}))", [I], LI, "steps counting", "count_up", method="range")
+_op("range/window", "list(range({0} % {1}, {1}))", [I, _c(I, "factor", False)], LI,
+    "window", "window", method="range", nest=0, nonempty=True)  # fmt: skip
+_op("range/step", "list(range(0, {0}, {1}))", [I, _c(I, "factor", False)], LI, "strides",
+    "stride", method="range")  # fmt: skip
+_op("range/sum", "sum(range({0}))", [I], I, "triangle", "sum_below", method="range", nest=0)

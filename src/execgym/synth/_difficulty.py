@@ -3,6 +3,12 @@
 The reference model is asked ``samples`` times for the output of the program's call; an
 answer is right when its literal equals the recorded output (compared here, as plain data,
 with equal types). A program is kept when at most ``max_correct`` answers are right.
+
+The defaults are ExecVerify's setting (its ``difficulty_evaluation`` configuration and
+``max_pass_count``): 10 samples at temperature 1.0 and top-p 0.9 with up to 4096 tokens
+each, kept when at most 3 are right. ExecVerify counts a sample right when the output's
+text appears anywhere in the response; here only the final ``[ANSWER]`` counts, read as a
+literal.
 """
 
 from __future__ import annotations
@@ -51,9 +57,11 @@ class ModelDifficultyFilter:
     ``samples`` samples. ``last_scores`` maps program code to its count of right answers."""
 
     model: ChatModel
-    samples: int = 4
-    max_correct: int = 2
-    temperature: float = 0.8
+    samples: int = 10
+    max_correct: int = 3
+    temperature: float = 1.0
+    top_p: float = 0.9
+    max_tokens: int = 4096
 
     def __post_init__(self) -> None:
         if not 0 <= self.max_correct <= self.samples or self.samples < 1:
@@ -64,7 +72,12 @@ class ModelDifficultyFilter:
         """How many of the samples give the recorded output."""
         if program.output is None:
             return 0
-        params = SamplingParams(n=self.samples, temperature=self.temperature)
+        params = SamplingParams(
+            n=self.samples,
+            temperature=self.temperature,
+            top_p=self.top_p,
+            max_tokens=self.max_tokens,
+        )
         completion = await self.model.complete(output_prompt(program), params)
         return sum(answer_is_right(text, program.output) for text in completion.texts)
 

@@ -241,6 +241,8 @@ def _extra_operations(b: ProgramBuilder, spec: ConstraintSpec, flow: Value, cont
         for op in operations():
             if op.slots[0].type != flow.type or op.is_operator or op.method == b.method:
                 continue
+            if op.empties:
+                continue
             if b.method_short in op.called or all(name in b.used for name in op.called):
                 continue
             if not b.fits_budget(op.called):
@@ -266,8 +268,32 @@ def _extra_operations(b: ProgramBuilder, spec: ConstraintSpec, flow: Value, cont
         if op.result is None:
             b.emit(source)
         else:
+            previous = flow
             flow = b.assign(source, op.result, op.nouns)
+            _retire(b, previous)
     return flow
+
+
+RETIRE_CHANCE = 0.2
+"""How often a container the data flow has moved on from is emptied (``clear``)."""
+
+
+def _retire(b: ProgramBuilder, value: Value) -> None:
+    """Sometimes empty ``value`` with its type's ``clear``: the program never reads it again
+    (each step makes a new value), so its result stays what it was."""
+    if value.kind != "var" or b.rng.random() >= RETIRE_CHANCE:
+        return
+    options = [
+        op
+        for op in operations()
+        if op.empties
+        and op.slots[0].type == value.type
+        and op.method != b.method
+        and b.method_short not in op.called
+        and b.fits_budget(op.called)
+    ]
+    if options:
+        b.emit(b.render(options[b.rng.randrange(len(options))], {0: value.src}))
 
 
 _COLLECTIONS = (LI, LS, D, SI, TI, TS)

@@ -64,7 +64,12 @@ def constraint_lines(spec: ConstraintSpec, method: str) -> list[str]:
         lines.append("Every loop must be bounded: iterate over a finite collection or range.")
     else:
         lines.append("Use no if, for or while statements.")
-    if spec.helper_chain:
+    if spec.helper_chain == 1:
+        lines.append(
+            "Define exactly two functions: one helper and the entry point `f`, which calls "
+            "the helper at least once."
+        )
+    elif spec.helper_chain:
         lines.append(
             f"Define {spec.helper_chain} helper functions that form a call chain: `f` calls the "
             f"first, each calls the next."

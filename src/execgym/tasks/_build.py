@@ -49,7 +49,7 @@ def build_questions(
     Question ids are unique within a program and stable. A kind the style does not ask is a
     ValueError; so is a trace that did not end ``ok`` or that is of other code.
     ``cot`` selects the chain-of-thought prompts of ``cruxeval`` and ``reval``
-    (``execverify`` prompts always ask for free reasoning first).
+    (the ExecVerify styles always ask for reasoning first).
     """
     wanted = list(dict.fromkeys(Kind(kind) for kind in kinds))
     check_style(style, wanted)
@@ -58,11 +58,11 @@ def build_questions(
     execution = Execution(program, trace)
     picks: list[Pick] = []
     for kind in wanted:
-        picks.extend(generator_for(kind)(execution, kind_rng(seed, program.id, kind)))
+        picks.extend(generator_for(kind, style)(execution, kind_rng(seed, program.id, kind)))
     questions = render_questions(style, picks, program, cot)
     meta = {
         "seed": seed,
-        "cot": cot and style != "execverify",
+        "cot": cot and style in ("cruxeval", "reval"),
         "python": trace.python,
         "hash_seed": trace.hash_seed,
     }

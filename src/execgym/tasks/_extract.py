@@ -12,17 +12,19 @@ dropped; when the response has a ``</think>`` with text after it, only that text
 
 Then, by style:
 
-``execverify``
+``execverify`` and ``execverify-strict``
     The last complete ``<answer>...</answer>`` block (tags matched case-insensitively; when
     there are several the last wins and a note says so; with no complete block, the text after
     an unclosed final ``<answer>`` is used, with a note). In a combined prompt (several items)
     the block holds one answer per line in item order: blank lines are skipped, a wrapping
     code fence is removed, a consistent ``1.``/``1)`` numbering or ``-``/``*`` bullet on every
-    line is removed, and a line that opens a bracket continues until the bracket closes (a
-    pretty-printed dict counts as one answer). Items past the last line get ``None`` with a
-    reason; extra lines are ignored with a note. A combined response with no ``<answer>`` block
-    falls back to the last fenced code block (noted), else every item is ``None``. A
-    single-item prompt without a block falls back to the ``reval`` rules (noted).
+    line is removed, and the answer of an output or variable item that opens a bracket
+    continues until the bracket closes (a pretty-printed dict counts as one answer); a
+    next-statement answer is always one line (it may be code that opens a bracket, such as
+    ``total = sum(``). Items past the last line get ``None`` with a reason, so every line
+    that is there still counts; extra lines are ignored with a note. A combined response with
+    no ``<answer>`` block falls back to the last fenced code block (noted), else every item is
+    ``None``. A single-item prompt without a block falls back to the ``reval`` rules (noted).
 
 ``cruxeval``
     The last complete ``[ANSWER]...[/ANSWER]`` block (else the text after an unclosed
@@ -41,8 +43,10 @@ Then, by style:
     block; else the last non-empty line (noted).
 
 In every style, an output or input answer written as an assertion (``assert f(1) == 2``:
-REval's output form, or a model answering in CRUXEval's form) gives the value right of
-``==`` (output) or the arguments of the call (input).
+REval's and ExecVerify's output form, or a model answering in CRUXEval's form) gives the
+value right of ``==`` (output) or the arguments of the call (input); when the answer is a
+whole test case (ExecVerify's input answer: the function, then the assertion), its last
+``assert`` statement counts.
 
 Every answer text is finally unwrapped: surrounding whitespace, a code fence, single
 backticks, ``**bold**`` markers and an ``Answer:`` prefix are removed. Quotes are kept: they
@@ -103,7 +107,7 @@ def extract_item_answers(
         return _all_missing(len(kinds), f"the response is not text but {type(response).__name__}")
     try:
         text, notes = _prepare(response)
-        if style == "execverify":
+        if style in ("execverify", "execverify-strict"):
             answers = _execverify(text, kinds)
         elif style == "cruxeval":
             answers = _cruxeval(text, kinds, entry)
@@ -119,11 +123,17 @@ def extract_item_answers(
     return answers
 
 
+_ASSERT_STATEMENT = re.compile(r"^[ \t]*assert\b", re.MULTILINE)
+
+
 def _from_assertion(answer: ExtractedAnswer, kind: Kind | str, entry: str) -> ExtractedAnswer:
-    """An output or input answer written as ``assert f(...) == value`` (REval's output form,
-    or a model answering in CRUXEval's form): the value, or the arguments."""
+    """An output or input answer written as ``assert f(...) == value`` (REval's and
+    ExecVerify's output form, or a model answering in CRUXEval's form), alone or at the end of
+    a test case: the value, or the arguments."""
     text = answer.text
-    if text is None or not text.startswith("assert") or kind not in (Kind.OUTPUT, Kind.INPUT):
+    if text is None or kind not in (Kind.OUTPUT, Kind.INPUT):
+        return answer
+    if not text.startswith("assert") and _ASSERT_STATEMENT.search(text) is None:
         return answer
     split = split_assertion(text, entry)
     if split is None:
@@ -449,7 +459,9 @@ _NUMBERING = re.compile(r"^(\d+)\s*[.)]\s+")
 _BULLET = re.compile(r"^[-*•]\s+")
 
 
-def _answer_lines(content: str) -> list[str]:
+def _answer_lines(content: str, kinds: Sequence[Kind | str]) -> list[str]:
+    """The answers of a combined block, one per item in order (fewer when lines are missing,
+    more when there are extra ones); see the module docstring."""
     lines = [line.strip() for line in _strip_fence(content).split("\n")]
     lines = [line for line in lines if line]
     if len(lines) >= 2:
@@ -458,7 +470,22 @@ def _answer_lines(content: str) -> list[str]:
             lines = [line[m.end() :] for line, m in zip(lines, numbers, strict=True) if m]
         elif all(_BULLET.match(line) for line in lines):
             lines = [_BULLET.sub("", line, count=1) for line in lines]
-    return _join_open_brackets(lines)
+    balances = [_balance(line) for line in lines]
+    answers: list[str] = []
+    position = 0
+    for kind in kinds:
+        if position >= len(lines):
+            return answers
+        if kind is Kind.NEXT:
+            answers.append(lines[position])
+            position += 1
+        else:
+            answer, position = _logical_line(lines, balances, position)
+            answers.append(answer)
+    while position < len(lines):
+        answer, position = _logical_line(lines, balances, position)
+        answers.append(answer)
+    return answers
 
 
 _MAX_JOINED_LINES = 200
@@ -474,25 +501,29 @@ def _join_open_brackets(lines: list[str]) -> list[str]:
     joined: list[str] = []
     i = 0
     while i < len(lines):
-        depth = balances[i]
-        if depth is not None and depth > 0:
-            parts = [lines[i]]
-            k = i + 1
-            stop = min(len(lines), i + _MAX_JOINED_LINES)
-            while k < stop and depth > 0:
-                step = balances[k]
-                if step is None:
-                    break
-                parts.append(lines[k])
-                depth += step
-                k += 1
-            if depth == 0:
-                joined.append("\n".join(parts))
-                i = k
-                continue
-        joined.append(lines[i])
-        i += 1
+        answer, i = _logical_line(lines, balances, i)
+        joined.append(answer)
     return joined
+
+
+def _logical_line(lines: list[str], balances: list[int | None], start: int) -> tuple[str, int]:
+    """The line at ``start``, joined with the following ones when it opens a bracket that
+    they close (``balances``: each line's :func:`_balance`), and the index after it."""
+    depth = balances[start]
+    if depth is not None and depth > 0:
+        parts = [lines[start]]
+        k = start + 1
+        stop = min(len(lines), start + _MAX_JOINED_LINES)
+        while k < stop and depth > 0:
+            step = balances[k]
+            if step is None:
+                break
+            parts.append(lines[k])
+            depth += step
+            k += 1
+        if depth == 0:
+            return "\n".join(parts), k
+    return lines[start], start + 1
 
 
 def _first_logical_line(text: str) -> str | None:
@@ -527,7 +558,7 @@ def _execverify(text: str, kinds: list[Kind | str]) -> list[ExtractedAnswer]:
     else:
         content = block.content
         notes = _block_notes(block, "<answer>")
-    lines = _answer_lines(content)
+    lines = _answer_lines(content, kinds)
     n = len(kinds)
     if len(lines) > n:
         notes.append(f"{len(lines) - n} extra answer line(s) ignored")

@@ -1,7 +1,19 @@
 """Prompt styles: how picks become prompts, and what a full-reward answer looks like.
 
-Three styles, each the format of a public benchmark or training recipe:
+Four styles, each the format of a public benchmark or training recipe:
 
+* ``execverify`` — ExecVerify's own prompts and answer formats
+  (:mod:`execgym.tasks._execverify_prompt`): one combined prompt completes the ``assert``
+  and asks up to five next-statement questions (answered with the statement's code, or
+  ``-1``) and up to five variable questions (``value; type``, or ``Nil``), selected by
+  ExecVerify's rules; input prediction is its own prompt, answered with a complete test
+  case. Output, input, next and state only.
+* ``execverify-strict`` — execgym's stricter ExecVerify variant: numbered code, the call,
+  one output question, up to five next-line and up to five variable questions, answered
+  in one ``<answer>`` block, one line per question (the output literal, line numbers or
+  ``-1``, variable literals or ``not executed``); input (the argument text), coverage
+  (``yes``/``no``) and path (comma-separated line numbers) questions get a prompt each,
+  with a one-line ``<answer>`` block. Every kind.
 * ``cruxeval`` — CRUXEval's output- and input-prediction prompts (direct, or chain of
   thought with ``cot=True``): a few-shot prompt of ``[PYTHON] ... [/PYTHON]`` blocks, the
   answer a full assertion inside ``[ANSWER] ... [/ANSWER]``. Output and input only.
@@ -10,12 +22,6 @@ Three styles, each the format of a public benchmark or training recipe:
   of the next line, or ``-1``) and output (the completed assertion), all inside
   ``[ANSWER] ... [/ANSWER]``; ``cot=True`` adds ``[THOUGHT]`` sections. The full path of
   line numbers is an execgym addition in the same format.
-* ``execverify`` — ExecVerify's combined prompt: numbered code, the call, one output
-  question, up to five next-line and up to five variable questions, answered in one
-  ``<answer>`` block, one line per question (the output literal, line numbers or ``-1``,
-  variable literals or ``not executed``); input (the argument text), coverage (``yes``/``no``)
-  and path (comma-separated line numbers) questions get a prompt each, with a one-line
-  ``<answer>`` block.
 
 Code is shown with line numbers (``N<TAB>line``) wherever a question names a line.
 
@@ -29,26 +35,29 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
 
+from execgym.tasks._execverify_prompt import execverify_questions
 from execgym.tasks._kinds import Pick
 from execgym.tasks._programs import Program
+from execgym.tasks._prompt_parts import (
+    NIL,
+    combined_groups,
+    line_text,
+    make_question,
+    numbered_code,
+    ordinal,
+    output_literal,
+    tagged,
+)
 from execgym.tasks._question import NOT_EXECUTED, Item, Kind, Question, Style
 
-STYLES: tuple[Style, ...] = ("execverify", "cruxeval", "reval")
+STYLES: tuple[Style, ...] = ("execverify", "execverify-strict", "cruxeval", "reval")
 STYLE_KINDS: dict[Style, frozenset[Kind]] = {
+    "execverify": frozenset({Kind.OUTPUT, Kind.INPUT, Kind.NEXT, Kind.STATE}),
+    "execverify-strict": frozenset(Kind),
     "cruxeval": frozenset({Kind.OUTPUT, Kind.INPUT}),
     "reval": frozenset({Kind.OUTPUT, Kind.COVERAGE, Kind.STATE, Kind.NEXT, Kind.PATH}),
-    "execverify": frozenset(Kind),
 }
-COMBINED_KINDS = (Kind.OUTPUT, Kind.NEXT, Kind.STATE)
-"""The kinds ExecVerify asks together in one prompt, in this order."""
-
-NIL = "Nil"
-"""How a REval state answer says that the line does not run (REval's own word).
-
-``execverify`` prompts ask for :data:`NOT_EXECUTED` (``not executed``) instead, the
-canonical form the scorers read."""
 
 
 def check_style(style: str, kinds: Sequence[Kind] = ()) -> None:
@@ -64,87 +73,26 @@ def check_style(style: str, kinds: Sequence[Kind] = ()) -> None:
             )
 
 
-def numbered_code(code: str) -> str:
-    """Every line of ``code`` prefixed by its number and a tab (a blank line: the number)."""
-    return "\n".join(
-        f"{number}\t{text}" if text.strip() else str(number)
-        for number, text in enumerate(code.splitlines(), start=1)
-    )
-
-
-_SUFFIXES = {1: "st", 2: "nd", 3: "rd"}
-
-
-def ordinal(number: int) -> str:
-    """``1st``, ``2nd``, ``3rd``, ``11th``, ``22nd``."""
-    if 10 <= number % 100 <= 20:
-        return f"{number}th"
-    return f"{number}{_SUFFIXES.get(number % 10, 'th')}"
-
-
 def render_questions(
     style: Style, picks: Sequence[Pick], program: Program, cot: bool = False
 ) -> list[Question]:
     """The prompts of ``style`` that ask ``picks`` about ``program``'s call.
 
-    One prompt per pick, except ``execverify``, which asks its output, next-line and
-    variable picks together in one prompt (placed where the first of them was).
+    One prompt per pick, except the two ExecVerify styles, which ask their output,
+    next-line and variable picks together in one prompt (placed where the first of them
+    was).
     """
     check_style(style, [pick.kind for pick in picks])
     if style == "cruxeval":
         return [_cruxeval(pick, program, cot) for pick in picks]
     if style == "reval":
         return [_reval(pick, program, cot) for pick in picks]
-    combined = [pick for kind in COMBINED_KINDS for pick in picks if pick.kind is kind]
-    questions: list[Question] = []
-    for pick in picks:
-        if pick.kind not in COMBINED_KINDS:
-            questions.append(_execverify_single(pick, program))
-        elif pick is combined[0]:
-            questions.append(_execverify_combined(combined, program))
-    return questions
-
-
-# --------------------------------------------------------------------------- shared pieces
-
-
-def _line_text(program: Program, line: int) -> str:
-    lines = program.code.splitlines()
-    return lines[line - 1].rstrip() if 1 <= line <= len(lines) else ""
-
-
-def _output_literal(pick: Pick) -> str:
-    literal = pick.reference.target_output if pick.kind is Kind.INPUT else pick.reference.literal
-    assert literal is not None, f"a {pick.kind.value} pick without its output literal"
-    return literal
-
-
-def _question(
-    style: Style,
-    program: Program,
-    items: list[Item],
-    kind: Kind | Literal["combined"],
-    prompt: str,
-    reference_answer: str,
-    tag: str,
-) -> Question:
-    suffix = "combined" if kind == "combined" else items[0].id[len(program.id) + 1 :]
-    return Question(
-        id=f"{program.id}/{tag}/{suffix}",
-        program_id=program.id,
-        style=style,
-        kind=kind,
-        prompt=prompt,
-        code=program.code,
-        entry=program.entry,
-        input=program.input,
-        items=items,
-        reference_answer=reference_answer,
-    )
-
-
-def _tagged(rendered: str, opening: str, closing: str) -> str:
-    return f"{opening}\n{rendered}\n{closing}"
+    if style == "execverify":
+        return execverify_questions(picks, program)
+    return [
+        _strict_combined(group, program) if combined else _strict_single(group[0], program)
+        for combined, group in combined_groups(picks)
+    ]
 
 
 # --------------------------------------------------------------------------- cruxeval
@@ -245,7 +193,7 @@ _CRUX_INPUT_COT_EXAMPLE = (
 
 
 def _cruxeval(pick: Pick, program: Program, cot: bool) -> Question:
-    output = _output_literal(pick)
+    output = output_literal(pick)
     if pick.kind is Kind.OUTPUT:
         tail = _CRUX_OUTPUT_COT_TAIL if cot else _CRUX_OUTPUT_DIRECT_TAIL
         instruction = _CRUX_OUTPUT_INSTRUCTION + tail
@@ -273,9 +221,9 @@ def _cruxeval(pick: Pick, program: Program, cot: bool) -> Question:
         f"[/PYTHON]\n{opening}\n"
     )
     item = pick.item(program.id, text, answer_format, rendered)
-    answer = _tagged(rendered, "[ANSWER]", "[/ANSWER]")
+    answer = tagged(rendered, "[ANSWER]", "[/ANSWER]")
     tag = "cruxeval-cot" if cot else "cruxeval"
-    return _question("cruxeval", program, [item], pick.kind, prompt, answer, tag)
+    return make_question("cruxeval", program, [item], pick.kind, prompt, answer, tag)
 
 
 # --------------------------------------------------------------------------- reval
@@ -436,7 +384,7 @@ def _reval_item(pick: Pick, program: Program) -> tuple[str, str, str]:
             f"assert {call} == ??",
             f"The completed assertion `assert {call} == <output>` inside [ANSWER] and "
             "[/ANSWER] tags, the output as a Python literal.",
-            f"assert {call} == {_output_literal(pick)}",
+            f"assert {call} == {output_literal(pick)}",
         )
     if pick.kind is Kind.PATH:
         assert reference.lines is not None
@@ -449,7 +397,7 @@ def _reval_item(pick: Pick, program: Program) -> tuple[str, str, str]:
         )
     assert pick.line is not None
     line = pick.line
-    code_line = _line_text(program, line)
+    code_line = line_text(program, line)
     times = f" for the {ordinal(pick.occurrence or 1)} time" if (pick.runs or 0) > 1 else ""
     if pick.kind is Kind.COVERAGE:
         return (
@@ -505,12 +453,12 @@ def _reval(pick: Pick, program: Program, cot: bool) -> Question:
         task = _reval_block(numbered_code(program.code), program.call, text, tail)
     prompt = "\n\n".join([instruction, *shots, task])
     item = pick.item(program.id, text, answer_format, rendered)
-    answer = _tagged(rendered, "[ANSWER]", "[/ANSWER]")
+    answer = tagged(rendered, "[ANSWER]", "[/ANSWER]")
     tag = "reval-cot" if cot else "reval"
-    return _question("reval", program, [item], pick.kind, prompt, answer, tag)
+    return make_question("reval", program, [item], pick.kind, prompt, answer, tag)
 
 
-# --------------------------------------------------------------------------- execverify
+# --------------------------------------------------------------------------- execverify-strict
 
 _EV_INTRO = (
     "You are a programming expert. Analyze the Python code below and answer the "
@@ -523,14 +471,14 @@ _EV_BLOCK = (
 
 
 def _ev_wording(pick: Pick, program: Program) -> tuple[str, str]:
-    """(question text, rendered answer) of one ExecVerify-style item."""
+    """(question text, rendered answer) of one ``execverify-strict`` item."""
     call = program.call
     reference = pick.reference
     if pick.kind is Kind.OUTPUT:
-        return f"What does {call} return?", _output_literal(pick)
+        return f"What does {call} return?", output_literal(pick)
     if pick.kind is Kind.INPUT:
         return (
-            f"Find arguments ?? such that `assert {program.entry}(??) == {_output_literal(pick)}` "
+            f"Find arguments ?? such that `assert {program.entry}(??) == {output_literal(pick)}` "
             "passes.",
             program.input,
         )
@@ -544,7 +492,7 @@ def _ev_wording(pick: Pick, program: Program) -> tuple[str, str]:
         )
     assert pick.line is not None
     line = pick.line
-    code = _line_text(program, line).strip()
+    code = line_text(program, line).strip()
     if pick.kind is Kind.COVERAGE:
         return (
             f"Is line {line} (`{code}`) executed at all during {call}?",
@@ -565,7 +513,7 @@ def _ev_wording(pick: Pick, program: Program) -> tuple[str, str]:
     )
 
 
-def _execverify_combined(picks: Sequence[Pick], program: Program) -> Question:
+def _strict_combined(picks: Sequence[Pick], program: Program) -> Question:
     items: list[Item] = []
     for position, pick in enumerate(picks, start=1):
         text, rendered = _ev_wording(pick, program)
@@ -616,10 +564,12 @@ def _execverify_combined(picks: Sequence[Pick], program: Program) -> Question:
         ]
     )
     reference = "<answer>\n" + "\n".join(item.rendered for item in items) + "\n</answer>"
-    return _question("execverify", program, items, "combined", prompt, reference, "execverify")
+    return make_question(
+        "execverify-strict", program, items, "combined", prompt, reference, "execverify-strict"
+    )
 
 
-def _execverify_single(pick: Pick, program: Program) -> Question:
+def _strict_single(pick: Pick, program: Program) -> Question:
     text, rendered = _ev_wording(pick, program)
     if pick.kind is Kind.INPUT:
         shown = f"Here is the code:\n{program.code.rstrip()}"
@@ -648,5 +598,7 @@ def _execverify_single(pick: Pick, program: Program) -> Question:
         f"How to answer:\n{_EV_BLOCK} holding only your answer, on one line. {answer_format}"
     )
     prompt = "\n\n".join(parts)
-    reference = _tagged(rendered, "<answer>", "</answer>")
-    return _question("execverify", program, [item], pick.kind, prompt, reference, "execverify")
+    reference = tagged(rendered, "<answer>", "</answer>")
+    return make_question(
+        "execverify-strict", program, [item], pick.kind, prompt, reference, "execverify-strict"
+    )

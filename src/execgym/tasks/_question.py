@@ -2,8 +2,8 @@
 
 A :class:`Question` is one prompt. It holds one or more :class:`Item` s, each a single
 verifiable question with its own stable id, reference answer and expected answer format
-(ExecVerify's combined prompt holds one output item plus up to five next-statement and
-five variable items; the other styles hold one item per prompt).
+(the combined prompts of the two ExecVerify styles hold one output item plus up to five
+next-statement and five variable items; the other prompts hold one item each).
 
 Every record here has one JSON form (``model_dump(mode="json")``) and is what
 ``execgym questions`` writes, one :class:`Question` per line.
@@ -28,7 +28,9 @@ class Kind(StrEnum):
     PATH = "path"  # the sequence of line numbers the call executes
 
 
-Style = Literal["execverify", "cruxeval", "reval"]
+Style = Literal["execverify", "execverify-strict", "cruxeval", "reval"]
+"""Prompt styles: ExecVerify's own format, execgym's stricter ExecVerify variant, CRUXEval's and
+REval's (see :mod:`execgym.tasks._prompts`)."""
 
 NOT_EXECUTED = "not executed"
 """The reference of a state question about a line that never runs on that occurrence."""

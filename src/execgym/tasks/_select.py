@@ -22,6 +22,7 @@ every frame: a helper called twice runs its lines twice.
 from __future__ import annotations
 
 import ast
+import bisect
 import random
 from collections import Counter
 from collections.abc import Callable, Hashable, Mapping, Sequence
@@ -52,6 +53,9 @@ _COMPOUND = (
     ast.ClassDef,
 )
 
+_BRANCHING = (ast.If, ast.For, ast.AsyncFor, ast.While)
+"""Statements that choose where execution goes next (an ``elif`` is an ``If`` too)."""
+
 _NO_EVENT = (ast.Global, ast.Nonlocal, ast.Try, ast.TryStar)
 """Statements whose own line does not (reliably) report a line event."""
 
@@ -63,19 +67,35 @@ class SourceMap:
         self.lines = code.splitlines()
         self.tree = ast.parse(code)
         self._start: dict[int, int] = {}
+        self._end: dict[int, int] = {}
         starts: Counter[int] = Counter()
+        headers: set[int] = set()
         for node in ast.walk(self.tree):
             if not isinstance(node, ast.stmt):
                 continue
             starts[node.lineno] += 1
-            for line in range(node.lineno, _header_end(node) + 1):
+            end = _header_end(node)
+            self._end[node.lineno] = max(self._end.get(node.lineno, 0), end)
+            if isinstance(node, _BRANCHING):
+                headers.add(node.lineno)
+            for line in range(node.lineno, end + 1):
                 self._start[line] = max(self._start.get(line, 0), node.lineno)
+        self._starts = sorted(starts)
         self.crowded = frozenset(line for line, count in starts.items() if count > 1)
         """Lines where more than one statement starts (``for x in y: s``, ``a = 1; b = 2``)."""
+        self.branching = frozenset(headers)
+        """Lines where an ``if``, ``elif``, ``for`` or ``while`` header starts."""
 
     def statement_line(self, line: int) -> int:
         """The first line of the statement (or compound header) that ``line`` belongs to."""
         return self._start.get(line, line)
+
+    def following(self, line: int) -> int | None:
+        """The first line of the statement written right after the one starting at ``line``
+        (for a compound statement: after its header), or ``None`` when none follows."""
+        end = self._end.get(line, line)
+        at = bisect.bisect_right(self._starts, end)
+        return self._starts[at] if at < len(self._starts) else None
 
     def source(self, line: int) -> str:
         """The text of ``line`` as written (empty outside the code)."""
@@ -112,6 +132,14 @@ class SourceMap:
                 and id(node) not in docstrings
             ):
                 lines.add(node.lineno)
+        return sorted(lines)
+
+    def function_lines(self) -> list[int]:
+        """:meth:`body_lines` of every function defined at module level, in line order."""
+        lines: set[int] = set()
+        for node in self.tree.body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                lines.update(self.body_lines(node.name))
         return sorted(lines)
 
     def assigned_names(self, line: int) -> list[str]:

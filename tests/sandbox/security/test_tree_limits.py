@@ -1,0 +1,106 @@
+"""Class 4: CPU, memory and processes are limited over a run's whole process tree, not per
+process; survivors are killed and their CPU counted. With a cgroup (root, or a delegated
+one) the kernel enforces the memory limit; without one the fork-server polls the tree."""
+
+from __future__ import annotations
+
+import pytest
+from _support import (
+    Case,
+    Outcome,
+    case,
+    check_outcome,
+    ordinary_user_unavailable,
+    run_as_ordinary_user,
+    run_case,
+)
+
+from execgym.sandbox import Limits, Sandbox, Verdict
+
+V = Verdict
+
+
+def tree_cpu_counted(outcome: Outcome) -> None:
+    assert "process tree" in outcome.detail or outcome.cpu_s >= 0.4, outcome
+
+
+def stdout_is(text: str) -> object:
+    def check(outcome: Outcome) -> None:
+        assert outcome.stdout.strip() == text, outcome.stdout[-500:]
+
+    return check
+
+
+CASES = [
+    case(
+        "six_processes_of_120_mb",
+        "import os, time\nkids = []\nfor _ in range(6):\n    pid = os.fork()\n"
+        "    if pid == 0:\n        block = bytearray(120 << 20)\n"
+        "        for i in range(0, len(block), 4096):\n            block[i] = 1\n"
+        "        time.sleep(3)\n        os._exit(0)\n    kids.append(pid)\n"
+        "for pid in kids:\n    os.waitpid(pid, 0)\nprint(2)",
+        V.MEMORY_LIMIT,
+        mode="stdio",
+        limits=Limits(time_s=4, wall_s=12, memory_mb=200),
+    ),
+    case(
+        "detached_grandchildren_burn_cpu",
+        # Two double-forked grandchildren burn CPU while the program itself only waits; the
+        # wall limit is far away, so only the tree's CPU time can end the test.
+        "import os, time\nfor _ in range(2):\n    if os.fork() == 0:\n"
+        "        if os.fork() == 0:\n            while True:\n                pass\n"
+        "        os._exit(0)\n    os.wait()\ntime.sleep(30)\nprint(2)",
+        V.TIME_LIMIT,
+        mode="stdio",
+        limits=Limits(time_s=0.3, wall_s=60),
+        check=tree_cpu_counted,
+    ),
+    case(
+        "memory_in_memfds_is_refused",
+        "import os\ntry:\n    os.memfd_create('hoard')\n    print('made')\n"
+        "except OSError as e:\n    print(e.errno)",
+        V.OK,
+        check=stdout_is("1"),
+    ),
+    case(
+        "no_ptys_to_hold",
+        "import os\ntry:\n    os.openpty()\n    print('pty')\nexcept OSError as e:\n"
+        "    print(type(e).__name__)",
+        V.OK,
+        check=stdout_is("FileNotFoundError"),
+    ),
+    case(
+        "fork_bomb",
+        "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass",
+        {V.TIME_LIMIT, V.RUNTIME_ERROR, V.MEMORY_LIMIT},
+        mode="stdio",
+        limits=Limits(time_s=1, wall_s=3),
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def ordinary_user_outcomes() -> dict[str, Outcome] | str:
+    reason = ordinary_user_unavailable()
+    return reason if reason else run_as_ordinary_user(CASES)
+
+
+@pytest.mark.parametrize("item", CASES, ids=[c.id for c in CASES])
+def test_as_the_judging_user(own_sandbox: Sandbox, item: Case) -> None:
+    check_outcome(item, run_case(own_sandbox, item))
+    assert own_sandbox.run("print(6 * 7)").stdout == "42\n"
+
+
+@pytest.mark.parametrize("item", CASES, ids=[c.id for c in CASES])
+def test_as_an_ordinary_user(ordinary_user_outcomes: dict[str, Outcome] | str, item: Case) -> None:
+    if isinstance(ordinary_user_outcomes, str):
+        pytest.skip(ordinary_user_outcomes)
+    check_outcome(item, ordinary_user_outcomes[item.id])
+
+
+def test_host_ptys_are_untouched(own_sandbox: Sandbox) -> None:
+    with open("/proc/sys/kernel/pty/nr") as f:
+        before = int(f.read())
+    run_case(own_sandbox, CASES[3])
+    with open("/proc/sys/kernel/pty/nr") as f:
+        assert int(f.read()) <= before
