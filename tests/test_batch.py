@@ -10,15 +10,16 @@ import pytest
 from execgym._batch import (
     BatchLine,
     BatchLineError,
-    BatchWriter,
+    batch_line_ids,
     count_nonblank_lines,
-    ends_with_newline,
-    finished_ids,
     parse_batch_line,
     read_batch,
+    read_resume_state,
+    repair_torn_tail,
     result_record,
     truncate_text,
 )
+from execgym._jsonl import JsonLinesWriter
 from execgym.sandbox import (
     CallTest,
     ErrorInfo,
@@ -203,26 +204,55 @@ def test_result_record_truncates_long_texts_and_values() -> None:
 def test_writer_flushes_every_line(tmp_path: Path) -> None:
     path = tmp_path / "out.jsonl"
     with path.open("w", encoding="utf-8") as stream:
-        writer = BatchWriter(stream)
+        writer = JsonLinesWriter(stream)
         writer.write({"id": "a", "verdict": "OK"})
         assert path.read_text(encoding="utf-8") == '{"id": "a", "verdict": "OK"}\n'
 
 
-def test_finished_ids_counts_only_trustworthy_verdicts(tmp_path: Path) -> None:
+def test_resume_state_is_keyed_by_line_and_keeps_only_trustworthy_verdicts(
+    tmp_path: Path,
+) -> None:
     path = tmp_path / "out.jsonl"
-    assert finished_ids(path) == set()
+    assert read_resume_state(path).finished == {}
     lines = [
-        {"id": "ok", "verdict": "OK"},
-        {"id": "wa", "verdict": "WRONG_ANSWER"},
-        {"id": "flaky", "verdict": "SANDBOX_ERROR"},
-        {"id": "bad", "line": 4, "error": "batch.jsonl:4: ..."},
+        {"id": "ok", "line": 1, "verdict": "OK"},
+        {"id": "wa", "line": 2, "verdict": "WRONG_ANSWER"},
+        {"id": "flaky", "line": 3, "verdict": "SANDBOX_ERROR"},
+        {"id": "bad", "line": 4, "field": "code", "error": "batch.jsonl:4: ..."},
+        {"line": 5, "verdict": "OK"},  # a row without an id
+        {"id": "ok", "line": 6, "verdict": "OK"},  # the same id again, on another line
+        {"id": "old", "verdict": "OK"},  # no line: judged again
     ]
-    text = "".join(json.dumps(line) + "\n" for line in lines) + '{"id": "cut", "verd'
-    path.write_text(text, encoding="utf-8")
-    assert finished_ids(path) == {"ok", "wa"}
-    assert not ends_with_newline(path)
-    path.write_text(text + "\n", encoding="utf-8")
-    assert ends_with_newline(path)
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    state = read_resume_state(path)
+    assert state.finished == {1: "ok", 2: "wa", 5: None, 6: "ok"}
+    assert state.malformed == {4: "bad"}
+    assert state.repaired is None
+
+
+def test_a_torn_last_line_is_cut_and_a_whole_one_completed(tmp_path: Path) -> None:
+    path = tmp_path / "out.jsonl"
+    whole = json.dumps({"id": "a", "line": 1, "verdict": "OK"})
+    path.write_text(whole + '\n{"id": "b", "line": 2, "verd', encoding="utf-8")
+    note = repair_torn_tail(path)
+    assert note is not None and "removed its last line" in note
+    assert path.read_text(encoding="utf-8") == whole + "\n"
+    assert repair_torn_tail(path) is None
+    path.write_text(whole, encoding="utf-8")  # killed just before the newline
+    note = repair_torn_tail(path)
+    assert note is not None and "newline" in note
+    assert path.read_text(encoding="utf-8") == whole + "\n"
+    path.write_bytes(whole.encode() + b'\n{"id": "\xff\xfe')  # cut inside a character
+    assert repair_torn_tail(path) is not None
+    assert read_resume_state(path).finished == {1: "a"}
+
+
+def test_batch_line_ids_reads_only_the_lines_asked(tmp_path: Path) -> None:
+    path = tmp_path / "batch.jsonl"
+    rows = ['{"id": "a", "code": ""}', "", '{"id": 7}', "not json", '{"code": ""}']
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    assert batch_line_ids(path, [1, 2, 3, 4, 5, 9]) == {1: "a", 3: "7", 4: None, 5: None}
+    assert batch_line_ids(path, []) == {}
 
 
 def test_parsed_lines_judge_as_written(sandbox: Sandbox) -> None:

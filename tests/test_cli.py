@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -16,7 +17,8 @@ from execgym._examples import EXAMPLE_PROGRAMS, ExampleProgram
 from execgym._pipeline import judge_examples_stage
 from execgym.cli import RUN_JSON_KEYS, app
 from execgym.sandbox import Sandbox, Verdict
-from execgym.tasks import Question
+from execgym.synth import builtin_levels
+from execgym.tasks import STYLES, Question
 
 ECHO_DOUBLE = 'import sys\nn = int(input())\nprint(n * 2)\nprint("note", file=sys.stderr)\n'
 SUM_PROGRAM = "a, b = map(int, input().split())\nprint(a + b)\n"
@@ -267,7 +269,7 @@ def test_judge_truncates_long_output(tmp_path: Path) -> None:
     assert stdout.startswith("x" * 50 + "... [") and len(stdout) < 100
 
 
-def test_judge_resume_skips_finished_ids(tmp_path: Path) -> None:
+def test_judge_resume_skips_finished_lines(tmp_path: Path) -> None:
     first, second, third = (GOOD_AND_BAD_LINES[i] for i in (0, 4, 5))
     batch = write(tmp_path / "batch.jsonl", f"{first}\n{second}\n")
     output = tmp_path / "results.jsonl"
@@ -279,10 +281,10 @@ def test_judge_resume_skips_finished_ids(tmp_path: Path) -> None:
     result = invoke("judge", "--batch", str(batch), "-o", str(output), "--resume")
     assert result.exit_code == 0, result.stderr
     assert "2 already in the output" in result.stderr
-    lines = output.read_text(encoding="utf-8").splitlines()
-    assert lines[2] == '{"id": "third", "verd'  # the cut line is left alone, on its own line
-    records = [json.loads(line) for line in lines[:2] + lines[3:]]
+    assert "removed its last line" in result.stderr  # the cut line is repaired away
+    records = json_lines(output.read_text(encoding="utf-8"))
     assert sorted(record["id"] for record in records) == ["gcd", "sum", "third"]
+    assert [record["line"] for record in records][-1] == 3
 
 
 def test_judge_resume_needs_an_output_file(tmp_path: Path) -> None:
@@ -374,6 +376,17 @@ def test_pipeline_judges_every_example_and_writes_its_files(tmp_path: Path) -> N
     assert "network namespace" in result.stdout
     assert "programs/s" in result.stdout and "tests/s" in result.stdout
     assert f"{len(EXAMPLE_PROGRAMS)}/{len(EXAMPLE_PROGRAMS)} examples" in result.stdout
+    # The per-level statistics are a rendered table, not markdown among tables.
+    assert "synthesized programs by level (medians)" in result.stdout
+    assert "|---" not in result.stdout and "| level |" not in result.stdout
+    assert "…" not in result.stdout  # at 80 columns no table cuts a cell short
+    assert re.search(r"^ trace length +\d", result.stdout, re.MULTILINE)
+    words = " ".join(result.stdout.split())
+    examples, synthesized_count = len(EXAMPLE_FUNCTIONS), 4 * len(builtin_levels())
+    assert (
+        f"from {synthesized_count + examples} programs ({synthesized_count} synthesized, "
+        f"{examples} built-in examples)"
+    ) in words
 
     verdicts = json_lines((output_dir / "verdicts.jsonl").read_text(encoding="utf-8"))
     assert sorted(record["id"] for record in verdicts) == sorted(e.id for e in EXAMPLE_PROGRAMS)
@@ -394,6 +407,8 @@ def test_pipeline_judges_every_example_and_writes_its_files(tmp_path: Path) -> N
     # The ExecVerify stage: every style, every example function, every reference verified.
     dataset = summary["dataset"]
     assert dataset["unverified"] == []
+    assert dataset["synthesized_programs"] == synthesized_count
+    assert dataset["example_programs"] == len(EXAMPLE_FUNCTIONS)
     assert set(dataset["questions_by_style"]) == {
         "execverify",
         "execverify-strict",
@@ -413,3 +428,37 @@ def test_pipeline_judges_every_example_and_writes_its_files(tmp_path: Path) -> N
     example_ids = {p.id for p in EXAMPLE_FUNCTIONS}
     assert example_ids <= {q.program_id for q in questions}
     assert {q.program_id.split("-")[0] for q in questions} >= {f"L{n}" for n in range(1, 7)}
+
+
+def test_pipeline_shows_progress_on_a_terminal(tmp_path: Path) -> None:
+    """On a terminal every long stage draws a progress bar: throughput, synthesis, questions."""
+    import os
+    import pty
+
+    main, terminal = pty.openpty()
+    command = [
+        sys.executable, "-c", "from execgym.cli import main; main()", "pipeline",
+        "--workers", "2", "--per-level", "1", "--throughput-programs", "8",
+        "-o", str(tmp_path / "run"),
+    ]  # fmt: skip
+    env = {**os.environ, "COLUMNS": "100", "TERM": "xterm"}
+    child = subprocess.Popen(command, stdout=terminal, stderr=terminal, env=env)
+    os.close(terminal)
+    shown = bytearray()
+    while True:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:  # the terminal closed when the child exited
+            break
+        if not chunk:
+            break
+        shown.extend(chunk)
+    os.close(main)
+    assert child.wait(timeout=120) == 0, shown.decode(errors="replace")
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", shown.decode("utf-8", errors="replace"))
+    levels = len(builtin_levels())
+    programs = levels + len(EXAMPLE_FUNCTIONS)  # one per level, and the built-in examples
+    bars = (("throughput", 8), ("synthesizing", levels), ("questions", len(STYLES) * programs))
+    for label, total in bars:
+        assert re.search(rf"{label} .*\d+/{total}\b", text), label  # its bar, counting
+    assert f"{levels}/{levels}" in text

@@ -20,26 +20,33 @@ Output: one JSON object per judged line, :class:`~execgym.sandbox.JudgeResult` i
 form plus ``line`` (the input line number), with each test's ``stdout``, ``stderr`` and
 traceback cut to a maximum number of characters (``actual`` too, as a string, when its JSON
 form is longer). A malformed line is reported on standard error and written as
-``{"id", "line", "field", "error"}``, without a ``verdict`` key.
+``{"id", "line", "field", "error"}``, without a ``verdict`` key. Records are written with
+:func:`execgym._jsonl.json_text`, so any text a program produced reads back unchanged.
+
+Resuming (:func:`read_resume_state`) matches earlier records to input lines by ``line``:
+ids may repeat or be missing. A last record cut short by a killed run is repaired first
+(:func:`repair_torn_tail`), and :func:`batch_line_ids` gives the ids a resumed run checks
+the recorded ones against.
 """
 
 from __future__ import annotations
 
 import ast
 import json
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from pydantic import ValidationError
 
+from execgym._cli_defaults import MAX_OUTPUT_CHARS
+from execgym._jsonl import json_text
 from execgym.sandbox import CallTest, JudgeRequest, JudgeResult, Limits, StdioTest, checker_names
 
 DEFAULT_CHECKER = "tokens"
 DEFAULT_TIME_LIMIT_S = 4.0
 DEFAULT_MEMORY_MB = 1024
-DEFAULT_MAX_OUTPUT_CHARS = 1000
 
 LINE_KEYS = frozenset(
     {
@@ -285,7 +292,7 @@ def truncate_text(text: str, max_chars: int) -> str:
 
 
 def result_record(
-    result: JudgeResult, line_number: int | None = None, max_chars: int = DEFAULT_MAX_OUTPUT_CHARS
+    result: JudgeResult, line_number: int | None = None, max_chars: int = MAX_OUTPUT_CHARS
 ) -> dict[str, Any]:
     """The output line of one judged program, with long per-test texts truncated."""
     record: dict[str, Any] = result.model_dump(mode="json")
@@ -298,32 +305,42 @@ def result_record(
             test["error"]["traceback"] = truncate_text(test["error"]["traceback"], max_chars)
             test["error"]["message"] = truncate_text(test["error"]["message"], max_chars)
         if test.get("actual") is not None:
-            encoded = json.dumps(test["actual"], ensure_ascii=False)
+            encoded = json_text(test["actual"])
             if len(encoded) > max_chars:
                 test["actual"] = truncate_text(encoded, max_chars)
     return record
 
 
-class BatchWriter:
-    """Writes output records as JSON lines, flushing each so a killed run keeps what finished."""
+@dataclass
+class ResumeState:
+    """What an earlier output file already holds, by input line number (``--resume``).
 
-    def __init__(self, stream: IO[str]) -> None:
-        self._stream = stream
-
-    def write(self, record: dict[str, Any]) -> None:
-        self._stream.write(json.dumps(record, ensure_ascii=False) + "\n")
-        self._stream.flush()
-
-
-def finished_ids(path: Path) -> set[str]:
-    """Ids already judged in an earlier output file (for ``--resume``).
-
-    Lines that are not JSON (a line cut short by a kill), error records and
-    ``SANDBOX_ERROR`` results (worth retrying) do not count as finished.
+    Results are matched to input lines by their ``line`` field, never by ``id`` alone: ids
+    may repeat or be missing. The id recorded with each line is kept to check that the
+    output belongs to this batch file.
     """
-    done: set[str] = set()
+
+    finished: dict[int, str | None] = field(default_factory=dict)
+    """Lines judged with a trustworthy verdict (not ``SANDBOX_ERROR``), with their ids."""
+    malformed: dict[int, str | None] = field(default_factory=dict)
+    """Lines already recorded as malformed, with their ids."""
+    repaired: str | None = None
+    """What was done to a last line cut short by a killed run, if there was one."""
+
+    def recorded_ids(self) -> dict[int, str | None]:
+        return {**self.malformed, **self.finished}
+
+
+def read_resume_state(path: Path) -> ResumeState:
+    """Read ``path`` for ``--resume``, first repairing a last line cut short by a kill.
+
+    Records without a ``line`` field, records that are not JSON objects and
+    ``SANDBOX_ERROR`` results (worth retrying) leave their lines to be judged again.
+    """
+    state = ResumeState()
     if not path.exists():
-        return done
+        return state
+    state.repaired = repair_torn_tail(path)
     with path.open(encoding="utf-8", errors="replace") as lines:
         for text in lines:
             try:
@@ -332,20 +349,64 @@ def finished_ids(path: Path) -> set[str]:
                 continue
             if not isinstance(record, dict):
                 continue
-            record_id, verdict = record.get("id"), record.get("verdict")
-            if isinstance(record_id, str) and verdict and verdict != "SANDBOX_ERROR":
-                done.add(record_id)
-    return done
+            line, record_id = record.get("line"), record.get("id")
+            if not isinstance(line, int) or isinstance(line, bool):
+                continue
+            record_id = record_id if isinstance(record_id, str) else None
+            verdict = record.get("verdict")
+            if isinstance(verdict, str):
+                if verdict != "SANDBOX_ERROR":
+                    state.finished[line] = record_id
+            elif "error" in record:
+                state.malformed[line] = record_id
+    return state
 
 
-def ends_with_newline(path: Path) -> bool:
-    """Whether ``path`` is empty or ends with a newline (else a kill cut its last line)."""
-    size = path.stat().st_size
-    if size == 0:
-        return True
-    with path.open("rb") as stream:
-        stream.seek(size - 1)
-        return stream.read(1) == b"\n"
+def repair_torn_tail(path: Path) -> str | None:
+    """Make ``path`` end with a newline after its last complete record.
+
+    A killed run may leave its last line cut short: a last line that is a whole JSON object
+    gets its newline; anything else is cut away (its program is judged again). Returns a
+    sentence saying what was done, or ``None`` when the file was whole.
+    """
+    data = path.read_bytes()
+    if not data or data.endswith(b"\n"):
+        return None
+    cut = data.rfind(b"\n") + 1
+    tail = data[cut:]
+    try:
+        whole = isinstance(json.loads(tail.decode("utf-8")), dict)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        whole = False
+    if whole:
+        with path.open("ab") as stream:
+            stream.write(b"\n")
+        return f"{path}: completed its last line with a newline"
+    with path.open("r+b") as stream:
+        stream.truncate(cut)
+    return f"{path}: removed its last line, cut short by an interrupted run ({len(tail)} bytes)"
+
+
+def batch_line_ids(path: Path, lines: Iterable[int]) -> dict[int, str | None]:
+    """The ``id`` of each of ``lines`` (1-based) of a batch file; ``None`` where a line has
+    no id or is not a JSON object; blank lines and lines past the end are left out."""
+    wanted = set(lines)
+    found: dict[int, str | None] = {}
+    if not wanted:
+        return found
+    last = max(wanted)
+    with path.open(encoding="utf-8", errors="surrogateescape") as stream:
+        for number, text in enumerate(stream, start=1):
+            if number > last:
+                break
+            if number not in wanted or not text.strip():
+                continue
+            try:
+                record = json.loads(text)
+                found[number] = _line_id(record) if isinstance(record, dict) else None
+            except (json.JSONDecodeError, _FieldError):
+                found[number] = None
+    return found
 
 
 def count_nonblank_lines(path: Path) -> int:

@@ -23,6 +23,9 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
+from execgym._display import progress_bar
+from execgym._jsonl import JsonLinesWriter
+from execgym._verbatim import verbatim
 from execgym.rewards import get_reward, score_question
 from execgym.sandbox import Sandbox
 from execgym.synth import (
@@ -35,7 +38,7 @@ from execgym.synth import (
     read_program_rows,
     write_report,
 )
-from execgym.synth._report import markdown_table
+from execgym.synth._metrics import METRICS
 from execgym.tasks import STYLE_KINDS, STYLES, BuildStats, Program, Question, iter_questions
 
 
@@ -45,6 +48,9 @@ class DatasetReport:
 
     path: Path
     programs: int
+    examples: int = 0
+    """How many of the programs are the project's built-in example functions (the rest
+    were synthesized)."""
     questions_by_style: Counter[str] = field(default_factory=Counter)
     items_by_kind: Counter[str] = field(default_factory=Counter)
     skipped: Counter[str] = field(default_factory=Counter)
@@ -59,6 +65,8 @@ class DatasetReport:
         return {
             "path": str(self.path),
             "programs": self.programs,
+            "synthesized_programs": self.programs - self.examples,
+            "example_programs": self.examples,
             "questions": self.questions,
             "questions_by_style": dict(self.questions_by_style),
             "items_by_kind": dict(sorted(self.items_by_kind.items())),
@@ -74,7 +82,8 @@ class SynthReport:
     path: Path
     programs: list[Program]
     per_level: dict[str, int]
-    statistics_markdown: str
+    statistics: dict[str, dict[str, Any]]
+    """:func:`~execgym.synth.level_statistics` of the kept programs."""
     report_files: list[Path]
 
     def as_json(self) -> dict[str, Any]:
@@ -86,15 +95,24 @@ class SynthReport:
 
 
 def synthesis_stage(
-    first: Sandbox, second: Sandbox, per_level: int, seed: int, output_dir: Path
+    first: Sandbox,
+    second: Sandbox,
+    per_level: int,
+    seed: int,
+    output_dir: Path,
+    progress_console: Console | None = None,
 ) -> SynthReport:
     """Synthesize ``per_level`` programs at each built-in level into ``programs.jsonl`` (from
-    scratch) and write the per-level report (statistics and plots) under ``synth-report/``."""
+    scratch) and write the per-level report (statistics and plots) under ``synth-report/``;
+    a progress bar on ``progress_console`` when it is a terminal."""
     path = output_dir / "programs.jsonl"
     path.unlink(missing_ok=True)
     levels = tuple(builtin_levels().values())
     config = SynthConfig(levels=levels, per_level=per_level, seed=seed)
-    DatasetBuilder(GrammarGenerator(), ProgramFilter(first, second), config).run(path)
+    builder = DatasetBuilder(GrammarGenerator(), ProgramFilter(first, second), config)
+    console = progress_console or Console(quiet=True)
+    with progress_bar(console, "synthesizing", len(levels) * per_level) as advance:
+        builder.run(path, on_row=lambda _row: advance())
     rows = read_program_rows(path)
     programs = [
         Program(id=row["id"], code=row["code"], input=row["input"], entry=row["entry"])
@@ -102,15 +120,36 @@ def synthesis_stage(
     ]
     files = write_report(rows, output_dir / "synth-report") if rows else []
     counts = {str(level): n for level, n in Counter(r["level"] for r in rows).items()}
-    return SynthReport(path, programs, counts, markdown_table(level_statistics(rows)), files)
+    return SynthReport(path, programs, counts, level_statistics(rows), files)
 
 
 def print_synthesis_report(console: Console, report: SynthReport) -> None:
-    console.print("synthesized programs by level:")
-    console.print(report.statistics_markdown, markup=False, highlight=False, soft_wrap=True)
+    """The per-level statistics (programs, distinct methods, median of every difficulty
+    metric) as a table, and where the plots are."""
+    levels = list(report.statistics)
+    table = Table(
+        title="synthesized programs by level (medians)",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        collapse_padding=True,
+    )
+    table.add_column("", no_wrap=True)
+    for level in levels:
+        table.add_column(verbatim(level), justify="right", no_wrap=True)
+    entries = [report.statistics[level] for level in levels]
+    table.add_row("programs", *(str(entry["programs"]) for entry in entries))
+    table.add_row("methods", *(str(entry["methods"]) for entry in entries))
+    for name in METRICS:
+        medians = [entry["metrics"].get(name, {}).get("median") for entry in entries]
+        table.add_row(
+            name.replace("_", " "),
+            *("-" if value is None else f"{value:.3g}" for value in medians),
+        )
+    console.print(table)
     plots = [path for path in report.report_files if path.suffix == ".png"]
     if plots:
-        console.print(f"plots: {plots[0].parent} ({len(plots)} PNG files)", soft_wrap=True)
+        where = f"plots: {plots[0].parent} ({len(plots)} PNG files)"
+        console.print(verbatim(where), soft_wrap=True)
 
 
 def reference_earns_full_reward(question: Question, sandbox: Sandbox) -> bool:
@@ -124,27 +163,45 @@ def reference_earns_full_reward(question: Question, sandbox: Sandbox) -> bool:
 def dataset_stage(
     sandbox: Sandbox,
     second_seed: Sandbox,
-    programs: Sequence[Program],
+    synthesized: Sequence[Program],
+    examples: Sequence[Program],
     output_dir: Path,
     seed: int = 0,
+    progress_console: Console | None = None,
 ) -> DatasetReport:
-    """Write ``questions.jsonl`` (every style and kind) and return what was built."""
-    report = DatasetReport(path=output_dir / "questions.jsonl", programs=len(programs))
-    with report.path.open("w", encoding="utf-8") as out:
+    """Write ``questions.jsonl`` (every style and kind) from the synthesized programs and the
+    built-in examples, and return what was built; a progress bar (programs traced, over
+    every style) on ``progress_console`` when it is a terminal."""
+    programs = [*synthesized, *examples]
+    report = DatasetReport(
+        path=output_dir / "questions.jsonl", programs=len(programs), examples=len(examples)
+    )
+    console = progress_console or Console(quiet=True)
+    with (
+        report.path.open("w", encoding="utf-8") as out,
+        progress_bar(console, "questions", len(programs) * len(STYLES)) as advance,
+    ):
+        writer = JsonLinesWriter(out, compact=True)
         for style in STYLES:
             stats = BuildStats()
             kinds = list(STYLE_KINDS[style])
             questions = iter_questions(
                 sandbox, programs, kinds, style, seed, stats=stats, second_seed=second_seed
             )
+            shown = 0
             for question in questions:
+                for _ in range(stats.programs - shown):
+                    advance()
+                shown = stats.programs
                 if not reference_earns_full_reward(question, sandbox):
                     report.unverified.append(question.id)
                     continue
-                out.write(question.model_dump_json() + "\n")
+                writer.write(question)
                 report.questions_by_style[style] += 1
                 for item in question.items:
                     report.items_by_kind[item.kind.value] += 1
+            for _ in range(len(programs) - shown):
+                advance()
             report.skipped.update({f"{style}: {why}": n for why, n in stats.skipped.items()})
     return report
 
@@ -158,11 +215,16 @@ def print_dataset_report(console: Console, report: DatasetReport) -> None:
     console.print(table)
     kinds = ", ".join(f"{kind} {n}" for kind, n in sorted(report.items_by_kind.items()))
     console.print(f"items by kind: {kinds}")
-    verified = report.questions
+    synthesized = report.programs - report.examples
     console.print(
-        f"{verified} questions from {report.programs} programs, every reference answer "
-        f"verified at full reward; {len(report.unverified)} left out; written to {report.path}",
+        verbatim(
+            f"{report.questions} questions from {report.programs} programs ({synthesized} "
+            f"synthesized, {report.examples} built-in examples), every reference answer "
+            f"verified at full reward; {len(report.unverified)} left out; "
+            f"written to {report.path}"
+        ),
         soft_wrap=True,
     )
     if report.skipped:
-        console.print(f"programs skipped: {dict(report.skipped)}")
+        skipped = ", ".join(f"{why} {n}" for why, n in sorted(report.skipped.items()))
+        console.print(verbatim(f"programs skipped: {skipped}"), soft_wrap=True)

@@ -1,7 +1,14 @@
-"""``execgym doctor``: what isolation the sandbox has on this machine, and whether it runs."""
+"""``execgym doctor``: what isolation the sandbox has on this machine, and whether it runs.
+
+The isolation rows come from the sandbox itself (what its fork-server entered). Two more
+are measured from inside a child by a probe program (:data:`LIMITS_PROBE`): the resource
+limits a child really runs under, and its environment (scrubbed, hash seed pinned, BLAS
+threads set to one), the README's last two isolation rows.
+"""
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import sys
@@ -9,14 +16,27 @@ from dataclasses import dataclass
 from typing import Any
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from execgym._display import run_summary_line
+from execgym._verbatim import markup_escape, verbatim
 from execgym.sandbox import Limits, RunResult, Sandbox, Verdict, checker_names
 
 TRIVIAL_PROGRAM = "print(sum(range(10)))\n"
 TRIVIAL_PROGRAM_OUTPUT = "45\n"
+
+LIMITS_PROBE = """\
+import json, os, resource
+names = ("CPU", "AS", "FSIZE", "NOFILE", "CORE", "STACK", "NPROC")
+limits = {n: resource.getrlimit(getattr(resource, "RLIMIT_" + n))[0] for n in names}
+print(json.dumps({"limits": limits, "environment": dict(os.environ)}))
+"""
+"""Prints the soft limits and the environment the child runs with, as JSON."""
+PROBE_TIME_S = 2.0
+PROBE_MEMORY_MB = 256
+"""The limits the probe asks for; the doctor shows the kernel limits a child gets for them."""
+CHILD_OWN_VARIABLES = frozenset({"PATH", "LANG", "HOME", "TMPDIR", "PYTHONHASHSEED"})
+"""Variables the sandbox sets for the child itself (with the allocator and thread ones)."""
 
 
 @dataclass
@@ -72,6 +92,10 @@ def doctor_stage(sandbox: Sandbox) -> DoctorReport:
         features = sandbox.isolation_report()
         visible = sandbox.visible_paths()
         trivial_run = sandbox.run(TRIVIAL_PROGRAM, "", Limits(time_s=5.0))
+        probe = sandbox.run(
+            LIMITS_PROBE, "", Limits(time_s=PROBE_TIME_S, memory_mb=PROBE_MEMORY_MB)
+        )
+        features.extend(probe_rows(probe, sandbox.config.hash_seed))
     except Exception as exc:  # the doctor reports any failure to start instead of crashing
         error = f"{type(exc).__name__}: {exc}"
     try:
@@ -92,29 +116,81 @@ def doctor_stage(sandbox: Sandbox) -> DoctorReport:
     )
 
 
+def probe_rows(probe: RunResult, hash_seed: int) -> list[dict[str, Any]]:
+    """The "resource limits" and "environment" rows, from :data:`LIMITS_PROBE`'s run."""
+    try:
+        seen = json.loads(probe.stdout)
+        limits: dict[str, int] = seen["limits"]
+        environment: dict[str, str] = seen["environment"]
+    except (ValueError, KeyError, TypeError):
+        detail = f"the probe program did not report ({probe.verdict.value}: {probe.detail})"
+        return [
+            {"name": "resource limits", "active": False, "detail": detail},
+            {"name": "environment", "active": False, "detail": detail},
+        ]
+    return [_limits_row(limits), _environment_row(environment, hash_seed)]
+
+
+def _limits_row(limits: dict[str, int]) -> dict[str, Any]:
+    def shown(name: str, unit: str = "", shift: int = 0) -> str:
+        value = limits.get(name, -1)
+        return "unlimited" if value < 0 else f"{value >> shift}{unit}"
+
+    bounded = ("CPU", "AS", "FSIZE", "NOFILE", "STACK")
+    held = all(limits.get(name, -1) >= 0 for name in bounded) and limits.get("CORE") == 0
+    detail = (
+        f"a child asked for {PROBE_TIME_S:g} CPU s and {PROBE_MEMORY_MB} MB runs "
+        f"under RLIMIT_CPU {shown('CPU', ' s')}, RLIMIT_AS {shown('AS', ' MB', 20)} (with the "
+        f"preloaded interpreter), RLIMIT_FSIZE {shown('FSIZE', ' MB', 20)}, RLIMIT_NOFILE "
+        f"{shown('NOFILE')}, RLIMIT_STACK {shown('STACK', ' MB', 20)}, RLIMIT_CORE "
+        f"{shown('CORE')}, RLIMIT_NPROC {shown('NPROC')}; per-test CPU and wall timers on top"
+    )
+    return {"name": "resource limits", "active": held, "detail": detail}
+
+
+def _environment_row(environment: dict[str, str], hash_seed: int) -> dict[str, Any]:
+    threads = {name: value for name, value in environment.items() if "THREADS" in name}
+    own = CHILD_OWN_VARIABLES | set(threads) | {"MALLOC_ARENA_MAX"}
+    leaked = sorted(name for name in environment if name in os.environ and name not in own)
+    pinned = environment.get("PYTHONHASHSEED") == str(hash_seed)
+    single = bool(threads) and all(value == "1" for value in threads.values())
+    parts = [
+        f"{len(environment)} variables, none of this process's"
+        if not leaked
+        else f"this process's {', '.join(leaked)} reach the child",
+        f"PYTHONHASHSEED={environment.get('PYTHONHASHSEED', 'unset')}",
+        f"{', '.join(sorted(threads))} = 1" if single else "BLAS thread variables not all 1",
+    ]
+    return {
+        "name": "environment",
+        "active": not leaked and pinned and single,
+        "detail": "; ".join(parts),
+    }
+
+
 def print_doctor_report(console: Console, report: DoctorReport) -> None:
     """The isolation table, the machine facts and a final verdict line."""
     table = Table(title="execgym sandbox isolation")
     table.add_column("feature", no_wrap=True)
     table.add_column("active", no_wrap=True)
-    table.add_column("detail")
+    table.add_column("detail", overflow="fold")  # long paths wrap, never cut
     for feature in report.features:
         active_mark = "[green]yes[/]" if feature["active"] else "[red]no[/]"
-        table.add_row(escape(str(feature["name"])), active_mark, escape(str(feature["detail"])))
+        table.add_row(verbatim(str(feature["name"])), active_mark, verbatim(str(feature["detail"])))
     console.print(table)
     if report.visible:
         console.print("a child sees, read-only (plus /dev, /proc and its own /tmp):")
         for path in report.visible:
-            console.print(f"  {escape(path)}", soft_wrap=True)
+            console.print(f"  {markup_escape(path)}", soft_wrap=True)
     root = "root" if report.uid == 0 else "not root"
-    console.print(f"python   {report.python_version} ({escape(report.python_executable)})")
+    console.print(f"python   {report.python_version} ({markup_escape(report.python_executable)})")
     console.print(f"uid      {report.uid} ({root})")
     console.print(f"cores    {report.cores} available to this process")
     console.print(f"checkers {', '.join(report.checkers) or '(none)'}")
     if report.trivial_run is not None:
         console.print(f"trivial program: {run_summary_line(report.trivial_run)}")
     if report.error:
-        console.print(f"[red]error:[/] {escape(report.error)}")
+        console.print(f"[red]error:[/] {markup_escape(report.error)}")
     if report.sandbox_works:
         active = len(report.features) - len(report.missing_features)
         line = (
@@ -122,7 +198,7 @@ def print_doctor_report(console: Console, report: DoctorReport) -> None:
             "isolation features active"
         )
         if report.missing_features:
-            line += f"; missing: {escape(', '.join(report.missing_features))}"
+            line += f"; missing: {markup_escape(', '.join(report.missing_features))}"
         console.print(line, soft_wrap=True)
     else:
         console.print("[bold red]sandbox does not work[/]: it cannot run a trivial program")

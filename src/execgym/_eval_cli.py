@@ -12,99 +12,65 @@ data, an output directory holding a run with other settings).
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import Sequence
-from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 
-from execgym._display import progress_bar
-from execgym.bench._eval_task import (
-    ANSWERS_EXTRACTED,
-    DatasetError,
-    EvalItem,
-    EvalTask,
-    eval_task_names,
-    get_eval_task,
-    sampling_defaults,
+from execgym._cli_common import (
+    EXIT_FAILURE,
+    EXIT_OK,
+    interrupted,
+    stderr_console,
+    stdout_console,
+    usage_error,
+    utf8_problem,
 )
-from execgym.bench._runner import (
-    EvalReport,
-    EvalSettings,
-    ResumeMismatch,
-    run_eval,
-    score_generations,
-    select_items,
-)
-from execgym.llm import (
-    BackendOptions,
-    CachedChatModel,
-    ChatModel,
-    ModelError,
-    OpenAIChatModel,
-    aclose_model,
-    backend_names,
-    make_model,
-    open_model,
-)
-from execgym.rewards import EQUALITIES
-from execgym.rewards._score_file import (
-    InputFileError,
-    read_generations,
-    read_questions,
-    score_generation_file,
-)
-from execgym.sandbox import Sandbox
-from execgym.tasks import Kind
 
-EXIT_OK = 0
-EXIT_FAILURE = 1
-EXIT_USAGE = 2
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from execgym.bench._eval_task import EvalItem, EvalTask
+    from execgym.bench._runner import EvalReport
+    from execgym.llm import ChatModel
+
 CACHE_FILE = "llm-cache.sqlite"
 
 
-def _stderr() -> Console:
-    return Console(stderr=True, highlight=False)
-
-
-def _stdout() -> Console:
-    return Console(highlight=False)
-
-
-def _usage_error(message: str) -> typer.Exit:
-    _stderr().print(f"[bold red]error:[/] {escape(message)}", soft_wrap=True)
-    return typer.Exit(EXIT_USAGE)
-
-
 def _task(name: str, difficulty: str | None = None) -> EvalTask:
+    from execgym.bench._eval_task import get_eval_task
+
     try:
         task = get_eval_task(name)
     except ValueError as exc:
-        raise _usage_error(str(exc)) from None
+        raise usage_error(str(exc)) from None
     if difficulty is None:
         return task
     with_difficulty = getattr(task, "with_difficulty", None)
     if with_difficulty is None:
-        raise _usage_error(f"--difficulty applies to code-generation tasks, not {name!r}")
+        raise usage_error(f"--difficulty applies to code-generation tasks, not {name!r}")
     narrowed: EvalTask = with_difficulty(difficulty)
     return narrowed
 
 
 def _load(task: EvalTask, data: Path | None, cot: bool, limit: int | None) -> list[EvalItem]:
+    from execgym.bench._eval_task import DatasetError
+    from execgym.bench._runner import select_items
+
     if data is not None and not data.exists():
-        raise _usage_error(f"data not found: {data}")
+        raise usage_error(f"data not found: {data}")
     try:
         items = task.load(data, cot=cot)
     except DatasetError as exc:
-        raise _usage_error(str(exc)) from None
+        raise usage_error(str(exc)) from None
+    except UnicodeDecodeError as exc:
+        where = utf8_problem(data) if data is not None and data.is_file() else None
+        raise usage_error(where or f"{data or task.name}: not UTF-8 text ({exc})") from None
     if not items:
-        raise _usage_error(f"no {task.name} items in {data if data is not None else 'the dataset'}")
+        raise usage_error(f"no {task.name} items in {data if data is not None else 'the dataset'}")
     return select_items(items, limit)
 
 
@@ -121,6 +87,15 @@ def build_model(
     """The model ``execgym eval`` talks to: an OpenAI-compatible client (or another backend's
     model for a ``BACKEND:NAME`` spec), behind the response cache unless ``cache_path`` is
     ``None``; with ``replay``, recorded answers only."""
+    from execgym.llm import (
+        BackendOptions,
+        CachedChatModel,
+        OpenAIChatModel,
+        backend_names,
+        make_model,
+        open_model,
+    )
+
     if replay is not None:
         return open_model(model, replay=replay)
     prefix, _, rest = model.partition(":")
@@ -139,33 +114,38 @@ def build_model(
 
 
 def _report(report: EvalReport, console: Console) -> int:
-    _stdout().print(report.markdown, markup=False, highlight=False, soft_wrap=True)
+    from execgym._verbatim import markup_escape, verbatim
+
+    stdout_console().print(verbatim(report.markdown), highlight=False, soft_wrap=True)
     status = EXIT_OK
     if report.resumed:
-        console.print(f"resumed: {report.resumed} items were already in {report.run_dir}")
+        console.print(
+            f"resumed: {report.resumed} items were already in {markup_escape(str(report.run_dir))}"
+        )
     for item_id, error in report.failures.items():
-        console.print(f"[red]not answered:[/] {escape(item_id)}: {escape(error)}", soft_wrap=True)
+        console.print(
+            f"[red]not answered:[/] {markup_escape(item_id)}: {markup_escape(error)}",
+            soft_wrap=True,
+        )
     if report.failures:
         console.print(f"[red]{len(report.failures)} items not answered; rerun to ask them again")
         status = EXIT_FAILURE
     if report.aborted:
         console.print(
-            f"[bold red]stopped:[/] {escape(report.aborted)}; finished items are kept in "
-            f"{escape(str(report.run_dir))}, rerun the same command to resume",
+            f"[bold red]stopped:[/] {markup_escape(report.aborted)}; finished items are kept "
+            f"in {markup_escape(str(report.run_dir))}, rerun the same command to resume",
             soft_wrap=True,
         )
         status = EXIT_FAILURE
     if report.unjudged:
         console.print(f"[red]{report.unjudged} responses could not be judged (sandbox failure)")
         status = EXIT_FAILURE
-    console.print(f"wrote {escape(str(report.run_dir / 'items.jsonl'))} and summary.json")
+    console.print(f"wrote {markup_escape(str(report.run_dir / 'items.jsonl'))} and summary.json")
     return status
 
 
 def eval_command(
-    task: Annotated[
-        str, typer.Argument(help="Benchmark: cruxeval-o, cruxeval-i, lcb-exec, reval, execq.")
-    ],
+    task: Annotated[str, typer.Argument(help="The benchmark: one of the tasks listed below.")],
     model: Annotated[str, typer.Option("--model", help="Model name as the server knows it.")],
     output_dir: Annotated[
         Path, typer.Option("-o", "--output-dir", help="Run directory (reused to resume).")
@@ -230,7 +210,7 @@ def eval_command(
         ),
     ] = False,
 ) -> None:
-    """Evaluate a model on an execution-reasoning or code-generation benchmark.
+    """Evaluate a model on an execution or code-generation benchmark.
 
     Every item's prompt is sent N times (one request with n=N) to the model; each response
     is judged in the sandbox by the benchmark's own rules. Results go to OUTPUT_DIR as they
@@ -242,6 +222,15 @@ def eval_command(
     Sampling not given on the command line follows the benchmark's own runner (lcb-exec: 10
     samples, top_p 0.95; reval: temperature 0.8), else 5 samples at temperature 0.2.
     """
+    import asyncio
+    from contextlib import ExitStack
+
+    from execgym._display import model_notices, progress_bar
+    from execgym.bench._eval_task import sampling_defaults
+    from execgym.bench._runner import EvalSettings, ResumeMismatch, finished_items, run_eval
+    from execgym.llm import ModelError, aclose_model
+    from execgym.sandbox import Sandbox
+
     eval_task = _task(task, difficulty)
     items = _load(eval_task, data, cot, limit)
     defaults = sampling_defaults(eval_task)
@@ -272,24 +261,34 @@ def eval_command(
             replay=replay,
         )
     except (ValueError, ModelError, OSError) as exc:
-        raise _usage_error(str(exc)) from None
-    errors = _stderr()
-    with ExitStack() as stack:
-        sandbox = stack.enter_context(Sandbox(workers=workers))
-        advance = stack.enter_context(progress_bar(errors, f"{task} · {model}", len(items)))
+        raise usage_error(str(exc)) from None
+    errors = stderr_console()
+    label = f"{task} · {model}"
+    try:
+        with ExitStack() as stack:
+            sandbox = stack.enter_context(Sandbox(workers=workers))
+            advance = stack.enter_context(progress_bar(errors, label, len(items)))
+            stack.enter_context(model_notices(errors))
 
-        async def main() -> EvalReport:
+            async def main() -> EvalReport:
+                try:
+                    return await run_eval(
+                        eval_task, items, chat_model, settings, output_dir, sandbox, advance
+                    )
+                finally:
+                    await aclose_model(chat_model)
+
             try:
-                return await run_eval(
-                    eval_task, items, chat_model, settings, output_dir, sandbox, advance
-                )
-            finally:
-                await aclose_model(chat_model)
-
-        try:
-            report = asyncio.run(main())
-        except ResumeMismatch as exc:
-            raise _usage_error(str(exc)) from None
+                report = asyncio.run(main())
+            except ResumeMismatch as exc:
+                raise usage_error(str(exc)) from None
+    except KeyboardInterrupt:
+        done = finished_items(output_dir, items)
+        raise interrupted(
+            f"{done} of {len(items)} items are finished and kept in "
+            f"{output_dir / 'items.jsonl'} (usage and time so far in summary.json); "
+            "rerun the same command to resume"
+        ) from None
     raise typer.Exit(_report(report, errors))
 
 
@@ -308,6 +307,8 @@ def read_generation_file(
     LiveCodeBench's custom output file: a JSON list of lists of extracted answers, the i-th
     list for the i-th of ``items`` (the benchmark's order).
     """
+    from execgym.rewards._score_file import InputFileError, read_generations
+
     text = path.read_text(encoding="utf-8")
     if text.lstrip().startswith("["):
         try:
@@ -323,6 +324,8 @@ def read_generation_file(
 def _answer_lists(
     rows: list[object], path: Path, items: Sequence[EvalItem]
 ) -> tuple[dict[str, list[str]], set[str]]:
+    from execgym.rewards._score_file import InputFileError
+
     if len(rows) != len(items):
         raise InputFileError(
             f"{path}: a list of lists answers the items by position; it has {len(rows)} "
@@ -338,6 +341,8 @@ def _answer_lists(
 
 
 def _generation_rows(rows: object, path: Path) -> tuple[dict[str, list[str]], set[str]]:
+    from execgym.rewards._score_file import InputFileError
+
     if not isinstance(rows, list):
         raise InputFileError(f"{path}: expected a JSON list")
     found: dict[str, list[str]] = {}
@@ -362,7 +367,7 @@ def _generation_rows(rows: object, path: Path) -> tuple[dict[str, list[str]], se
 def score_command(
     task: Annotated[
         str,
-        typer.Argument(help="What to score: any eval task (e.g. cruxeval-o, humaneval), or execq."),
+        typer.Argument(help="What to score: one of the tasks listed below."),
     ],
     generations: Annotated[Path, typer.Option("--generations", help="Responses keyed by item id.")],
     data: Annotated[
@@ -391,7 +396,9 @@ def score_command(
         ),
     ] = None,
 ) -> None:
-    """Score existing generations without a model, so published results can be reproduced.
+    """Score existing generations without a model.
+
+    Published results can be reproduced this way.
 
     GENERATIONS maps each item id to its responses: CRUXEval's published format (one JSON
     object, id → list of generations, e.g. {"sample_0": ["'abc'", ...]}), JSONL lines
@@ -403,35 +410,50 @@ def score_command(
     mean rewards of `execgym questions` files. Exit status: 0 on success, 1 if the sandbox
     could not judge some responses, 2 for bad input.
     """
+    from contextlib import ExitStack
+
+    from execgym._display import progress_bar
+    from execgym.bench._eval_task import ANSWERS_EXTRACTED
+    from execgym.bench._runner import score_generations
+    from execgym.rewards import EQUALITIES
+    from execgym.rewards._score_file import InputFileError
+    from execgym.sandbox import Sandbox
+
     if equality is not None and equality not in EQUALITIES:
-        raise _usage_error(f"unknown --equality {equality!r}; known: {', '.join(EQUALITIES)}")
+        raise usage_error(f"unknown --equality {equality!r}; known: {', '.join(EQUALITIES)}")
     if task == "execq":
         _score_execq(data, generations, output_dir, workers, equality)
         return
     if equality is not None:
-        raise _usage_error("--equality applies to execq only")
+        raise usage_error("--equality applies to execq only")
     eval_task = _task(task, difficulty)
     if not generations.is_file():
-        raise _usage_error(f"generations file not found: {generations}")
+        raise usage_error(f"generations file not found: {generations}")
+    problem = utf8_problem(generations)
+    if problem is not None:
+        raise usage_error(problem)
     items = _load(eval_task, data, cot, None)
     try:
         answers, extracted = read_generation_file(generations, items)
     except InputFileError as exc:
-        raise _usage_error(str(exc)) from None
+        raise usage_error(str(exc)) from None
     items = [
         replace(item, payload={**item.payload, ANSWERS_EXTRACTED: True})
         if item.id in extracted
         else item
         for item in items
     ]
-    errors = _stderr()
+    errors = stderr_console()
     total = sum(1 for item in items if item.id in answers)
     if total == 0:
-        raise _usage_error(f"no generation in {generations} matches an item id of {task}")
-    with ExitStack() as stack:
-        sandbox = stack.enter_context(Sandbox(workers=workers))
-        advance = stack.enter_context(progress_bar(errors, "scoring", total))
-        report = score_generations(eval_task, items, answers, output_dir, sandbox, advance)
+        raise usage_error(f"no generation in {generations} matches an item id of {task}")
+    try:
+        with ExitStack() as stack:
+            sandbox = stack.enter_context(Sandbox(workers=workers))
+            advance = stack.enter_context(progress_bar(errors, "scoring", total))
+            report = score_generations(eval_task, items, answers, output_dir, sandbox, advance)
+    except KeyboardInterrupt:
+        raise interrupted(_score_interrupted(output_dir)) from None
     missing = report.summary.get("missing", [])
     unknown = report.summary.get("unknown_ids", [])
     if missing:
@@ -449,36 +471,69 @@ def _score_execq(
     equality: str | None = None,
 ) -> None:
     """``execgym score execq``: unchanged from before the command covered every task."""
+    from contextlib import ExitStack
+
+    from execgym._display import progress_bar
+    from execgym._verbatim import markup_escape, verbatim
+    from execgym.rewards._score_file import (
+        InputFileError,
+        read_generations,
+        read_questions,
+        score_generation_file,
+    )
+    from execgym.sandbox import Sandbox
+    from execgym.tasks import Kind
+
     if data is None:
-        raise _usage_error("execq needs --data: the questions JSONL")
+        raise usage_error("execq needs --data: the questions JSONL")
     for path, what in ((data, "questions file"), (generations, "generations file")):
         if not path.is_file():
-            raise _usage_error(f"{what} not found: {path}")
+            raise usage_error(f"{what} not found: {path}")
+        problem = utf8_problem(path)
+        if problem is not None:
+            raise usage_error(problem)
     try:
         questions = read_questions(data)
         answers = read_generations(generations)
     except InputFileError as exc:
-        raise _usage_error(str(exc)) from None
+        raise usage_error(str(exc)) from None
     needs_sandbox = any(item.kind is Kind.INPUT for q in questions.values() for item in q.items)
     total = sum(len(answers.get(qid, [])) for qid in questions)
-    errors = _stderr()
-    with ExitStack() as stack:
-        sandbox = stack.enter_context(Sandbox(workers=workers)) if needs_sandbox else None
-        advance = stack.enter_context(progress_bar(errors, "scoring", total))
-        summary = score_generation_file(
-            questions, answers, output_dir, sandbox, advance, equality=equality
-        )
-    _stdout().print(summary.markdown(), markup=False, highlight=False)
+    errors = stderr_console()
+    try:
+        with ExitStack() as stack:
+            sandbox = stack.enter_context(Sandbox(workers=workers)) if needs_sandbox else None
+            advance = stack.enter_context(progress_bar(errors, "scoring", total))
+            summary = score_generation_file(
+                questions, answers, output_dir, sandbox, advance, equality=equality
+            )
+    except KeyboardInterrupt:
+        raise interrupted(_score_interrupted(output_dir)) from None
+    stdout_console().print(verbatim(summary.markdown()), highlight=False)
     if summary.without_generations:
         errors.print(f"{len(summary.without_generations)} questions have no generations")
     if summary.unknown_ids:
         errors.print(f"{len(summary.unknown_ids)} generation ids match no question")
     if summary.sandbox_failures:
         errors.print(f"[red]{summary.sandbox_failures} responses could not be judged[/]")
-    errors.print(f"wrote {escape(str(output_dir / 'items.jsonl'))} and summary.json")
+    errors.print(f"wrote {markup_escape(str(output_dir / 'items.jsonl'))} and summary.json")
     raise typer.Exit(EXIT_FAILURE if summary.sandbox_failures else EXIT_OK)
 
 
-def task_help() -> Sequence[str]:
-    """One line per task, for help texts and the README."""
-    return [f"{name}: {get_eval_task(name).description}" for name in eval_task_names()]
+def _score_interrupted(output_dir: Path) -> str:
+    items = output_dir / "items.jsonl"
+    scored = 0
+    if items.exists():
+        with items.open("rb") as stream:
+            scored = sum(1 for line in stream if line.endswith(b"\n"))
+    return (
+        f"{scored} items scored so far are in {items}; scoring starts over when the command "
+        "is run again"
+    )
+
+
+def task_help() -> Sequence[tuple[str, str]]:
+    """``(name, description)`` of every registered task, for help texts and the README."""
+    from execgym.bench._eval_task import eval_task_names, get_eval_task
+
+    return [(name, get_eval_task(name).description) for name in eval_task_names()]

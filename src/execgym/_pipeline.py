@@ -2,14 +2,14 @@
 
 Stages, one function each: check the sandbox (doctor), judge the project's own example
 programs and check each gets its expected verdict, measure throughput over a repeated
-batch of the passing examples, then build the ExecVerify question dataset from the
-project's example functions (``_dataset_stage``), every reference answer verified. Later
-capabilities extend this job with further stages.
+batch of the passing examples, synthesize programs at every level and build the ExecVerify
+question dataset from them and the project's example functions (``_dataset_stage``), every
+reference answer verified. :func:`run_pipeline` runs them in order and prints each report;
+long stages show a progress bar. Later capabilities extend this job with further stages.
 """
 
 from __future__ import annotations
 
-import json
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -21,15 +21,23 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from execgym._batch import BatchWriter, result_record
-from execgym._dataset_stage import DatasetReport, SynthReport
+from execgym._batch import result_record
+from execgym._dataset_stage import (
+    DatasetReport,
+    SynthReport,
+    dataset_stage,
+    print_dataset_report,
+    print_synthesis_report,
+    synthesis_stage,
+)
 from execgym._display import progress_bar
-from execgym._doctor import DoctorReport
-from execgym._examples import ExampleProgram
-from execgym.sandbox import JudgeResult, Sandbox, Verdict
-
-DEFAULT_PIPELINE_DIR = Path("runs/pipeline")
-DEFAULT_THROUGHPUT_PROGRAMS = 200
+from execgym._doctor import DoctorReport, doctor_stage, print_doctor_report
+from execgym._example_functions import EXAMPLE_FUNCTIONS
+from execgym._examples import EXAMPLE_PROGRAMS, ExampleProgram, passing_examples
+from execgym._jsonl import JsonLinesWriter, json_text
+from execgym._verbatim import markup_escape
+from execgym.sandbox import JudgeResult, Sandbox, SandboxConfig, Verdict
+from execgym.synth import FILTER_PRELOAD
 
 
 @dataclass(frozen=True)
@@ -95,7 +103,7 @@ class ThroughputReport:
 
 
 def judge_examples_stage(
-    sandbox: Sandbox, examples: Sequence[ExampleProgram], writer: BatchWriter | None = None
+    sandbox: Sandbox, examples: Sequence[ExampleProgram], writer: JsonLinesWriter | None = None
 ) -> list[ExampleOutcome]:
     """Judge every example (written to ``writer`` as each finishes), in the examples' order."""
     by_id = {example.id: example for example in examples}
@@ -194,5 +202,70 @@ def write_pipeline_summary(
         "doctor": doctor_report.as_json(),
     }
     path = output_dir / "summary.json"
-    path.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+    path.write_text(json_text(summary, indent=2) + "\n", encoding="utf-8")
     return path
+
+
+def run_pipeline(
+    console: Console,
+    errors: Console,
+    workers: int | None,
+    output_dir: Path,
+    throughput_programs: int,
+    per_level: int,
+    seed: int,
+) -> bool:
+    """Run every stage into ``output_dir`` (reports on ``console``, progress bars on
+    ``errors``); whether every check passed."""
+    throughput: ThroughputReport | None = None
+    # Both sandboxes also validate synthesized programs: preload the filter's instrument.
+    with Sandbox(workers=workers, config=SandboxConfig(preload=FILTER_PRELOAD)) as sandbox:
+        sandbox.start()
+        doctor_report = doctor_stage(sandbox)
+        print_doctor_report(console, doctor_report)
+        if not doctor_report.sandbox_works:
+            write_pipeline_summary(output_dir, doctor_report, [], None)
+            return False
+        with (output_dir / "verdicts.jsonl").open("w", encoding="utf-8") as verdicts_file:
+            outcomes = judge_examples_stage(
+                sandbox, EXAMPLE_PROGRAMS, JsonLinesWriter(verdicts_file)
+            )
+        print_verdict_table(console, outcomes)
+        if throughput_programs > 0:
+            throughput = throughput_stage(sandbox, passing_examples(), throughput_programs, errors)
+            print_throughput(console, throughput)
+        second_seed = SandboxConfig(hash_seed=sandbox.config.hash_seed + 1, preload=FILTER_PRELOAD)
+        with Sandbox(workers=workers, config=second_seed) as other:
+            synthesized = synthesis_stage(sandbox, other, per_level, seed, output_dir, errors)
+            print_synthesis_report(console, synthesized)
+            dataset = dataset_stage(
+                sandbox, other, synthesized.programs, EXAMPLE_FUNCTIONS, output_dir, seed, errors
+            )
+        print_dataset_report(console, dataset)
+    summary_path = write_pipeline_summary(
+        output_dir, doctor_report, outcomes, throughput, dataset, synthesized
+    )
+    mismatched = [outcome for outcome in outcomes if not outcome.matches]
+    failed = bool(mismatched) or (throughput is not None and not throughput.all_ok)
+    if dataset.unverified or not dataset.questions:
+        console.print("[bold red]dataset:[/] some reference answers did not earn full reward")
+        failed = True
+    for outcome in mismatched:
+        detail = outcome.result.detail
+        console.print(
+            f"[bold red]mismatch:[/] {markup_escape(outcome.example.id)} expected "
+            f"{outcome.example.expected.value}, got {outcome.result.verdict.value}"
+            + (f" ({markup_escape(detail)})" if detail else ""),
+            soft_wrap=True,
+        )
+    if throughput is not None and not throughput.all_ok:
+        console.print("[bold red]throughput batch:[/] not every passing example was judged OK")
+    matched = len(outcomes) - len(mismatched)
+    status = "[bold red]FAILED[/]" if failed else "[bold green]OK[/]"
+    console.print(
+        f"{status}: {matched}/{len(outcomes)} examples got their expected verdict; "
+        f"wrote {markup_escape(str(output_dir / 'verdicts.jsonl'))} and "
+        f"{markup_escape(str(summary_path))}",
+        soft_wrap=True,
+    )
+    return not failed

@@ -11,58 +11,40 @@ Exit statuses: 0 success, 1 a level ended with fewer programs than asked, 2 a us
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
-from execgym._display import progress_bar
-from execgym.synth import (
-    ConstraintSpec,
-    DatasetBuilder,
-    GrammarGenerator,
-    ModelGenerator,
-    ProgramFilter,
-    SpecError,
-    SynthConfig,
-    SynthSummary,
-    builtin_levels,
-    load_levels,
-    read_program_rows,
-    read_resume_state,
-    select_levels,
-    write_report,
+from execgym._cli_common import (
+    CONTEXT_SETTINGS,
+    EXIT_FAILURE,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    print_interrupted,
+    stderr_console,
+    usage_error,
+    utf8_problem,
 )
-from execgym.synth._candidate import ProgramGenerator
-from execgym.synth._report import ReportInputError, markdown_table
 
-EXIT_OK = 0
-EXIT_FAILURE = 1
-EXIT_USAGE = 2
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from execgym.synth import ConstraintSpec, SynthSummary
+    from execgym.synth._candidate import ProgramGenerator
+
 HASH_SEEDS = (0, 1)
 """``PYTHONHASHSEED`` of the two sandboxes the determinism filter compares."""
 
 synth_app = typer.Typer(
     name="synth",
-    help="Synthesize programs at controlled difficulty levels (ExecVerify), or report on them.",
+    help="Synthesize programs at difficulty levels, or report on them.",
     add_completion=False,
     no_args_is_help=False,
     pretty_exceptions_enable=False,
-    rich_markup_mode="markdown",
+    rich_markup_mode=None,
+    context_settings=CONTEXT_SETTINGS,
 )
-
-
-def _stderr() -> Console:
-    return Console(stderr=True, highlight=False)
-
-
-def _usage_error(message: str) -> typer.Exit:
-    _stderr().print(f"[bold red]error:[/] {escape(message)}", soft_wrap=True)
-    return typer.Exit(EXIT_USAGE)
 
 
 @synth_app.callback(invoke_without_command=True)
@@ -100,25 +82,48 @@ def synth(
     """Generate programs (no subcommand), with a progress bar, resuming an existing file."""
     if ctx.invoked_subcommand is not None:
         return
+    from execgym._display import progress_bar
+    from execgym.sandbox import Sandbox, SandboxConfig
+    from execgym.synth import (
+        FILTER_PRELOAD,
+        DatasetBuilder,
+        ProgramFilter,
+        SynthConfig,
+        read_resume_state,
+    )
+
     if output is None:
-        raise _usage_error("missing option -o / --output: the programs file to write")
+        raise usage_error("missing option -o / --output: the programs file to write")
     chosen = _levels(levels, levels_file)
     program_generator = _generator(generator, model, base_url, temperature)
     config = SynthConfig(levels=tuple(chosen), per_level=per_level, seed=seed)
     resumed = sum(read_resume_state(output, config).rows.values()) if output.exists() else 0
-    console = _stderr()
-    from execgym.sandbox import Sandbox, SandboxConfig
-    from execgym.synth import FILTER_PRELOAD
-
+    console = stderr_console()
     first_seed, second_seed = HASH_SEEDS
-    with (
-        Sandbox(workers, SandboxConfig(hash_seed=first_seed, preload=FILTER_PRELOAD)) as first,
-        Sandbox(workers, SandboxConfig(hash_seed=second_seed, preload=FILTER_PRELOAD)) as second,
-    ):
-        builder = DatasetBuilder(program_generator, ProgramFilter(first, second), config)
-        total = len(chosen) * per_level - resumed
-        with progress_bar(console, "synthesizing", total) as advance:
-            summary = builder.run(output, on_row=lambda _row: advance())
+    written = 0
+
+    def on_row(_row: dict[str, Any]) -> None:
+        nonlocal written
+        written += 1
+        advance()
+
+    try:
+        with (
+            Sandbox(workers, SandboxConfig(hash_seed=first_seed, preload=FILTER_PRELOAD)) as first,
+            Sandbox(
+                workers, SandboxConfig(hash_seed=second_seed, preload=FILTER_PRELOAD)
+            ) as second,
+        ):
+            builder = DatasetBuilder(program_generator, ProgramFilter(first, second), config)
+            total = len(chosen) * per_level - resumed
+            with progress_bar(console, "synthesizing", total) as advance:
+                summary = builder.run(output, on_row=on_row)
+    except KeyboardInterrupt:
+        print_interrupted(
+            console,
+            f"{resumed + written} programs are in {output}; rerun the same command to resume",
+        )
+        raise typer.Exit(EXIT_INTERRUPTED) from None
     _print_summary(console, summary, per_level, output)
     raise typer.Exit(EXIT_FAILURE if summary.missing(per_level) else EXIT_OK)
 
@@ -130,65 +135,88 @@ def report(
         Path, typer.Option("-o", "--output-dir", help="Directory for the JSON, markdown, PNGs.")
     ],
 ) -> None:
-    """Per-level statistics (JSON + markdown) and PNG plots of the difficulty metrics."""
+    """Per-level difficulty statistics (JSON, markdown) and plots.
+
+    One PNG per difficulty metric (its distribution per level) and medians.png (the
+    medians of every metric across levels).
+    """
+    from execgym._verbatim import markup_escape, visible
+    from execgym.synth import level_statistics, read_program_rows, write_report
+    from execgym.synth._report import ReportInputError, markdown_table
+
     if not programs.is_file():
-        raise _usage_error(f"programs file not found: {programs}")
+        raise usage_error(f"programs file not found: {programs}")
+    problem = utf8_problem(programs)
+    if problem is not None:
+        raise usage_error(problem)
     try:
         rows = read_program_rows(programs)
     except ReportInputError as error:
-        raise _usage_error(str(error)) from None
+        raise usage_error(str(error)) from None
     if not rows:
-        raise _usage_error(f"{programs} holds no programs")
+        raise usage_error(f"{programs} holds no programs")
     paths = write_report(rows, output_dir)
-    from execgym.synth import level_statistics
-
-    typer.echo(markdown_table(level_statistics(rows)), nl=False)
+    typer.echo(visible(markdown_table(level_statistics(rows))), nl=False)
     for path in paths:
-        _stderr().print(f"wrote {escape(str(path))}")
+        stderr_console().print(f"wrote {markup_escape(str(path))}")
 
 
 def _levels(selection: str, levels_file: Path | None) -> list[ConstraintSpec]:
+    from execgym.synth import SpecError, builtin_levels, load_levels, select_levels
+
     known = builtin_levels()
     try:
         if levels_file is not None:
             known.update(load_levels(levels_file, bases=known))
         return select_levels(selection, known)
     except SpecError as error:
-        raise _usage_error(str(error)) from None
+        raise usage_error(str(error)) from None
 
 
 def _generator(
     kind: str, model: str | None, base_url: str | None, temperature: float
 ) -> ProgramGenerator:
+    import importlib
+
+    from execgym.synth import GrammarGenerator, ModelGenerator
+
     if kind == "grammar":
         return GrammarGenerator()
     if kind != "model":
-        raise _usage_error(f"--generator must be grammar or model, not {kind!r}")
+        raise usage_error(f"--generator must be grammar or model, not {kind!r}")
     if not model or not base_url:
-        raise _usage_error("--generator model needs --model NAME and --base-url URL")
+        raise usage_error("--generator model needs --model NAME and --base-url URL")
     try:
         llm: Any = importlib.import_module("execgym.llm")
     except ImportError:
         llm = None
     open_model = getattr(llm, "open_model", None)
     if open_model is None:
-        raise _usage_error(
+        raise usage_error(
             "--generator model needs execgym.llm.open_model, which this installation lacks"
         )
     return ModelGenerator(open_model(model, base_url=base_url), temperature=temperature)
 
 
 def _print_summary(console: Console, summary: SynthSummary, per_level: int, output: Path) -> None:
-    table = Table(title=f"execgym synth → {escape(str(output))}", title_justify="left")
+    from rich.table import Table
+
+    from execgym._verbatim import markup_escape, verbatim
+
+    table = Table(title=verbatim(f"execgym synth → {output}"), title_justify="left")
     for column in ("level", "programs", "resumed", "attempts", "rejected (reason: count)"):
         table.add_column(column)
     for level in summary.levels:
         reasons = ", ".join(f"{k}: {v}" for k, v in level.rejections.most_common())
         table.add_row(
-            level.name, str(level.rows), str(level.resumed), str(level.attempts), reasons or "-"
+            verbatim(level.name),
+            str(level.rows),
+            str(level.resumed),
+            str(level.attempts),
+            verbatim(reasons or "-"),
         )
     console.print(table)
     rate = summary.written / summary.seconds if summary.seconds else 0.0
     console.print(f"{summary.written} new programs in {summary.seconds:.1f} s ({rate:.0f}/s)")
     for name, lacking in summary.missing(per_level).items():
-        console.print(f"[yellow]{name}: {lacking} fewer programs than asked[/]")
+        console.print(f"[yellow]{markup_escape(name)}: {lacking} fewer programs than asked[/]")

@@ -16,7 +16,10 @@ A run directory holds:
     is ``null`` could not be judged (the sandbox failed); a restart judges it again from
     the stored response, without asking the model.
 ``summary.json``
-    The metrics (:func:`summarize`), rewritten at the end of every run.
+    The metrics (:func:`summarize`), rewritten at the end of every run (and when a run is
+    interrupted). ``usage`` (tokens, items answered from the cache), ``elapsed_s`` and
+    ``runs`` are totals over every run into the directory (:func:`run_totals`);
+    ``this_run`` holds the last run's own.
 
 Metrics: the unbiased pass@k estimator of Chen et al. (2021), ``1 - C(n-c, k) / C(n, k)``
 for an item with ``n`` samples of which ``c`` are correct, averaged over items, for
@@ -32,8 +35,9 @@ import json
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
+from execgym._jsonl import json_text
 from execgym.bench.metrics import pass_at_k as shared_pass_at_k
 
 ITEMS_FILE = "items.jsonl"
@@ -53,17 +57,6 @@ def pass_at_k(n: int, c: int, k: int) -> float:
 
 
 # ---------------------------------------------------------------------------- items file
-
-
-class ItemsWriter:
-    """Appends item records to ``items.jsonl``, one flushed line each."""
-
-    def __init__(self, stream: IO[str]) -> None:
-        self._stream = stream
-
-    def write(self, record: Mapping[str, Any]) -> None:
-        self._stream.write(json.dumps(record, ensure_ascii=False) + "\n")
-        self._stream.flush()
 
 
 def read_item_records(path: Path) -> dict[str, dict[str, Any]]:
@@ -214,5 +207,37 @@ def _percent(value: object) -> str:
 
 def write_summary(run_dir: Path, summary: Mapping[str, Any]) -> Path:
     path = run_dir / SUMMARY_FILE
-    path.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    path.write_text(json_text(summary, indent=2) + "\n", encoding="utf-8")
     return path
+
+
+def read_summary(run_dir: Path) -> dict[str, Any]:
+    """The ``summary.json`` an earlier run left in ``run_dir`` (empty if none is readable)."""
+    try:
+        stored = json.loads((run_dir / SUMMARY_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return stored if isinstance(stored, dict) else {}
+
+
+def run_totals(
+    previous: Mapping[str, Any], usage: Mapping[str, int], elapsed_s: float
+) -> dict[str, Any]:
+    """``usage``, ``elapsed_s`` and ``runs`` summed over this run and the runs recorded in
+    ``previous`` (an earlier ``summary.json``), plus ``this_run`` with this run's own."""
+    stored = previous.get("usage")
+    before = stored if isinstance(stored, dict) else {}
+    total_usage = dict(before)
+    for key, value in usage.items():
+        earlier = before.get(key, 0)
+        total_usage[key] = (earlier if isinstance(earlier, int) else 0) + value
+    earlier_s = previous.get("elapsed_s", 0.0)
+    earlier_runs = previous.get("runs", 1 if previous else 0)
+    return {
+        "elapsed_s": round(
+            (earlier_s if isinstance(earlier_s, int | float) else 0.0) + elapsed_s, 3
+        ),
+        "usage": total_usage,
+        "runs": (earlier_runs if isinstance(earlier_runs, int) else 0) + 1,
+        "this_run": {"elapsed_s": round(elapsed_s, 3), "usage": dict(usage)},
+    }

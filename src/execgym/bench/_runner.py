@@ -25,14 +25,16 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from execgym._jsonl import JsonLinesWriter, json_text
 from execgym.bench._eval_task import EvalItem, EvalTask, Judgement
 from execgym.bench._run_output import (
     CONFIG_FILE,
     ITEMS_FILE,
-    ItemsWriter,
     markdown_table,
     needs_judging,
     read_item_records,
+    read_summary,
+    run_totals,
     summarize,
     write_summary,
 )
@@ -184,6 +186,12 @@ def safe_judge(
     return judgements
 
 
+def finished_items(run_dir: Path, items: Sequence[EvalItem]) -> int:
+    """How many of ``items`` have a judged record in ``run_dir`` (a rerun will not ask them)."""
+    records = read_item_records(run_dir / ITEMS_FILE)
+    return sum(1 for item in items if item.id in records and not needs_judging(records[item.id]))
+
+
 def _check_config(run_dir: Path, identity: Mapping[str, Any]) -> None:
     path = run_dir / CONFIG_FILE
     if path.exists():
@@ -203,7 +211,7 @@ def _check_config(run_dir: Path, identity: Mapping[str, Any]) -> None:
                     "use another output directory or the same settings"
                 )
             return
-    path.write_text(json.dumps(dict(identity), indent=2) + "\n", encoding="utf-8")
+    path.write_text(json_text(dict(identity), indent=2) + "\n", encoding="utf-8")
 
 
 def _finish(
@@ -243,7 +251,6 @@ async def run_eval(
     run_dir.mkdir(parents=True, exist_ok=True)
     identity = settings.identity(task)
     _check_config(run_dir, identity)
-    params = settings.sampling(task)
     finished = read_item_records(run_dir / ITEMS_FILE)
     report = EvalReport({}, "", run_dir)
     to_ask: list[EvalItem] = []
@@ -258,10 +265,50 @@ async def run_eval(
             report.resumed += 1
             advance()
     usage = {"prompt_tokens": 0, "completion_tokens": 0, "cached_items": 0}
+    previous = read_summary(run_dir)
     started = time.monotonic()
+
+    def finish() -> None:
+        header = {
+            "task": settings.task,
+            "model": settings.model,
+            "settings": identity,
+            **run_totals(previous, usage, time.monotonic() - started),
+            "model_failures": dict(report.failures),
+            "aborted": report.aborted,
+        }
+        report.summary, report.markdown = _finish(task, items, run_dir, header, settings.n)
+
+    try:
+        await _ask_and_judge(
+            task, to_ask, to_rejudge, model, settings, run_dir, sandbox, advance, report, usage
+        )
+    except asyncio.CancelledError:  # Ctrl-C: keep the totals so far, then stop
+        report.aborted = "interrupted"
+        finish()
+        raise
+    finish()
+    return report
+
+
+async def _ask_and_judge(
+    task: EvalTask,
+    to_ask: Sequence[EvalItem],
+    to_rejudge: Sequence[tuple[EvalItem, dict[str, Any]]],
+    model: ChatModel,
+    settings: EvalSettings,
+    run_dir: Path,
+    sandbox: Sandbox,
+    advance: Progress,
+    report: EvalReport,
+    usage: dict[str, int],
+) -> None:
+    """Ask ``to_ask``, re-judge ``to_rejudge``, and append each judged item to the items file;
+    ``report`` and ``usage`` are updated as answers arrive."""
+    params = settings.sampling(task)
     semaphore = asyncio.Semaphore(settings.concurrency)
     with (run_dir / ITEMS_FILE).open("a", encoding="utf-8") as stream:
-        writer = ItemsWriter(stream)
+        writer = JsonLinesWriter(stream)
 
         async def judge_and_write(
             item: EvalItem, responses: Sequence[str], completion: Completion | None, stored: Any
@@ -322,17 +369,6 @@ async def run_eval(
             for job in [*asking, *judging]:
                 job.cancel()
             await asyncio.gather(*asking, *judging, return_exceptions=True)
-    header = {
-        "task": settings.task,
-        "model": settings.model,
-        "settings": identity,
-        "elapsed_s": round(time.monotonic() - started, 3),
-        "usage": usage,
-        "model_failures": dict(report.failures),
-        "aborted": report.aborted,
-    }
-    report.summary, report.markdown = _finish(task, items, run_dir, header, settings.n)
-    return report
 
 
 def score_generations(
@@ -350,7 +386,7 @@ def score_generations(
     ``items.jsonl`` is written afresh. Items without generations are reported as
     ``missing``; generations for unknown ids under ``unknown_ids`` in the summary.
     """
-    from concurrent.futures import ThreadPoolExecutor
+    from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 
     advance = progress or (lambda: None)
     run_dir.mkdir(parents=True, exist_ok=True)
@@ -362,15 +398,29 @@ def score_generations(
         (run_dir / ITEMS_FILE).open("w", encoding="utf-8") as stream,
         ThreadPoolExecutor(max_workers=threads, thread_name_prefix="execgym-score") as pool,
     ):
-        writer = ItemsWriter(stream)
-        futures = [
-            pool.submit(safe_judge, task, item, list(generations[item.id]), sandbox)
-            for item in present
-        ]
-        for item, future in zip(present, futures, strict=True):
-            responses = list(generations[item.id])
-            writer.write(item_record(item, responses, future.result(), model=None))
-            advance()
+        writer = JsonLinesWriter(stream)
+        futures: dict[Future[list[Judgement]], int] = {
+            pool.submit(safe_judge, task, item, list(generations[item.id]), sandbox): index
+            for index, item in enumerate(present)
+        }
+        # Progress counts items as they finish; lines are written in item order as soon as
+        # every item before them has finished.
+        done: dict[int, list[Judgement]] = {}
+        written = 0
+        try:
+            for future in as_completed(futures):
+                done[futures[future]] = future.result()
+                advance()
+                while written in done:
+                    item = present[written]
+                    writer.write(
+                        item_record(item, list(generations[item.id]), done.pop(written), model=None)
+                    )
+                    written += 1
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
     header = {
         "task": task.name,
         "model": "generations",
@@ -385,6 +435,7 @@ __all__ = [
     "EvalReport",
     "EvalSettings",
     "ResumeMismatch",
+    "finished_items",
     "item_record",
     "run_eval",
     "score_generations",

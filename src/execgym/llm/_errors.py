@@ -16,11 +16,13 @@ class ModelError(Exception):
 class ModelRequestError(ModelError):
     """The server rejected the request (HTTP 4xx other than 429); retrying cannot help."""
 
-    def __init__(self, status: int, message: str, url: str) -> None:
+    def __init__(self, status: int, message: str, url: str, hint: str | None = None) -> None:
         self.status = status
         self.message = message
         self.url = url
-        super().__init__(f"model server at {url} rejected the request (HTTP {status}): {message}")
+        self.hint = hint
+        text = f"model server at {url} rejected the request (HTTP {status}): {message}"
+        super().__init__(f"{text}; {hint}" if hint else text)
 
 
 class ModelUnavailable(ModelError):

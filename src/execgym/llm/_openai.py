@@ -16,8 +16,10 @@ texts are the choices' ``text``. Everything below applies to both.
 Failures: 429, every 5xx, timeouts, connection errors, and dropped, truncated or malformed
 responses are retried with exponential backoff and jitter (never sooner than the server's
 ``Retry-After``), up to ``RetryPolicy.max_attempts`` attempts, then
-:class:`~execgym.llm.ModelUnavailable`. Any other 4xx raises
-:class:`~execgym.llm.ModelRequestError` at once with the server's message.
+:class:`~execgym.llm.ModelUnavailable`; each retry is a warning on this module's logger
+naming the URL, what failed and the wait. Any other 4xx raises
+:class:`~execgym.llm.ModelRequestError` at once with the server's message (a 404 from a
+base URL without ``/v1`` suggests adding it). An HTML reply is summarised by its title.
 
 Servers that ignore ``n``: when a reply to ``n > 1`` carries fewer choices, the missing
 samples are requested one at a time (``n = 1``, concurrently), and from then on this client
@@ -35,6 +37,7 @@ import asyncio
 import json
 import logging
 import random
+import re
 import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -59,6 +62,8 @@ from execgym.llm._usage import RunUsage, UsageTally
 log = logging.getLogger(__name__)
 
 _RESERVED_EXTRA = frozenset({"model", "messages", "prompt", "n", "stream"})
+RETRY_FAILURE = "execgym_retry_failure"
+"""The attribute of a retry's log record holding ``(url, what failed)``."""
 
 
 class MalformedResponse(Exception):
@@ -155,18 +160,36 @@ def parse_chat_response(payload: object, default_model: str, raw_prompt: bool = 
     )
 
 
+_HTML_TITLE = re.compile(r"<(title|h1)[^>]*>(.*?)</\1\s*>", re.IGNORECASE | re.DOTALL)
+_HTML_TAG = re.compile(r"<[^>]+>")
+
+
+def html_summary(response: httpx.Response) -> str | None:
+    """One line for an HTML reply (a proxy's or web server's error page, a web UI): its
+    title or first heading and its size; ``None`` when the reply is not HTML."""
+    text = response.text
+    head = text.lstrip()[:100].lower()
+    content_type = response.headers.get("content-type", "").lower()
+    if "html" not in content_type and not head.startswith(("<!doctype html", "<html")):
+        return None
+    found = _HTML_TITLE.search(text)
+    title = " ".join(_HTML_TAG.sub(" ", found.group(2)).split())[:200] if found else ""
+    described = f"an HTML page titled {title!r}" if title else "an HTML page"
+    return f"{described} ({len(response.content)} bytes), not an OpenAI-compatible reply"
+
+
 def error_message(response: httpx.Response) -> str:
     """The server's own words for an error reply.
 
     Reads OpenAI's and newer vLLM's ``{"error": {"message": ...}}``, older vLLM's flat
-    ``{"object": "error", "message": ...}``, FastAPI's ``{"detail": ...}``; else the raw
-    body's first 500 characters.
+    ``{"object": "error", "message": ...}``, FastAPI's ``{"detail": ...}``; an HTML page
+    is summarised (:func:`html_summary`); else the raw body's first 500 characters.
     """
     text = response.text
     try:
         payload = json.loads(text)
     except ValueError:
-        return text.strip()[:500] or response.reason_phrase
+        return html_summary(response) or text.strip()[:500] or response.reason_phrase
     if isinstance(payload, dict):
         error = payload.get("error")
         if isinstance(error, dict) and error.get("message"):
@@ -179,6 +202,17 @@ def error_message(response: httpx.Response) -> str:
             detail = payload["detail"]
             return detail if isinstance(detail, str) else json.dumps(detail)[:500]
     return text.strip()[:500]
+
+
+def base_url_hint(status: int, base_url: str) -> str | None:
+    """What to try when a 404 comes from a base URL without the ``/v1`` that
+    OpenAI-compatible servers serve under."""
+    if status != 404 or httpx.URL(base_url).path.rstrip("/").endswith("/v1"):
+        return None
+    return (
+        f"the base URL {base_url} has no /v1, under which OpenAI-compatible servers "
+        f"(vLLM, SGLang, Ollama, llama.cpp) serve: try {base_url}/v1"
+    )
 
 
 class OpenAIChatModel:
@@ -323,7 +357,8 @@ class OpenAIChatModel:
                     try:
                         reply = parse_chat_response(response.json(), self._model, raw_prompt)
                     except (ValueError, MalformedResponse) as exc:
-                        last_error = f"malformed response: {str(exc)[:300]}"
+                        described = html_summary(response) or str(exc)[:300]
+                        last_error = f"malformed response: {described}"
                     else:
                         self._tally.prompt_tokens += reply.usage.prompt_tokens
                         self._tally.completion_tokens += reply.usage.completion_tokens
@@ -332,10 +367,19 @@ class OpenAIChatModel:
                     last_error = f"HTTP {status}: {error_message(response)[:300]}"
                     retry_after = retry_after_seconds(response.headers)
                 else:
-                    raise ModelRequestError(status, error_message(response), url)
+                    hint = base_url_hint(status, self._base_url)
+                    raise ModelRequestError(status, error_message(response), url, hint)
             if attempt < policy.max_attempts:
                 wait = policy.delay(attempt, retry_after, self._rng)
-                log.debug("attempt %d failed (%s); retrying in %.2fs", attempt, last_error, wait)
+                log.warning(
+                    "%s: %s; retrying in %.1f s (attempt %d of %d)",
+                    self._url,
+                    last_error,
+                    wait,
+                    attempt + 1,
+                    policy.max_attempts,
+                    extra={RETRY_FAILURE: (self._url, last_error)},
+                )
                 await asyncio.sleep(wait)
         raise ModelUnavailable(url, policy.max_attempts, last_error)
 

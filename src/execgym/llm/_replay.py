@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from execgym._jsonl import json_text
 from execgym.llm._closing import aclose_model
 from execgym.llm._errors import MissingRecording, ReplayFormatError
 from execgym.llm._keys import message_list, prompt_key, prompt_preview, sampling_identity
@@ -150,7 +151,7 @@ def record(
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     with open(target, "a", encoding="utf-8") as handle:
-        handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+        handle.write(json_text(row) + "\n")
 
 
 class ReplayChatModel:

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from execgym._jsonl import json_text
 from execgym.rewards._equality import EQUALITIES
 from execgym.tasks import STYLES
 from execgym.tasks._question import Item, Kind, Question
@@ -150,7 +151,7 @@ class ScoringData:
         return data
 
     def to_json(self) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"))
+        return json_text(self.to_dict(), compact=True)
 
     @classmethod
     def from_json(cls, ground_truth: str | bytes | Mapping[str, Any]) -> ScoringData:

@@ -21,6 +21,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from execgym._jsonl import json_text
 from execgym.rewards._data import ScoringData
 from execgym.rewards._input import SandboxUnavailable
 from execgym.rewards._rewards import get_reward, reward_names, score_batch
@@ -178,10 +179,12 @@ def score_generation_file(
             for (question, index, response), score in zip(
                 chunk, score_batch(pairs, sandbox=sandbox, equality=equality), strict=True
             ):
-                out.write(json.dumps(_record(question, index, response, score, summary)) + "\n")
+                out.write(json_text(_record(question, index, response, score, summary)) + "\n")
                 advance()
             out.flush()
-    (out_dir / "summary.json").write_text(json.dumps(summary.as_json(), indent=2) + "\n")
+    (out_dir / "summary.json").write_text(
+        json_text(summary.as_json(), indent=2) + "\n", encoding="utf-8"
+    )
     return summary
 
 

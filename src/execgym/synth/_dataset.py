@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from execgym._jsonl import json_text
 from execgym.synth._candidate import (
     Candidate,
     GenerationFailure,
@@ -177,7 +178,7 @@ class DatasetBuilder:
         ):
 
             def write(row: dict[str, Any]) -> None:
-                sink.write(json.dumps(row, ensure_ascii=False) + "\n")
+                sink.write(json_text(row) + "\n")
                 summary.written += 1
                 if on_row is not None:
                     on_row(row)

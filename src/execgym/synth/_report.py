@@ -3,8 +3,10 @@
 ``summary.json`` holds, per level (in file order), the number of programs, the distinct
 methods under test and, for every difficulty metric, its median, mean, minimum and maximum.
 ``summary.md`` is the same as a table. One PNG per metric shows its distribution per level
-(box plots), and ``medians.png`` the medians of all metrics across levels (each scaled to
-its largest median), so the rise of difficulty from level to level is visible at a glance.
+(box plots, the y axis labelled with what is counted, whole-number ticks for counts), and
+``medians.png`` the medians of all metrics across levels (each scaled to its largest
+median, the legend beside the axes), so the rise of difficulty from level to level is
+visible at a glance.
 """
 
 from __future__ import annotations
@@ -13,9 +15,14 @@ import json
 import statistics
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from execgym._jsonl import json_text
+from execgym._verbatim import visible
 from execgym.synth._metrics import METRICS
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 
 class ReportInputError(ValueError):
@@ -84,11 +91,23 @@ def write_report(rows: Sequence[dict[str, Any]], directory: Path) -> list[Path]:
     directory.mkdir(parents=True, exist_ok=True)
     stats = level_statistics(rows)
     summary = directory / "summary.json"
-    summary.write_text(json.dumps(stats, indent=2) + "\n", encoding="utf-8")
+    summary.write_text(json_text(stats, indent=2) + "\n", encoding="utf-8")
     table = directory / "summary.md"
     title = "# Synthesized programs: difficulty per level\n\n"
-    table.write_text(title + markdown_table(stats), encoding="utf-8")
+    table.write_text(title + visible(markdown_table(stats)), encoding="utf-8")
     return [summary, table, *_plots(rows, stats, directory)]
+
+
+AXIS_LABELS = {
+    "trace_length": "executed lines",
+    "max_nesting": "nesting depth (constructs and calls)",
+    "distinct_constructs": "distinct constructs",
+    "branches_taken": "branch outcomes taken",
+    "branch_coverage": "fraction of branch outcomes taken",
+    "call_depth": "deepest stack of own frames",
+    "statements": "statements in function bodies",
+}
+"""The y-axis label of each metric's plot (see :mod:`execgym.synth._metrics`)."""
 
 
 def _plots(
@@ -99,37 +118,57 @@ def _plots(
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    levels = list(stats)
+    figures = [(name, metric_figure(rows, stats, name)) for name in METRICS]
+    figures.append(("medians", medians_figure(stats)))
     written = []
-    for name in METRICS:
-        series = [
-            [
-                float(r["metrics"][name])
-                for r in rows
-                if r["level"] == level and name in r["metrics"]
-            ]
-            for level in levels
-        ]
-        figure, axes = plt.subplots(figsize=(6, 4))
-        axes.boxplot(series, tick_labels=levels)
-        axes.set_title(name.replace("_", " "))
-        axes.set_xlabel("level")
-        figure.tight_layout()
+    for name, figure in figures:
         path = directory / f"{name}.png"
         figure.savefig(path, dpi=100)
         plt.close(figure)
         written.append(path)
-    figure, axes = plt.subplots(figsize=(7, 4))
+    return written
+
+
+def metric_figure(
+    rows: Sequence[dict[str, Any]], stats: dict[str, dict[str, Any]], name: str
+) -> Figure:
+    """Box plots of metric ``name`` per level, the y axis saying what is counted."""
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
+
+    levels = list(stats)
+    series = [
+        [float(r["metrics"][name]) for r in rows if r["level"] == level and name in r["metrics"]]
+        for level in levels
+    ]
+    figure, axes = plt.subplots(figsize=(6, 4))
+    axes.boxplot(series, tick_labels=[visible(level) for level in levels])
+    axes.set_title(f"{name.replace('_', ' ')} per level ({len(rows)} programs)")
+    axes.set_xlabel("level")
+    axes.set_ylabel(AXIS_LABELS.get(name, name.replace("_", " ")))
+    if all(value.is_integer() for values in series for value in values):
+        axes.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts: whole ticks
+    figure.tight_layout()
+    return figure
+
+
+def medians_figure(stats: dict[str, dict[str, Any]]) -> Figure:
+    """The median of every metric per level, each scaled to its largest median; the legend
+    beside the axes so that it hides no point."""
+    import matplotlib.pyplot as plt
+
+    levels = list(stats)
+    figure, axes = plt.subplots(figsize=(9, 4))
     for name in METRICS:
         medians = [stats[level]["metrics"].get(name, {}).get("median", 0.0) for level in levels]
         top = max(medians) or 1.0
-        axes.plot(levels, [m / top for m in medians], marker="o", label=name.replace("_", " "))
-    axes.set_ylabel("median / largest median")
+        scaled = [m / top for m in medians]
+        axes.plot(range(len(levels)), scaled, marker="o", label=name.replace("_", " "))
+    axes.set_xticks(range(len(levels)), [visible(level) for level in levels])
+    axes.set_title("median of each metric per level")
+    axes.set_ylabel("median / its largest median")
     axes.set_xlabel("level")
-    axes.legend(fontsize="small")
+    axes.set_ylim(-0.05, 1.05)
+    axes.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0)
     figure.tight_layout()
-    path = directory / "medians.png"
-    figure.savefig(path, dpi=100)
-    plt.close(figure)
-    written.append(path)
-    return written
+    return figure
