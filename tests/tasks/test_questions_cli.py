@@ -200,7 +200,7 @@ from execgym._dataset_stage import dataset_stage
 from execgym._example_functions import EXAMPLE_FUNCTIONS
 from execgym.sandbox import Sandbox, SandboxConfig
 with Sandbox(workers=2) as first, Sandbox(workers=2, config=SandboxConfig(hash_seed=1)) as second:
-    dataset_stage(first, second, EXAMPLE_FUNCTIONS, Path(sys.argv[1]))
+    dataset_stage(first, second, [], EXAMPLE_FUNCTIONS, Path(sys.argv[1]))
 """
 
 
