@@ -36,9 +36,11 @@ class SandboxConfig:
     unprivileged host uid (and gid) children run as when the judging process is root.
 
     Children see a minimal root (the interpreter, its libraries, the modules the fork-server
-    loaded): a third-party package is importable by programs only when it is in
-    ``preload``, and host files or directories they may read (data files) are named in
-    ``read_only_paths`` (shown read-only at the same paths). ``seccomp=False`` turns the
+    loaded): a third-party package is importable by programs when it is in ``preload``
+    (imported once in the fork-server: fast for the programs, a larger fork-server) or in
+    ``packages`` (only shown; each program that imports it pays for the import), and host
+    files or directories they may read (data files) are named in ``read_only_paths``
+    (shown read-only at the same paths). ``seccomp=False`` turns the
     syscall filter off, ``minimal_root=False`` shows children the host's tree and
     ``cgroup=False`` leaves the fork-server out of any cgroup (each for diagnosis and
     benchmarks only).
@@ -47,6 +49,7 @@ class SandboxConfig:
     hash_seed: int = 0
     namespaces: bool = True
     preload: tuple[str, ...] = ()
+    packages: tuple[str, ...] = ()
     tmpfs_mb: int = 256
     processes: int = 32
     sandbox_uid: int = 65534
@@ -117,6 +120,7 @@ class ForkServerProcess:
     def start(self) -> dict[str, Any]:
         options: dict[str, Any] = {
             "preload": list(self.config.preload),
+            "packages": list(self.config.packages),
             "instruments": list(INSTRUMENTS),
             "tmpfs_mb": self.config.tmpfs_mb,
             "processes": self.config.processes,

@@ -70,7 +70,9 @@ def enter_isolation(options: dict[str, Any]) -> IsolationState:
         sc.set_parent_death_signal(signal.SIGKILL)
     plan = None
     if use_namespaces and options.get("minimal_root", True):
-        plan = _root.plan_root(tuple(options.get("read_only_paths", ())))
+        plan = _root.plan_root(
+            tuple(options.get("read_only_paths", ())), tuple(options.get("packages", ()))
+        )
     if options.get("cgroup", True):
         _join_cgroup(state, int(options.get("processes", 32)))
     else:

@@ -117,8 +117,10 @@ class RootPlan:
         return sorted(shown)
 
 
-def plan_root(extra_paths: tuple[str, ...] = ()) -> RootPlan:
-    """Decide what the root shows; call after preloading, before entering namespaces."""
+def plan_root(extra_paths: tuple[str, ...] = (), packages: tuple[str, ...] = ()) -> RootPlan:
+    """Decide what the root shows; call after preloading, before entering namespaces.
+
+    ``packages`` names third-party packages to show although nothing loaded them yet."""
     plan = RootPlan()
     seen: set[str] = set()
 
@@ -151,7 +153,7 @@ def plan_root(extra_paths: tuple[str, ...] = ()) -> RootPlan:
         path = os.path.join("/etc", name)
         if os.path.exists(path):
             bind(path, path)
-    for directory, entries in _package_entries(stdlib_dirs).items():
+    for directory, entries in _package_entries(stdlib_dirs, packages).items():
         plan.packages[directory] = [
             Bind(os.path.realpath(path), path, os.path.isdir(path))
             for path in (os.path.join(directory, entry) for entry in sorted(entries))
@@ -246,10 +248,11 @@ SYSTEM_PACKAGE_GLOBS = (
 """Module directories inside the library directories, shown only in part like the others."""
 
 
-def _package_entries(stdlib_dirs: list[str]) -> dict[str, set[str]]:
+def _package_entries(stdlib_dirs: list[str], packages: tuple[str, ...]) -> dict[str, set[str]]:
     """For every module directory on ``sys.path`` beyond the standard library, and every
     system one: the entries (packages, modules, vendored libraries) this process loaded
-    something from."""
+    something from, and those of the named ``packages`` (with the ``NAME.libs`` directory
+    of vendored shared libraries a wheel may carry)."""
     stdlib = [os.path.realpath(d) for d in stdlib_dirs]
     candidates = list(sys.path)
     candidates += [p for pattern in SYSTEM_PACKAGE_GLOBS for p in sorted(glob.glob(pattern))]
@@ -270,6 +273,16 @@ def _package_entries(stdlib_dirs: list[str]) -> dict[str, set[str]]:
     for module in list(sys.modules.values()):
         loaded.extend(_module_files(module))
     entries: dict[str, set[str]] = {directory: set() for directory in directories}
+    for name in packages:
+        for directory in directories:
+            for entry in (name, f"{name}.py", f"{name}.libs"):
+                if os.path.exists(os.path.join(directory, entry)):
+                    entries[directory].add(entry)
+            entries[directory].update(
+                found
+                for found in _listing(directory)
+                if found.startswith(f"{name}.") and found.endswith(".so")
+            )
     for path in loaded:
         real = os.path.realpath(path)
         for directory in directories:
@@ -277,6 +290,13 @@ def _package_entries(stdlib_dirs: list[str]) -> dict[str, set[str]]:
                 entries[directory].add(real[len(directory) + 1 :].split("/")[0])
                 break
     return entries
+
+
+def _listing(directory: str) -> list[str]:
+    try:
+        return os.listdir(directory)
+    except OSError:
+        return []
 
 
 def _module_files(module: object) -> list[str]:

@@ -573,6 +573,8 @@ def main() -> None:
         except BaseException as exc:  # the sandbox failed, not the program
             response, blobs = {"ok": False, "error": f"{type(exc).__name__}: {exc}"}, []
         _send(protocol_out, response, blobs)
+    if server.work_root is not None:  # the host directory of a sandbox without a root
+        _remove_tree(server.work_root)
 
 
 def _send(fd: int, message: dict[str, Any], blobs: list[bytes]) -> None:
