@@ -99,6 +99,13 @@ CASES = [
         check=expect_stdout("[True, True, True, True, True]"),
     ),
     case(
+        "own_private_file_is_absent",
+        # As an ordinary user: a 0600 file of that very user, outside any home directory.
+        f"import os\nprint(os.path.exists('{HOST_SECRET_DIR}/own_secret'))",
+        V.OK,
+        check=expect_stdout("False"),
+    ),
+    case(
         "host_unix_socket_is_unreachable",
         "import socket\ns = socket.socket(socket.AF_UNIX)\n"
         f"try:\n    s.connect('{HOST_SECRET_DIR}/host.sock')\n    print('connected')\n"
@@ -215,6 +222,31 @@ def test_apps_scoring_cannot_read_the_hidden_tests(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     summary = json.loads((tmp_path / "run" / "summary.json").read_text())
     assert summary["pass@1"] == 0.0 and summary["judged_samples"] == len(problems), summary
+
+
+def test_a_batch_file_of_hidden_tests_stays_hidden(tmp_path: Path) -> None:
+    """``execgym judge --batch``: the batch file holds the expected outputs; a program that
+    looks for it on the filesystem to print them finds nothing."""
+    batch = tmp_path / "batch.jsonl"
+    os.chmod(tmp_path, 0o755)
+    cheat = (
+        "import os, json, sys\nstdin = sys.stdin.read()\n"
+        "for root, dirs, files in os.walk('/'):\n"
+        "    dirs[:] = [d for d in dirs if d not in ('proc', 'dev', 'sys')]\n"
+        "    for name in files:\n"
+        "        if name.endswith('.jsonl'):\n"
+        "            for line in open(os.path.join(root, name)):\n"
+        "                for test in json.loads(line).get('tests', []):\n"
+        "                    if test.get('input') == stdin:\n"
+        "                        print(test['output'])\n"
+    )
+    tests = [{"input": "3\n", "output": "hidden-9"}, {"input": "4\n", "output": "hidden-16"}]
+    batch.write_text(json.dumps({"id": "cheat", "code": cheat, "tests": tests}) + "\n")
+    os.chmod(batch, 0o644)
+    out = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(app, ["judge", "--batch", str(batch), "-o", str(out)])
+    record = json.loads(out.read_text())
+    assert record["verdict"] == "WRONG_ANSWER" and record["passed"] == 0, result.output
 
 
 def test_doctor_lists_what_a_child_sees() -> None:

@@ -84,6 +84,7 @@ CASES = [
         limits=Limits(time_s=5, wall_s=10, output_mb=1),
         check=violation,
     ),
+    # (the judging process's memory during this case is checked below)
     case(
         "header_without_newline_32_mb",
         "import os\nchunk = b'x' * 65536\nfor _ in range(512):\n    os.write(3, chunk)",
@@ -152,6 +153,21 @@ def test_as_an_ordinary_user(ordinary_user_outcomes: dict[str, Outcome] | str, i
     if isinstance(ordinary_user_outcomes, str):
         pytest.skip(ordinary_user_outcomes)
     check_outcome(item, ordinary_user_outcomes[item.id])
+
+
+def peak_memory_mb() -> float:
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    raise AssertionError("no VmHWM")
+
+
+def test_a_flood_on_the_channel_costs_the_judge_no_memory(own_sandbox: Sandbox) -> None:
+    flood = next(c for c in CASES if c.id == "480_mb_of_compiled_frames")
+    before = peak_memory_mb()
+    check_outcome(flood, run_case(own_sandbox, flood))
+    assert peak_memory_mb() - before < 50
 
 
 def test_the_next_program_is_judged_normally(own_sandbox: Sandbox) -> None:
