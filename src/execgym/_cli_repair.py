@@ -45,7 +45,7 @@ BENCHMARKS = ("apps", "codecontests", "xcodeeval")
 
 repair_app = typer.Typer(
     name="repair",
-    help="FixAudit and its baselines: evaluate a repair method, show a transcript.",
+    help="Evaluate FixAudit and its baselines; show a transcript.",
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,

@@ -7,7 +7,7 @@ from __future__ import annotations
 MARKERS = {
     "4184": "preset array/list with the first few `primes`",
     "2287": "Takahashi wrote integers into K of the vertices",
-    "2404": "Find the kth positive integer that is missing",
+    "2404": "integer that is missing from this array",
     "0001": "Mikhail walks on a Cartesian plane",
     "0111": "You are given an image, that can be represented",
 }

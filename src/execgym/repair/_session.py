@@ -76,6 +76,7 @@ class Session:
         self._clock = clock
         self.transcript = Transcript(problem_id=problem.id, method=method, budget=settings.budget)
         self._calls: dict[int, CallRecord] = {}
+        self._chosen: set[int] = set()
         self._reserved = 0
         self._asked: Counter[str] = Counter()
         self._programs: dict[str, int] = {}
@@ -157,9 +158,10 @@ class Session:
         return replies
 
     def _fill_candidates(self) -> None:
-        for record in self._calls.values():
-            if record.candidate_after is None:
+        for index, record in self._calls.items():
+            if index not in self._chosen:
                 record.candidate_after = self.current
+                self._chosen.add(index)
 
     # ---- programs, tests and runs ----------------------------------------------------------
     def program(self, code: str) -> int:
@@ -266,6 +268,7 @@ class Session:
         """The answer had the budget ended with call ``call`` (methods that choose among
         samples set this for every call)."""
         self._calls[call].candidate_after = program
+        self._chosen.add(call)
 
     def decide(
         self, action: str, reason: str, *, test: str | None = None, program: int | None = None
