@@ -10,12 +10,19 @@ error, each clipped for prompts and transcripts.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from execgym.bench import Problem, assemble_program
 from execgym.repair._tests import LoopTest
-from execgym.sandbox import JudgeRequest, Sandbox, TestResult, Verdict, decode_value
+from execgym.sandbox import (
+    JudgeRequest,
+    JudgeResult,
+    Sandbox,
+    TestResult,
+    Verdict,
+    decode_value,
+)
 
 SHOWN_CHARS = 2000
 """How much of a program's output or error a prompt or transcript shows."""
@@ -42,6 +49,17 @@ class TestOutcome:
         return self.verdict is Verdict.OK
 
 
+def tests_request(problem: Problem, code: str, tests: Sequence[LoopTest]) -> JudgeRequest:
+    """The sandbox request that runs ``code`` on ``tests`` as the problem's judge would."""
+    return JudgeRequest(
+        code=assemble_program(problem, code, "auto"),
+        tests=[test.case for test in tests],
+        checker=problem.checker,
+        limits=problem.limits,
+        preamble=problem.preamble,
+    )
+
+
 async def run_tests(
     sandbox: Sandbox, problem: Problem, code: str, tests: Sequence[LoopTest]
 ) -> list[TestOutcome]:
@@ -49,19 +67,48 @@ async def run_tests(
     failure is retried once, then raised as :class:`SandboxFailure`."""
     if not tests:
         return []
-    request = JudgeRequest(
-        code=assemble_program(problem, code, "auto"),
-        tests=[test.case for test in tests],
-        checker=problem.checker,
-        limits=problem.limits,
-        preamble=problem.preamble,
-    )
+    request = tests_request(problem, code, tests)
     for _ in range(2):
         result = await sandbox.ajudge(request)
         if result.verdict is not Verdict.SANDBOX_ERROR:
-            break
-    else:
-        raise SandboxFailure(f"the sandbox failed twice on problem {problem.id}: {result.detail}")
+            return read_outcomes(tests, result)
+    raise SandboxFailure(f"the sandbox failed twice on problem {problem.id}: {result.detail}")
+
+
+def run_tests_now(
+    sandbox: Sandbox, problem: Problem, code: str, tests: Sequence[LoopTest]
+) -> list[TestOutcome]:
+    """:func:`run_tests` in this thread (for rewards and data builders)."""
+    if not tests:
+        return []
+    request = tests_request(problem, code, tests)
+    for _ in range(2):
+        result = sandbox.judge(request)
+        if result.verdict is not Verdict.SANDBOX_ERROR:
+            return read_outcomes(tests, result)
+    raise SandboxFailure(f"the sandbox failed twice on problem {problem.id}: {result.detail}")
+
+
+def run_many_now(
+    sandbox: Sandbox, problem: Problem, codes: Sequence[str], tests: Sequence[LoopTest]
+) -> list[list[TestOutcome] | None]:
+    """Each of ``codes`` run on ``tests``, on every sandbox worker at once; ``None`` for a
+    program the sandbox failed on (not the program's fault: left unjudged)."""
+    if not tests:
+        return [[] for _ in codes]
+    requests = []
+    for index, code in enumerate(codes):
+        request = tests_request(problem, code, tests)
+        requests.append(replace(request, id=str(index)))
+    found: list[list[TestOutcome] | None] = [None] * len(codes)
+    for result in sandbox.judge_many(requests):
+        if result.verdict is not Verdict.SANDBOX_ERROR:
+            found[int(result.id or "0")] = read_outcomes(tests, result)
+    return found
+
+
+def read_outcomes(tests: Sequence[LoopTest], result: JudgeResult) -> list[TestOutcome]:
+    """What the program did on each of ``tests``, from the sandbox's judgement."""
     return [_outcome(test, judged) for test, judged in zip(tests, result.tests, strict=True)]
 
 

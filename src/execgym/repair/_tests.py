@@ -3,7 +3,8 @@
 A :class:`LoopTest` is one test as the loop and the prompts see it: what its input is (the
 standard input, or the call ``f(...)``), what output it expects, where it came from, and the
 sandbox test that runs it (the expected output stays in the judging process). Hidden tests
-are never made into loop tests: the loop and its prompts never see them.
+of an evaluated problem are never made into loop tests: the loop and its prompts never see
+them.
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ from typing import Literal
 from execgym.bench import Problem
 from execgym.sandbox import CallTest, StdioTest
 
-TestOrigin = Literal["public", "auditor", "tester"]
-"""Who wrote a test: the problem (its public examples), the Auditor, or a Tester."""
+TestOrigin = Literal["public", "auditor", "tester", "hidden"]
+"""Who wrote a test: the problem (its public examples), the Auditor, or a Tester. ``hidden``
+is a training problem's hidden test, shown only in the training prompts the data builders
+make (:mod:`execgym.repair._training`), never in an evaluation's loop."""
 
 TestKind = Literal["stdin", "call"]
 
@@ -56,21 +59,30 @@ def input_key(kind: TestKind, shown_input: str) -> str:
 def public_loop_tests(problem: Problem) -> list[LoopTest]:
     """The problem's public examples as loop tests (ids ``p1``, ``p2``, ...)."""
     return [
-        _public_test(f"p{number}", test)
+        loop_test(f"p{number}", test, "public")
         for number, test in enumerate(problem.public_tests, start=1)
     ]
 
 
-def _public_test(test_id: str, test: StdioTest | CallTest) -> LoopTest:
+def loop_test(
+    test_id: str, test: StdioTest | CallTest, origin: TestOrigin, *, unwrap: bool = False
+) -> LoopTest:
+    """A problem's test as a loop test. The expected output shown is the first accepted
+    one; with ``unwrap``, an expected value wrapped in a one-item list (APPS stores every
+    call's output so, and its judge unwraps it) is shown unwrapped."""
     if isinstance(test, StdioTest):
         output = test.output
         shown = output[0] if isinstance(output, list) and output else output
-        return LoopTest(
-            test_id, "public", "stdin", test.input, shown if isinstance(shown, str) else "", test
-        )
+        text = shown if isinstance(shown, str) else ""
+        return LoopTest(test_id, origin, "stdin", test.input, text, test)
     arguments = test.args_src if test.args_src is not None else _arguments_text(test.args)
-    expected = test.expected_literal if test.expected_literal is not None else repr(test.expected)
-    return LoopTest(test_id, "public", "call", f"{test.fn_name}({arguments})", expected, test)
+    if test.expected_literal is not None:
+        expected = test.expected_literal
+    elif unwrap and isinstance(test.expected, list) and len(test.expected) == 1:
+        expected = repr(test.expected[0])
+    else:
+        expected = repr(test.expected)
+    return LoopTest(test_id, origin, "call", f"{test.fn_name}({arguments})", expected, test)
 
 
 def _arguments_text(args: Sequence[object]) -> str:
