@@ -9,6 +9,10 @@ default for every other style). Trainer adapters: :mod:`execgym.rewards.verl` (`
 :mod:`execgym.rewards.trl` (``execution_reward``) and :mod:`execgym.rewards.openrlhf`
 (``reward_func``); all read the ground truth written by :func:`question_ground_truth`.
 
+Rows that are not execution questions are scored by the reward of their data source
+(:data:`DATA_SOURCES`, :mod:`execgym.rewards._sources`; FixAudit's Fixer and Auditor
+rewards are registered there by :mod:`execgym.repair`), through the same entry points.
+
 Only input prediction runs code, in the sandbox; a sandbox failure raises
 :class:`SandboxUnavailable` rather than scoring the answer wrong.
 """
@@ -38,10 +42,17 @@ from execgym.rewards._score import (
     score_item,
     score_question,
 )
+from execgym.rewards._sources import (
+    DATA_SOURCES,
+    SourceReward,
+    SourceScore,
+    find_source_reward,
+)
 from execgym.rewards._values import LiteralError, parse_literal, values_match
 from execgym.rewards.verl import load_ground_truth, question_ground_truth
 
 __all__ = [
+    "DATA_SOURCES",
     "EQUALITIES",
     "Equality",
     "GroundTruthError",
@@ -53,9 +64,12 @@ __all__ = [
     "SandboxUnavailable",
     "ScoringData",
     "ScoringItem",
+    "SourceReward",
+    "SourceScore",
     "UnknownReward",
     "default_equality",
     "default_sandbox",
+    "find_source_reward",
     "get_reward",
     "load_ground_truth",
     "parse_literal",
