@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from execgym._batch import (
+from execgym._jsonl import JsonLinesWriter
+from execgym.bench import (
     BatchLine,
     BatchLineError,
     batch_line_ids,
@@ -19,7 +20,6 @@ from execgym._batch import (
     result_record,
     truncate_text,
 )
-from execgym._jsonl import JsonLinesWriter
 from execgym.sandbox import (
     CallTest,
     ErrorInfo,

@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from execgym._doctor import doctor_stage, probe_rows
+from execgym.jobs import doctor_stage, probe_rows
 from execgym.sandbox import RunResult, Sandbox, Verdict
 
 

@@ -14,7 +14,8 @@ from typing import Any
 
 import typer
 
-from execgym._eval_cli import eval_command, score_command
+from execgym.cli.eval import eval_ as eval_command
+from execgym.cli.score import score as score_command
 from execgym.llm import Completion, SamplingParams, Usage
 
 # ------------------------------------------------------------------------------ CLI

@@ -105,8 +105,8 @@ def test_score_lcb_exec_counts_like_livecodebench(tmp_path: Path) -> None:
 
 
 def test_score_execq_is_unchanged(sandbox: Sandbox, tmp_path: Path) -> None:
+    from execgym.bench import read_questions
     from execgym.cli import app as old_app
-    from execgym.rewards._score_file import read_questions
 
     questions = execq_questions(tmp_path / "questions.jsonl", sandbox)
     generations = {

@@ -26,8 +26,9 @@ from typing import Any
 
 from execgym.bench._lcb_tests import decode_test_cases
 from execgym.bench._problem import Problem
-from execgym.bench._registry import DatasetSpec, HubSource, register
+from execgym.bench._registry import DatasetSpec, HubSource
 from execgym.bench._rows import Row, read_rows
+from execgym.bench._task_codegen import register_codegen_benchmark
 from execgym.sandbox import CallTest, Limits, StdioTest
 
 LCB_LIMITS = Limits(time_s=6.0)
@@ -118,12 +119,13 @@ def _tests(row: Row, field: str, func_name: Any) -> list[StdioTest | CallTest]:
     return tests
 
 
-register(
+register_codegen_benchmark(
     DatasetSpec(
         name="lcb-codegen",
         description="LiveCodeBench code generation (lite): recent contest problems",
         from_path=livecodebench_from_path,
         from_rows=livecodebench_from_rows,
         hub=HubSource(dataset_id="livecodebench/code_generation_lite"),
-    )
+    ),
+    task_description="LiveCodeBench code generation: public and private tests",
 )

@@ -26,8 +26,9 @@ from pathlib import Path
 from typing import Any
 
 from execgym.bench._problem import Problem
-from execgym.bench._registry import DatasetSpec, register
+from execgym.bench._registry import DatasetSpec
 from execgym.bench._rows import DatasetFormatError, Row, read_rows
+from execgym.bench._task_codegen import register_codegen_benchmark
 from execgym.sandbox import CallTest, Limits, StdioTest
 
 DESCRIPTION_FILES = ("problem_descriptions.jsonl", "prog_syn_test.jsonl", "prog_syn_val.jsonl")
@@ -151,10 +152,11 @@ def _unix(text: str) -> str:
     return text.replace("\r\n", "\n")
 
 
-register(
+register_codegen_benchmark(
     DatasetSpec(
         name="xcodeeval",
         description="xCodeEval program synthesis: Codeforces problems with ExecEval unit tests",
         from_path=xcodeeval_from_path,
-    )
+    ),
+    task_description="xCodeEval program synthesis: several accepted outputs",
 )

@@ -29,8 +29,9 @@ from pathlib import Path
 from typing import Any
 
 from execgym.bench._problem import Problem
-from execgym.bench._registry import DatasetSpec, HubSource, register
+from execgym.bench._registry import DatasetSpec, HubSource
 from execgym.bench._rows import DatasetFormatError, Row, read_rows
+from execgym.bench._task_codegen import register_codegen_benchmark
 from execgym.sandbox import CallTest, Limits, StdioTest
 
 APPS_LIMITS = Limits(time_s=4.0)
@@ -180,12 +181,13 @@ def _appears(text: str, shown: str) -> bool:
     return lines != "\n\n" and lines in shown
 
 
-register(
+register_codegen_benchmark(
     DatasetSpec(
         name="apps",
         description="APPS: 10k problems (introductory, interview, competition), stdin or call",
         from_path=apps_from_path,
         from_rows=apps_from_rows,
         hub=HubSource(dataset_id="codeparrot/apps"),
-    )
+    ),
+    task_description="APPS: competitive problems, stdin or call-based, APPS's judge",
 )

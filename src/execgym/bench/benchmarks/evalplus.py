@@ -36,12 +36,13 @@ from typing import Any
 
 from execgym.bench._asserts import called_function
 from execgym.bench._checkers import evalplus_checker_name
-from execgym.bench._humaneval import humaneval_problem
 from execgym.bench._literals import args_source, is_json_plain
 from execgym.bench._mbpp_plus_inputs import mbpp_plus_args
 from execgym.bench._problem import Problem
-from execgym.bench._registry import DatasetSpec, HubSource, register
+from execgym.bench._registry import DatasetSpec, HubSource
 from execgym.bench._rows import Row, read_rows
+from execgym.bench._task_codegen import register_codegen_benchmark
+from execgym.bench.benchmarks.humaneval import humaneval_problem
 from execgym.sandbox import CallTest, Limits, StdioTest
 
 EVALPLUS_LIMITS = Limits(time_s=4.0)
@@ -205,22 +206,24 @@ def _mbpp_plus_script_problem(row: Row, task_id: str) -> Problem:
     )
 
 
-register(
+register_codegen_benchmark(
     DatasetSpec(
         name="humaneval+",
         description="EvalPlus HumanEval+: HumanEval with many more test inputs",
         from_path=humaneval_plus_from_path,
         from_rows=humaneval_plus_from_rows,
         hub=HubSource(dataset_id="evalplus/humanevalplus"),
-    )
+    ),
+    task_description="HumanEval+: HumanEval with EvalPlus's extra tests",
 )
 
-register(
+register_codegen_benchmark(
     DatasetSpec(
         name="mbpp+",
         description="EvalPlus MBPP+: sanitized MBPP tasks with many more test inputs",
         from_path=mbpp_plus_from_path,
         from_rows=mbpp_plus_from_rows,
         hub=HubSource(dataset_id="evalplus/mbppplus"),
-    )
+    ),
+    task_description="MBPP+: MBPP with EvalPlus's extra tests",
 )

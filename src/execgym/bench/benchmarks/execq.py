@@ -20,8 +20,8 @@ from execgym.bench._eval_task import (
     PartVerdict,
     register_eval_task,
 )
+from execgym.bench._generations import InputFileError, read_questions
 from execgym.rewards import SandboxUnavailable, get_reward, reward_names, score_question
-from execgym.rewards._score_file import InputFileError, read_questions
 from execgym.sandbox import Sandbox
 from execgym.tasks import Question, extract_answers
 

@@ -1,4 +1,5 @@
-"""Batch files of ``execgym judge``: read programs and tests from JSONL, write verdicts to JSONL.
+"""Batch files of ``execgym judge``: read programs and tests from JSONL, write verdicts to JSONL
+(:func:`~execgym.bench.judge_batch` judges one).
 
 Input: one JSON object per line (blank lines are skipped)::
 
@@ -40,10 +41,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from execgym._cli_defaults import MAX_OUTPUT_CHARS
 from execgym._jsonl import json_text
 from execgym.sandbox import CallTest, JudgeRequest, JudgeResult, Limits, StdioTest, checker_names
 
+MAX_OUTPUT_CHARS = 1000
+"""Each test's stdout, stderr and traceback are cut to this many characters in a result
+record (``execgym judge --max-output-chars``)."""
 DEFAULT_CHECKER = "tokens"
 DEFAULT_TIME_LIMIT_S = 4.0
 DEFAULT_MEMORY_MB = 1024

@@ -1,4 +1,5 @@
-"""``execgym doctor``: what isolation the sandbox has on this machine, and whether it runs.
+"""The doctor (``execgym doctor``, the main job's first stage): what isolation the sandbox
+has on this machine, and whether it runs.
 
 The isolation rows come from the sandbox itself (what its fork-server entered). Two more
 are measured from inside a child by a probe program (:data:`LIMITS_PROBE`): the resource
@@ -15,11 +16,6 @@ import sys
 from dataclasses import dataclass
 from typing import Any
 
-from rich.console import Console
-from rich.table import Table
-
-from execgym._display import run_summary_line
-from execgym._verbatim import markup_escape, verbatim
 from execgym.sandbox import Limits, RunResult, Sandbox, Verdict, checker_names
 
 TRIVIAL_PROGRAM = "print(sum(range(10)))\n"
@@ -166,39 +162,3 @@ def _environment_row(environment: dict[str, str], hash_seed: int) -> dict[str, A
         "active": not leaked and pinned and single,
         "detail": "; ".join(parts),
     }
-
-
-def print_doctor_report(console: Console, report: DoctorReport) -> None:
-    """The isolation table, the machine facts and a final verdict line."""
-    table = Table(title="execgym sandbox isolation")
-    table.add_column("feature", no_wrap=True)
-    table.add_column("active", no_wrap=True)
-    table.add_column("detail", overflow="fold")  # long paths wrap, never cut
-    for feature in report.features:
-        active_mark = "[green]yes[/]" if feature["active"] else "[red]no[/]"
-        table.add_row(verbatim(str(feature["name"])), active_mark, verbatim(str(feature["detail"])))
-    console.print(table)
-    if report.visible:
-        console.print("a child sees, read-only (plus /dev, /proc and its own /tmp):")
-        for path in report.visible:
-            console.print(f"  {markup_escape(path)}", soft_wrap=True)
-    root = "root" if report.uid == 0 else "not root"
-    console.print(f"python   {report.python_version} ({markup_escape(report.python_executable)})")
-    console.print(f"uid      {report.uid} ({root})")
-    console.print(f"cores    {report.cores} available to this process")
-    console.print(f"checkers {', '.join(report.checkers) or '(none)'}")
-    if report.trivial_run is not None:
-        console.print(f"trivial program: {run_summary_line(report.trivial_run)}")
-    if report.error:
-        console.print(f"[red]error:[/] {markup_escape(report.error)}")
-    if report.sandbox_works:
-        active = len(report.features) - len(report.missing_features)
-        line = (
-            f"[bold green]sandbox works[/]: {active} of {len(report.features)} "
-            "isolation features active"
-        )
-        if report.missing_features:
-            line += f"; missing: {markup_escape(', '.join(report.missing_features))}"
-        console.print(line, soft_wrap=True)
-    else:
-        console.print("[bold red]sandbox does not work[/]: it cannot run a trivial program")

@@ -24,8 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from execgym.bench._problem import Problem
-from execgym.bench._registry import DatasetSpec, HubSource, register
+from execgym.bench._registry import DatasetSpec, HubSource
 from execgym.bench._rows import Row, read_rows
+from execgym.bench._task_codegen import register_codegen_benchmark
 from execgym.sandbox import Limits, StdioTest
 
 PYTHON3 = 3
@@ -156,12 +157,13 @@ def _limits(row: Row, time_scale: float) -> Limits:
     return Limits(time_s=time_s * time_scale, memory_mb=memory_mb or DEFAULT_MEMORY_MB)
 
 
-register(
+register_codegen_benchmark(
     DatasetSpec(
         name="codecontests",
         description="DeepMind CodeContests: competitive programming, stdin/stdout",
         from_path=codecontests_from_path,
         from_rows=codecontests_from_rows,
         hub=HubSource(dataset_id="deepmind/code_contests"),
-    )
+    ),
+    task_description="CodeContests: public, private and generated tests",
 )

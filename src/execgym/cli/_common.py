@@ -90,8 +90,24 @@ class TaskListCommand(TyperCommand):
 
     # click's Context and HelpFormatter: typer vendors click in some versions, so no import.
     def format_epilog(self, ctx: Any, formatter: Any) -> None:
-        from execgym._eval_cli import task_help
+        from execgym.bench import EVAL_TASKS
 
         with formatter.section("Tasks"):
-            formatter.write_dl(list(task_help()))
+            formatter.write_dl(
+                [(entry.name, str(entry.metadata["summary"])) for entry in EVAL_TASKS.entries()]
+            )
         super().format_epilog(ctx, formatter)
+
+
+def read_text_file(path: Path, what: str) -> str:
+    """The UTF-8 text of ``path``; a missing or unreadable file is a usage error naming it."""
+    if not path.exists():
+        raise usage_error(f"{what} not found: {path}")
+    if not path.is_file():
+        raise usage_error(f"{what} is not a file: {path}")
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise usage_error(f"{what} is not UTF-8 text: {path} ({exc})") from None
+    except OSError as exc:
+        raise usage_error(f"cannot read {what} {path}: {exc.strerror}") from None

@@ -17,8 +17,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from execgym.bench._problem import Problem
-from execgym.bench._registry import DatasetSpec, HubSource, register
+from execgym.bench._registry import DatasetSpec, HubSource
 from execgym.bench._rows import Row, find_file, read_rows
+from execgym.bench._task_codegen import register_codegen_benchmark
 from execgym.sandbox import CallTest, Limits
 
 HUMAN_EVAL_LIMITS = Limits(time_s=3.0)
@@ -53,12 +54,13 @@ def humaneval_from_path(path: Path) -> list[Problem]:
     return humaneval_from_rows(read_rows(file))
 
 
-register(
+register_codegen_benchmark(
     DatasetSpec(
         name="humaneval",
         description="OpenAI HumanEval: 164 function-completion problems judged by check()",
         from_path=humaneval_from_path,
         from_rows=humaneval_from_rows,
         hub=HubSource(dataset_id="openai/openai_humaneval"),
-    )
+    ),
+    task_description="HumanEval: complete a function; its check() tests",
 )

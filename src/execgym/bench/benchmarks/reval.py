@@ -54,7 +54,6 @@ from execgym.bench._eval_task import (
     register_eval_task,
     string_field,
 )
-from execgym.bench._task_cruxeval import run_assertion
 from execgym.bench._task_reval_classeval import (
     ABBREVIATION,
     OUTPUT_PRELUDE,
@@ -77,6 +76,7 @@ from execgym.bench._task_reval_truth import (
     state_answer,
     state_matches,
 )
+from execgym.bench.benchmarks.cruxeval import run_assertion
 from execgym.sandbox import Limits, Sandbox
 
 DATA_FILE = "DREval_data.jsonl"

@@ -8,7 +8,7 @@ under the second hash seed, so a program whose trace depends on it is left out);
 questions of every style (``execverify``, ``execverify-strict``, ``cruxeval``, ``reval``)
 and kind are built, and every question's reference answer is scored: the dataset is
 written only with questions whose reference answer earns full reward. A per-level summary
-and plots come with it.
+and plots come with it. Each stage returns its report; the command renders it.
 """
 
 from __future__ import annotations
@@ -19,13 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rich import box
-from rich.console import Console
-from rich.table import Table
-
-from execgym._display import progress_bar
 from execgym._jsonl import JsonLinesWriter
-from execgym._verbatim import verbatim
+from execgym.bench import ProgressBar, no_progress
 from execgym.rewards import get_reward, score_question
 from execgym.sandbox import Sandbox
 from execgym.synth import (
@@ -38,7 +33,6 @@ from execgym.synth import (
     read_program_rows,
     write_report,
 )
-from execgym.synth._metrics import METRICS
 from execgym.tasks import STYLE_KINDS, STYLES, BuildStats, Program, Question, iter_questions
 
 
@@ -100,18 +94,16 @@ def synthesis_stage(
     per_level: int,
     seed: int,
     output_dir: Path,
-    progress_console: Console | None = None,
+    progress: ProgressBar = no_progress,
 ) -> SynthReport:
     """Synthesize ``per_level`` programs at each built-in level into ``programs.jsonl`` (from
-    scratch) and write the per-level report (statistics and plots) under ``synth-report/``;
-    a progress bar on ``progress_console`` when it is a terminal."""
+    scratch) and write the per-level report (statistics and plots) under ``synth-report/``."""
     path = output_dir / "programs.jsonl"
     path.unlink(missing_ok=True)
     levels = tuple(builtin_levels().values())
     config = SynthConfig(levels=levels, per_level=per_level, seed=seed)
     builder = DatasetBuilder(GrammarGenerator(), ProgramFilter(first, second), config)
-    console = progress_console or Console(quiet=True)
-    with progress_bar(console, "synthesizing", len(levels) * per_level) as advance:
+    with progress("synthesizing", len(levels) * per_level) as advance:
         builder.run(path, on_row=lambda _row: advance())
     rows = read_program_rows(path)
     programs = [
@@ -121,35 +113,6 @@ def synthesis_stage(
     files = write_report(rows, output_dir / "synth-report") if rows else []
     counts = {str(level): n for level, n in Counter(r["level"] for r in rows).items()}
     return SynthReport(path, programs, counts, level_statistics(rows), files)
-
-
-def print_synthesis_report(console: Console, report: SynthReport) -> None:
-    """The per-level statistics (programs, distinct methods, median of every difficulty
-    metric) as a table, and where the plots are."""
-    levels = list(report.statistics)
-    table = Table(
-        title="synthesized programs by level (medians)",
-        box=box.SIMPLE_HEAD,
-        pad_edge=False,
-        collapse_padding=True,
-    )
-    table.add_column("", no_wrap=True)
-    for level in levels:
-        table.add_column(verbatim(level), justify="right", no_wrap=True)
-    entries = [report.statistics[level] for level in levels]
-    table.add_row("programs", *(str(entry["programs"]) for entry in entries))
-    table.add_row("methods", *(str(entry["methods"]) for entry in entries))
-    for name in METRICS:
-        medians = [entry["metrics"].get(name, {}).get("median") for entry in entries]
-        table.add_row(
-            name.replace("_", " "),
-            *("-" if value is None else f"{value:.3g}" for value in medians),
-        )
-    console.print(table)
-    plots = [path for path in report.report_files if path.suffix == ".png"]
-    if plots:
-        where = f"plots: {plots[0].parent} ({len(plots)} PNG files)"
-        console.print(verbatim(where), soft_wrap=True)
 
 
 def reference_earns_full_reward(question: Question, sandbox: Sandbox) -> bool:
@@ -167,19 +130,18 @@ def dataset_stage(
     examples: Sequence[Program],
     output_dir: Path,
     seed: int = 0,
-    progress_console: Console | None = None,
+    progress: ProgressBar = no_progress,
 ) -> DatasetReport:
     """Write ``questions.jsonl`` (every style and kind) from the synthesized programs and the
-    built-in examples, and return what was built; a progress bar (programs traced, over
-    every style) on ``progress_console`` when it is a terminal."""
+    built-in examples, and return what was built; ``progress`` counts programs traced, over
+    every style."""
     programs = [*synthesized, *examples]
     report = DatasetReport(
         path=output_dir / "questions.jsonl", programs=len(programs), examples=len(examples)
     )
-    console = progress_console or Console(quiet=True)
     with (
         report.path.open("w", encoding="utf-8") as out,
-        progress_bar(console, "questions", len(programs) * len(STYLES)) as advance,
+        progress("questions", len(programs) * len(STYLES)) as advance,
     ):
         writer = JsonLinesWriter(out, compact=True)
         for style in STYLES:
@@ -204,27 +166,3 @@ def dataset_stage(
                 advance()
             report.skipped.update({f"{style}: {why}": n for why, n in stats.skipped.items()})
     return report
-
-
-def print_dataset_report(console: Console, report: DatasetReport) -> None:
-    table = Table(title="ExecVerify questions", box=box.SIMPLE_HEAD, pad_edge=False)
-    table.add_column("style")
-    table.add_column("questions", justify="right")
-    for style in STYLES:
-        table.add_row(style, str(report.questions_by_style[style]))
-    console.print(table)
-    kinds = ", ".join(f"{kind} {n}" for kind, n in sorted(report.items_by_kind.items()))
-    console.print(f"items by kind: {kinds}")
-    synthesized = report.programs - report.examples
-    console.print(
-        verbatim(
-            f"{report.questions} questions from {report.programs} programs ({synthesized} "
-            f"synthesized, {report.examples} built-in examples), every reference answer "
-            f"verified at full reward; {len(report.unverified)} left out; "
-            f"written to {report.path}"
-        ),
-        soft_wrap=True,
-    )
-    if report.skipped:
-        skipped = ", ".join(f"{why} {n}" for why, n in sorted(report.skipped.items()))
-        console.print(verbatim(f"programs skipped: {skipped}"), soft_wrap=True)

@@ -28,8 +28,9 @@ from execgym.bench._asserts import (
     called_function,
 )
 from execgym.bench._problem import Problem
-from execgym.bench._registry import DatasetSpec, HubSource, register
+from execgym.bench._registry import DatasetSpec, HubSource
 from execgym.bench._rows import Row, find_file, read_rows
+from execgym.bench._task_codegen import register_codegen_benchmark
 from execgym.sandbox import CallTest, Limits
 
 MBPP_LIMITS = Limits(time_s=3.0)
@@ -94,12 +95,13 @@ def _entry_point(row: Row, code: str) -> str | None:
     return names[-1] if names else None
 
 
-register(
+register_codegen_benchmark(
     DatasetSpec(
         name="mbpp",
         description="MBPP: crowd-sourced Python tasks, each with three assert tests",
         from_path=mbpp_from_path,
         from_rows=mbpp_from_rows,
         hub=HubSource(dataset_id="google-research-datasets/mbpp", config="full"),
-    )
+    ),
+    task_description="MBPP: a function from a description and its asserts",
 )

@@ -1,5 +1,6 @@
 """Terminal rendering shared by the commands: verdict colours, the one-line run summary,
-progress bars, and the model client's notices (a failing server being retried).
+progress bars (:func:`progress_bars`, the library's ``progress`` argument), and the model
+client's notices (a failing server being retried).
 
 Text a program or a server controls goes through :mod:`execgym._verbatim`.
 """
@@ -9,7 +10,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 
 from rich.console import Console
 from rich.progress import (
@@ -70,6 +71,17 @@ def progress_bar(console: Console, label: str, total: int | None) -> Iterator[Ca
         yield lambda: progress.advance(task)
 
 
+def progress_bars(
+    console: Console,
+) -> Callable[[str, int | None], AbstractContextManager[Callable[[], None]]]:
+    """The library's ``progress`` argument: a :func:`progress_bar` on ``console`` per stage."""
+
+    def progress(label: str, total: int | None) -> AbstractContextManager[Callable[[], None]]:
+        return progress_bar(console, label, total)
+
+    return progress
+
+
 REPEAT_AFTER_S = 5.0
 """A retry failing the same way as the last one shown is shown again only after this long."""
 
@@ -100,7 +112,7 @@ class _ConsoleHandler(logging.Handler):
 def model_notices(console: Console) -> Iterator[None]:
     """Show the model client's warnings on ``console`` while the block runs: which server
     is failing, how, and that the request is retried (above any progress bar)."""
-    from execgym.llm._openai import RETRY_FAILURE
+    from execgym.llm import RETRY_FAILURE
 
     logger = logging.getLogger(MODEL_LOGGER)
     handler = _ConsoleHandler(console, RETRY_FAILURE)

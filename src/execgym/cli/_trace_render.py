@@ -1,4 +1,4 @@
-"""A readable step table of a trace, for terminals.
+"""A readable step table of a trace, for terminals (``execgym trace``).
 
 Program text, function names and values are shown verbatim (:mod:`execgym._verbatim`):
 ``x = a[i]`` keeps its ``[i]``, a value ``'[red]hi[/red]'`` is not coloured, and control
@@ -12,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from execgym._verbatim import verbatim
-from execgym.trace._model import Trace, Value
+from execgym.trace import Trace, Value
 
 _MAX_CELL = 60
 

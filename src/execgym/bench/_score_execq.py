@@ -1,99 +1,33 @@
 """Score a file of existing generations against a question file (``execgym score execq``).
 
-Questions are ``execgym questions`` output (one :class:`Question` per JSONL line).
-Generations are keyed by question id, either as one JSON object mapping each id to a list
-of responses (CRUXEval's published format) or to one response, or as JSONL lines
-``{"id", "response"}`` / ``{"id", "responses": [...]}`` (``"generations"`` also accepted).
-
-Every response is scored item by item; the run directory gets ``items.jsonl`` (one line per
-response, written as scored) and ``summary.json`` (accuracy per kind, mean of every named
-reward). A response the sandbox could not judge is counted apart, never as wrong.
+Questions are ``execgym questions`` output; generations are keyed by question id (the
+formats of :mod:`execgym.bench._generations`). Every response is scored item by item; the
+run log (:mod:`execgym.bench._run_log`) gets one :class:`ResponseRecord` per response in
+``items.jsonl``, written as scored, and ``summary.json`` (accuracy per kind, mean of every
+named reward). A response the sandbox could not judge is counted apart, never as wrong.
 """
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
-from execgym._jsonl import json_text
-from execgym.rewards._data import ScoringData
-from execgym.rewards._input import SandboxUnavailable
-from execgym.rewards._rewards import get_reward, reward_names, score_batch
-from execgym.rewards._score import QuestionScore
+from execgym.bench._run_log import ResponseRecord, RunDirectory
+from execgym.rewards import (
+    QuestionScore,
+    SandboxUnavailable,
+    ScoringData,
+    get_reward,
+    reward_names,
+    score_batch,
+)
 from execgym.sandbox import Sandbox
 from execgym.tasks import Question, extract_answers
 
 BATCH = 256
-
-
-class InputFileError(ValueError):
-    """A question or generation file that cannot be read; names the file, line and field."""
-
-
-def read_questions(path: Path) -> dict[str, Question]:
-    questions: dict[str, Question] = {}
-    with path.open(encoding="utf-8") as lines:
-        for number, text in enumerate(lines, start=1):
-            if not text.strip():
-                continue
-            try:
-                question = Question.model_validate_json(text)
-            except ValidationError as exc:
-                error = exc.errors()[0]
-                where = ".".join(str(part) for part in error["loc"]) or "<row>"
-                raise InputFileError(f"{path}:{number}: field {where!r}: {error['msg']}") from None
-            if question.id in questions:
-                raise InputFileError(f"{path}:{number}: field 'id': {question.id!r} repeats")
-            questions[question.id] = question
-    return questions
-
-
-def read_generations(path: Path) -> dict[str, list[str]]:
-    text = path.read_text(encoding="utf-8")
-    stripped = text.lstrip()
-    if stripped.startswith("{"):
-        try:
-            whole = json.loads(text)
-        except json.JSONDecodeError:
-            whole = None  # not one object: JSONL, whose lines are objects too
-        if isinstance(whole, dict) and not _looks_like_line(whole):
-            return {
-                str(key): _responses(value, f"{path}: key {key!r}") for key, value in whole.items()
-            }
-    generations: dict[str, list[str]] = {}
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        where = f"{path}:{number}"
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputFileError(f"{where}: not valid JSON: {exc.msg}") from None
-        if not isinstance(row, dict) or "id" not in row:
-            raise InputFileError(f"{where}: field 'id': missing")
-        value = next((row[k] for k in ("responses", "generations", "response") if k in row), None)
-        if value is None:
-            raise InputFileError(f"{where}: field 'response': missing")
-        generations.setdefault(str(row["id"]), []).extend(_responses(value, where))
-    return generations
-
-
-def _looks_like_line(row: dict[str, Any]) -> bool:
-    return "id" in row and any(k in row for k in ("response", "responses", "generations"))
-
-
-def _responses(value: object, where: str) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, list) and all(isinstance(item, str) for item in value):
-        return list(value)
-    raise InputFileError(f"{where}: expected a response string or a list of them")
 
 
 @dataclass
@@ -171,20 +105,17 @@ def score_generation_file(
         for qid, question in questions.items()
         for index, response in enumerate(generations.get(qid, []))
     ]
-    out_dir.mkdir(parents=True, exist_ok=True)
-    with (out_dir / "items.jsonl").open("w", encoding="utf-8") as out:
+    log = RunDirectory(out_dir, ResponseRecord)
+    with log.open_records(append=False) as writer:
         for start in range(0, len(work), BATCH):
             chunk = work[start : start + BATCH]
             pairs = [(ScoringData.from_question(q), response) for q, _, response in chunk]
             for (question, index, response), score in zip(
                 chunk, score_batch(pairs, sandbox=sandbox, equality=equality), strict=True
             ):
-                out.write(json_text(_record(question, index, response, score, summary)) + "\n")
+                writer.write(_record(question, index, response, score, summary))
                 advance()
-            out.flush()
-    (out_dir / "summary.json").write_text(
-        json_text(summary.as_json(), indent=2) + "\n", encoding="utf-8"
-    )
+    log.write_summary(summary.as_json())
     return summary
 
 
@@ -194,9 +125,9 @@ def _record(
     response: str,
     score: QuestionScore | SandboxUnavailable,
     summary: ScoreSummary,
-) -> dict[str, Any]:
+) -> ResponseRecord:
     summary.responses += 1
-    record: dict[str, Any] = {
+    fields: dict[str, Any] = {
         "question_id": question.id,
         "sample": index,
         "style": question.style,
@@ -206,8 +137,8 @@ def _record(
     }
     if isinstance(score, SandboxUnavailable):
         summary.sandbox_failures += 1
-        record["sandbox_error"] = str(score)
-        return record
+        fields["sandbox_error"] = str(score)
+        return ResponseRecord.model_validate(fields)
     for item in score.items:
         summary.items_by_kind[item.kind.value] += 1
         summary.correct_by_kind[item.kind.value] += int(item.correct)
@@ -217,9 +148,9 @@ def _record(
     sums = summary.reward_sums.setdefault(kind, dict.fromkeys(rewards, 0.0))
     for name, value in rewards.items():
         sums[name] += value
-    record["items"] = [
+    fields["items"] = [
         {"id": s.item_id, "kind": s.kind.value, "correct": s.correct, "reason": s.reason}
         for s in score.items
     ]
-    record["rewards"] = rewards
-    return record
+    fields["rewards"] = rewards
+    return ResponseRecord.model_validate(fields)

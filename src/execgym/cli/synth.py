@@ -1,9 +1,9 @@
 """``execgym synth``: build a program dataset at controlled difficulty, and report on one.
 
 ``execgym synth --levels 1-6 --per-level N --seed S [--generator grammar|model] -o FILE``
-generates (the group's callback runs when no subcommand is given);
-``execgym synth report FILE -o DIR`` writes per-level statistics and plots. The lead wires
-:data:`synth_app` into :mod:`execgym.cli` with ``app.add_typer(synth_app, name="synth")``.
+generates (the group's callback runs when no subcommand is given;
+:func:`execgym.jobs.synthesize_programs`); ``execgym synth report FILE -o DIR`` writes
+per-level statistics and plots.
 
 Exit statuses: 0 success, 1 a level ended with fewer programs than asked, 2 a usage error
 (bad option, unknown level, unreadable file, missing model backend).
@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from execgym._cli_common import (
+from execgym.cli._common import (
     CONTEXT_SETTINGS,
     EXIT_FAILURE,
     EXIT_INTERRUPTED,
@@ -30,11 +30,7 @@ from execgym._cli_common import (
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from execgym.synth import ConstraintSpec, SynthSummary
-    from execgym.synth._candidate import ProgramGenerator
-
-HASH_SEEDS = (0, 1)
-"""``PYTHONHASHSEED`` of the two sandboxes the determinism filter compares."""
+    from execgym.synth import ConstraintSpec, ProgramGenerator, SynthSummary
 
 synth_app = typer.Typer(
     name="synth",
@@ -82,46 +78,30 @@ def synth(
     """Generate programs (no subcommand), with a progress bar, resuming an existing file."""
     if ctx.invoked_subcommand is not None:
         return
-    from execgym._display import progress_bar
-    from execgym.sandbox import Sandbox, SandboxConfig
-    from execgym.synth import (
-        FILTER_PRELOAD,
-        DatasetBuilder,
-        ProgramFilter,
-        SynthConfig,
-        read_resume_state,
-    )
+    from execgym.cli._display import progress_bars
+    from execgym.jobs import SynthesisProgress, synthesize_programs
 
     if output is None:
         raise usage_error("missing option -o / --output: the programs file to write")
     chosen = _levels(levels, levels_file)
     program_generator = _generator(generator, model, base_url, temperature)
-    config = SynthConfig(levels=tuple(chosen), per_level=per_level, seed=seed)
-    resumed = sum(read_resume_state(output, config).rows.values()) if output.exists() else 0
     console = stderr_console()
-    first_seed, second_seed = HASH_SEEDS
-    written = 0
-
-    def on_row(_row: dict[str, Any]) -> None:
-        nonlocal written
-        written += 1
-        advance()
-
+    counts = SynthesisProgress()
     try:
-        with (
-            Sandbox(workers, SandboxConfig(hash_seed=first_seed, preload=FILTER_PRELOAD)) as first,
-            Sandbox(
-                workers, SandboxConfig(hash_seed=second_seed, preload=FILTER_PRELOAD)
-            ) as second,
-        ):
-            builder = DatasetBuilder(program_generator, ProgramFilter(first, second), config)
-            total = len(chosen) * per_level - resumed
-            with progress_bar(console, "synthesizing", total) as advance:
-                summary = builder.run(output, on_row=on_row)
+        summary = synthesize_programs(
+            output,
+            chosen,
+            program_generator,
+            per_level=per_level,
+            seed=seed,
+            workers=workers,
+            counts=counts,
+            progress=progress_bars(console),
+        )
     except KeyboardInterrupt:
         print_interrupted(
             console,
-            f"{resumed + written} programs are in {output}; rerun the same command to resume",
+            f"{counts.programs} programs are in {output}; rerun the same command to resume",
         )
         raise typer.Exit(EXIT_INTERRUPTED) from None
     _print_summary(console, summary, per_level, output)
@@ -141,8 +121,13 @@ def report(
     medians of every metric across levels).
     """
     from execgym._verbatim import markup_escape, visible
-    from execgym.synth import level_statistics, read_program_rows, write_report
-    from execgym.synth._report import ReportInputError, markdown_table
+    from execgym.synth import (
+        ReportInputError,
+        level_statistics,
+        markdown_table,
+        read_program_rows,
+        write_report,
+    )
 
     if not programs.is_file():
         raise usage_error(f"programs file not found: {programs}")

@@ -1,11 +1,13 @@
-"""``execgym judge``: judge a JSONL batch file, writing one result per line as each finishes.
+"""Judging a JSONL batch file (``execgym judge``): one result per line, written as each
+program finishes, resumable.
 
 Results are matched to input lines by their ``line`` field (the input line number): ids may
-repeat or be missing, and a repeated id is warned about. ``--resume`` skips the lines the
-output already holds a trustworthy verdict for (checking that each such line still has the
-id recorded with it), does not write a still-malformed line's error record twice, and first
-repairs a last output line cut short by a killed run. Ctrl-C stops the run, says how many
-programs were judged, and how to go on.
+repeat or be missing, and a repeated id is reported. Resuming skips the lines the output
+already holds a trustworthy verdict for (checking that each such line still has the id
+recorded with it), does not write a still-malformed line's error record twice, and first
+repairs a last output line cut short by a killed run. Requests are re-keyed by line number
+for the sandbox (``judge_many`` answers in completion order), and each result gets its
+line's own id back.
 """
 
 from __future__ import annotations
@@ -13,15 +15,15 @@ from __future__ import annotations
 import dataclasses
 import sys
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import ExitStack
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, ExitStack, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from rich.console import Console
-
-from execgym._batch import (
+from execgym._jsonl import JsonLinesWriter
+from execgym.bench._batch import (
+    MAX_OUTPUT_CHARS,
     BatchLine,
     BatchLineError,
     ResumeState,
@@ -31,34 +33,41 @@ from execgym._batch import (
     read_resume_state,
     result_record,
 )
-from execgym._cli_common import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, print_interrupted
-from execgym._display import progress_bar
-from execgym._jsonl import JsonLinesWriter
-from execgym._verbatim import markup_escape
 from execgym.sandbox import JudgeRequest, Sandbox
 
-MAX_REPEAT_WARNINGS = 10
-"""Repeated ids named one by one on standard error; the rest are only counted."""
+ProgressBar = Callable[[str, int | None], AbstractContextManager[Callable[[], None]]]
+"""``progress(label, total)``: a context whose value is ``advance()``, called once per unit
+of work done (a command draws a bar; a library caller may pass nothing)."""
+
+
+def no_progress(label: str, total: int | None) -> AbstractContextManager[Callable[[], None]]:
+    """A :data:`ProgressBar` that shows nothing."""
+    return nullcontext(lambda: None)
+
+
+class BatchUsageError(ValueError):
+    """The files cannot be used as given: an output file holding another batch's results,
+    or one that cannot be written."""
 
 
 @dataclass(frozen=True)
-class JudgeJob:
-    """What ``execgym judge`` was asked to do."""
+class BatchJob:
+    """What to judge and where the results go (``output`` ``None``: standard output)."""
 
     batch: Path
-    workers: int | None
-    output: Path | None
-    resume: bool
-    max_output_chars: int
+    output: Path | None = None
+    resume: bool = False
+    workers: int | None = None
+    max_output_chars: int = MAX_OUTPUT_CHARS
 
-
-class JudgeUsageError(ValueError):
-    """The command line or the files cannot be used as given (exit status 2)."""
+    def __post_init__(self) -> None:
+        if self.resume and self.output is None:
+            raise BatchUsageError("resuming needs an output file")
 
 
 @dataclass
-class JudgeTally:
-    """What ``execgym judge`` did with the lines of one batch."""
+class BatchTally:
+    """What judging did with the lines of one batch so far."""
 
     verdicts: Counter[str] = field(default_factory=Counter)
     malformed: int = 0
@@ -83,28 +92,47 @@ class JudgeTally:
         return text
 
 
-def run_judge(job: JudgeJob, errors: Console) -> int:
-    """Judge ``job.batch`` (see :func:`execgym.cli.judge`); returns the exit status."""
+@dataclass(frozen=True)
+class RepeatedId:
+    """A line whose id an earlier line already has."""
+
+    line: int
+    id: str
+    first_line: int
+    count: int
+    """How many repeats were found so far, this one included."""
+
+
+@dataclass
+class BatchEvents:
+    """What a caller hears while a batch is judged (each does nothing by default)."""
+
+    repaired: Callable[[str], None] = lambda what: None
+    """A last output line cut short by a killed run was repaired (what was done)."""
+    malformed: Callable[[BatchLineError], None] = lambda error: None
+    repeated_id: Callable[[RepeatedId], None] = lambda repeat: None
+    progress: ProgressBar = no_progress
+
+
+def judge_batch(
+    job: BatchJob, tally: BatchTally | None = None, events: BatchEvents | None = None
+) -> BatchTally:
+    """Judge every line of ``job.batch``, writing one record per line (see the module docs).
+
+    ``tally`` is filled as lines finish, so that a caller interrupted by Ctrl-C can say what
+    was done. Raises :class:`BatchUsageError` when resuming into another batch's output or
+    when the output cannot be written.
+    """
+    tally = tally if tally is not None else BatchTally()
+    events = events or BatchEvents()
     state = ResumeState()
     if job.resume and job.output is not None:
         state = read_resume_state(job.output)
         if state.repaired:
-            errors.print(f"note: {markup_escape(state.repaired)}", soft_wrap=True)
+            events.repaired(state.repaired)
         check_resume_matches(job.batch, job.output, state)
-    tally = JudgeTally()
-    try:
-        _judge_lines(job, errors, state, tally)
-    except KeyboardInterrupt:
-        where = str(job.output) if job.output is not None else "standard output"
-        then = (
-            "rerun the same command with --resume to judge the rest"
-            if job.output is not None
-            else "write to a file with -o FILE to be able to --resume a long batch"
-        )
-        print_interrupted(errors, f"{tally.summary()}; results so far are in {where}; {then}")
-        return EXIT_INTERRUPTED
-    errors.print(tally.summary(), soft_wrap=True, markup=False)
-    return EXIT_FAILURE if tally.malformed else EXIT_OK
+    _judge_lines(job, events, state, tally)
+    return tally
 
 
 def check_resume_matches(batch: Path, output: Path, state: ResumeState) -> None:
@@ -112,49 +140,42 @@ def check_resume_matches(batch: Path, output: Path, state: ResumeState) -> None:
     current = batch_line_ids(batch, state.finished)
     for line, recorded in sorted(state.finished.items()):
         if line not in current:
-            raise JudgeUsageError(
+            raise BatchUsageError(
                 f"{output} holds a result for line {line}, but {batch} has no program on "
                 f"line {line}: "
                 "it holds another batch's results; judge into a new -o file"
             )
         if current[line] != recorded:
-            raise JudgeUsageError(
+            raise BatchUsageError(
                 f"{output} holds a result for line {line} with id {recorded!r}, but line "
                 f"{line} of {batch} has id {current[line]!r}: it holds another batch's "
                 "results; judge into a new -o file"
             )
 
 
-def _judge_lines(job: JudgeJob, errors: Console, state: ResumeState, tally: JudgeTally) -> None:
-    batch = job.batch
+def _judge_lines(job: BatchJob, events: BatchEvents, state: ResumeState, tally: BatchTally) -> None:
     first_line_of: dict[str, int] = {}
 
     def note_id(line_id: str | None, line_number: int) -> None:
         if line_id is None:
             return
         first = first_line_of.setdefault(line_id, line_number)
-        if first == line_number:
-            return
-        tally.repeated_ids += 1
-        if tally.repeated_ids <= MAX_REPEAT_WARNINGS:
-            errors.print(
-                f"[yellow]warning:[/] {markup_escape(str(batch))}:{line_number}: id "
-                f"{markup_escape(repr(line_id))} repeats line {first}",
-                soft_wrap=True,
-            )
+        if first != line_number:
+            tally.repeated_ids += 1
+            events.repeated_id(RepeatedId(line_number, line_id, first, tally.repeated_ids))
 
     with ExitStack() as stack:
         writer = JsonLinesWriter(_open_output(stack, job.output, job.resume))
-        advance = stack.enter_context(progress_bar(errors, "judging", count_nonblank_lines(batch)))
+        advance = stack.enter_context(events.progress("judging", count_nonblank_lines(job.batch)))
         sandbox = stack.enter_context(Sandbox(workers=job.workers))
         pending: dict[str, BatchLine] = {}
 
         def requests() -> Iterator[JudgeRequest]:
-            for item in read_batch(batch):
+            for item in read_batch(job.batch):
                 if isinstance(item, BatchLineError):
                     note_id(item.line_id, item.line_number)
                     tally.malformed += 1
-                    errors.print(f"[bold red]error:[/] {markup_escape(str(item))}", soft_wrap=True)
+                    events.malformed(item)
                     if item.line_number not in state.malformed:
                         writer.write(item.output_record())
                     advance()
@@ -185,4 +206,4 @@ def _open_output(stack: ExitStack, output: Path | None, resume: bool) -> IO[str]
         mode = "a" if resume and output.exists() else "w"
         return stack.enter_context(output.open(mode, encoding="utf-8"))
     except OSError as exc:
-        raise JudgeUsageError(f"cannot write output file {output}: {exc.strerror}") from None
+        raise BatchUsageError(f"cannot write output file {output}: {exc.strerror}") from None

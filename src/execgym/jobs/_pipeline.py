@@ -4,38 +4,32 @@ Stages, one function each: check the sandbox (doctor), judge the project's own e
 programs and check each gets its expected verdict, measure throughput over a repeated
 batch of the passing examples, synthesize programs at every level and build the ExecVerify
 question dataset from them and the project's example functions (``_dataset_stage``), every
-reference answer verified. :func:`run_pipeline` runs them in order and prints each report;
-long stages show a progress bar. Later capabilities extend this job with further stages.
+reference answer verified. :func:`run_pipeline` runs them in order, hands each stage's
+report to its caller as the stage ends, and returns a :class:`PipelineReport` that decides
+pass or fail; long stages report progress. Later capabilities extend this job with further
+stages.
 """
 
 from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rich import box
-from rich.console import Console
-from rich.table import Table
-
-from execgym._batch import result_record
-from execgym._dataset_stage import (
+from execgym._jsonl import JsonLinesWriter, json_text
+from execgym.bench import ProgressBar, no_progress, result_record
+from execgym.jobs._dataset_stage import (
     DatasetReport,
     SynthReport,
     dataset_stage,
-    print_dataset_report,
-    print_synthesis_report,
     synthesis_stage,
 )
-from execgym._display import progress_bar
-from execgym._doctor import DoctorReport, doctor_stage, print_doctor_report
-from execgym._example_functions import EXAMPLE_FUNCTIONS
-from execgym._examples import EXAMPLE_PROGRAMS, ExampleProgram, passing_examples
-from execgym._jsonl import JsonLinesWriter, json_text
-from execgym._verbatim import markup_escape
+from execgym.jobs._doctor import DoctorReport, doctor_stage
+from execgym.jobs._example_functions import EXAMPLE_FUNCTIONS
+from execgym.jobs._examples import EXAMPLE_PROGRAMS, ExampleProgram, passing_examples
 from execgym.sandbox import JudgeResult, Sandbox, SandboxConfig, Verdict
 from execgym.synth import FILTER_PRELOAD
 
@@ -116,31 +110,11 @@ def judge_examples_stage(
     return [outcomes[example.id] for example in examples]
 
 
-def print_verdict_table(console: Console, outcomes: Sequence[ExampleOutcome]) -> None:
-    table = Table(
-        title="example programs", box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True
-    )
-    table.add_column("id", no_wrap=True)
-    table.add_column("checker", no_wrap=True)
-    table.add_column("expected", no_wrap=True)
-    table.add_column("got", no_wrap=True)
-    table.add_column("passed", justify="right", no_wrap=True)
-    table.add_column("cpu ms", justify="right", no_wrap=True)
-    for outcome in outcomes:
-        got = outcome.result.verdict.value
-        table.add_row(
-            outcome.example.id,
-            outcome.example.checker,
-            outcome.example.expected.value,
-            f"[green]{got}[/]" if outcome.matches else f"[bold red]{got}[/]",
-            f"{outcome.result.passed}/{outcome.result.total}",
-            f"{outcome.cpu_ms:.1f}",
-        )
-    console.print(table)
-
-
 def throughput_stage(
-    sandbox: Sandbox, examples: Sequence[ExampleProgram], programs: int, console: Console
+    sandbox: Sandbox,
+    examples: Sequence[ExampleProgram],
+    programs: int,
+    progress: ProgressBar = no_progress,
 ) -> ThroughputReport:
     """Judge ``programs`` copies of ``examples`` (round robin) on every worker and time it."""
     requests = [
@@ -149,7 +123,7 @@ def throughput_stage(
     ]
     verdicts: Counter[str] = Counter()
     tests = 0
-    with progress_bar(console, "throughput", programs) as advance:
+    with progress("throughput", programs) as advance:
         started = time.perf_counter()
         for result in sandbox.judge_many(requests):
             verdicts[result.verdict.value] += 1
@@ -162,16 +136,6 @@ def throughput_stage(
         tests=tests,
         wall_s=wall_s,
         verdicts=dict(verdicts),
-    )
-
-
-def print_throughput(console: Console, report: ThroughputReport) -> None:
-    verdicts = ", ".join(f"{count} {verdict}" for verdict, count in report.verdicts.items())
-    console.print(
-        f"throughput: {report.programs} programs ({report.tests} tests) in {report.wall_s:.2f} s "
-        f"on {report.workers} worker(s): [bold]{report.programs_per_s:.1f} programs/s, "
-        f"{report.tests_per_s:.1f} tests/s[/] ({verdicts})",
-        soft_wrap=True,
     )
 
 
@@ -206,66 +170,105 @@ def write_pipeline_summary(
     return path
 
 
-def run_pipeline(
-    console: Console,
-    errors: Console,
-    workers: int | None,
-    output_dir: Path,
-    throughput_programs: int,
-    per_level: int,
-    seed: int,
-) -> bool:
-    """Run every stage into ``output_dir`` (reports on ``console``, progress bars on
-    ``errors``); whether every check passed."""
+@dataclass
+class PipelineReport:
+    """What the main job did, stage by stage, and whether every check passed."""
+
+    output_dir: Path
+    doctor: DoctorReport
+    outcomes: list[ExampleOutcome] = field(default_factory=list)
     throughput: ThroughputReport | None = None
+    synthesized: SynthReport | None = None
+    dataset: DatasetReport | None = None
+    summary_path: Path | None = None
+
+    @property
+    def mismatched(self) -> list[ExampleOutcome]:
+        """The examples that did not get their expected verdict."""
+        return [outcome for outcome in self.outcomes if not outcome.matches]
+
+    @property
+    def throughput_failed(self) -> bool:
+        return self.throughput is not None and not self.throughput.all_ok
+
+    @property
+    def dataset_failed(self) -> bool:
+        """Some reference answer did not earn full reward, or no question was built."""
+        return self.dataset is not None and (
+            bool(self.dataset.unverified) or not self.dataset.questions
+        )
+
+    @property
+    def ok(self) -> bool:
+        """The sandbox works, every example got its expected verdict, the throughput batch
+        was judged OK and every reference answer of the dataset earned full reward."""
+        return (
+            self.doctor.sandbox_works
+            and self.dataset is not None
+            and not self.mismatched
+            and not self.throughput_failed
+            and not self.dataset_failed
+        )
+
+
+StageReport = DoctorReport | list[ExampleOutcome] | ThroughputReport | SynthReport | DatasetReport
+"""What :func:`run_pipeline` hands to ``on_stage`` as each stage ends."""
+
+
+def run_pipeline(
+    output_dir: Path,
+    *,
+    workers: int | None = None,
+    throughput_programs: int = 200,
+    per_level: int = 4,
+    seed: int = 0,
+    progress: ProgressBar = no_progress,
+    on_stage: Callable[[StageReport], None] = lambda report: None,
+) -> PipelineReport:
+    """Run every stage into ``output_dir`` (which must exist); ``on_stage`` gets each
+    stage's report as the stage ends, and the returned report says whether every check
+    passed (:attr:`PipelineReport.ok`). A sandbox that does not work ends the job after the
+    doctor."""
     # Both sandboxes also validate synthesized programs: preload the filter's instrument.
     with Sandbox(workers=workers, config=SandboxConfig(preload=FILTER_PRELOAD)) as sandbox:
         sandbox.start()
-        doctor_report = doctor_stage(sandbox)
-        print_doctor_report(console, doctor_report)
-        if not doctor_report.sandbox_works:
-            write_pipeline_summary(output_dir, doctor_report, [], None)
-            return False
+        report = PipelineReport(output_dir, doctor_stage(sandbox))
+        on_stage(report.doctor)
+        if not report.doctor.sandbox_works:
+            report.summary_path = write_pipeline_summary(output_dir, report.doctor, [], None)
+            return report
         with (output_dir / "verdicts.jsonl").open("w", encoding="utf-8") as verdicts_file:
-            outcomes = judge_examples_stage(
+            report.outcomes = judge_examples_stage(
                 sandbox, EXAMPLE_PROGRAMS, JsonLinesWriter(verdicts_file)
             )
-        print_verdict_table(console, outcomes)
+        on_stage(report.outcomes)
         if throughput_programs > 0:
-            throughput = throughput_stage(sandbox, passing_examples(), throughput_programs, errors)
-            print_throughput(console, throughput)
+            report.throughput = throughput_stage(
+                sandbox, passing_examples(), throughput_programs, progress
+            )
+            on_stage(report.throughput)
         second_seed = SandboxConfig(hash_seed=sandbox.config.hash_seed + 1, preload=FILTER_PRELOAD)
         with Sandbox(workers=workers, config=second_seed) as other:
-            synthesized = synthesis_stage(sandbox, other, per_level, seed, output_dir, errors)
-            print_synthesis_report(console, synthesized)
-            dataset = dataset_stage(
-                sandbox, other, synthesized.programs, EXAMPLE_FUNCTIONS, output_dir, seed, errors
+            report.synthesized = synthesis_stage(
+                sandbox, other, per_level, seed, output_dir, progress
             )
-        print_dataset_report(console, dataset)
-    summary_path = write_pipeline_summary(
-        output_dir, doctor_report, outcomes, throughput, dataset, synthesized
+            on_stage(report.synthesized)
+            report.dataset = dataset_stage(
+                sandbox,
+                other,
+                report.synthesized.programs,
+                EXAMPLE_FUNCTIONS,
+                output_dir,
+                seed,
+                progress,
+            )
+        on_stage(report.dataset)
+    report.summary_path = write_pipeline_summary(
+        output_dir,
+        report.doctor,
+        report.outcomes,
+        report.throughput,
+        report.dataset,
+        report.synthesized,
     )
-    mismatched = [outcome for outcome in outcomes if not outcome.matches]
-    failed = bool(mismatched) or (throughput is not None and not throughput.all_ok)
-    if dataset.unverified or not dataset.questions:
-        console.print("[bold red]dataset:[/] some reference answers did not earn full reward")
-        failed = True
-    for outcome in mismatched:
-        detail = outcome.result.detail
-        console.print(
-            f"[bold red]mismatch:[/] {markup_escape(outcome.example.id)} expected "
-            f"{outcome.example.expected.value}, got {outcome.result.verdict.value}"
-            + (f" ({markup_escape(detail)})" if detail else ""),
-            soft_wrap=True,
-        )
-    if throughput is not None and not throughput.all_ok:
-        console.print("[bold red]throughput batch:[/] not every passing example was judged OK")
-    matched = len(outcomes) - len(mismatched)
-    status = "[bold red]FAILED[/]" if failed else "[bold green]OK[/]"
-    console.print(
-        f"{status}: {matched}/{len(outcomes)} examples got their expected verdict; "
-        f"wrote {markup_escape(str(output_dir / 'verdicts.jsonl'))} and "
-        f"{markup_escape(str(summary_path))}",
-        soft_wrap=True,
-    )
-    return not failed
+    return report

@@ -15,7 +15,7 @@ chain of thought, the text after the first ``[ANSWER]``; then the text after the
 Judging (``lcb_runner/evaluation/compute_code_execution_metrics.py`` ``evaluate_score``):
 a prediction that contains the call (``input``) is left out of the item's sample count; if
 every prediction of an item is left out, all of them count as wrong (the skip rule shared
-with CRUXEval, :func:`~execgym.bench._task_cruxeval.apply_skip_rule`). The others run as
+with CRUXEval, :func:`~execgym.bench.benchmarks.cruxeval.apply_skip_rule`). The others run as
 ``{BASE_IMPORTS}\\n{code}\\nassert {output} == {prediction}`` (3 seconds) and pass when the
 script exits cleanly. ``BASE_IMPORTS`` are LiveCodeBench's standard imports; numpy and
 pandas among them are skipped when not installed. Answers that are already extracted (a
@@ -51,7 +51,7 @@ from execgym.bench._eval_task import (
     register_eval_task,
     string_field,
 )
-from execgym.bench._task_cruxeval import CHECK_LIMITS, apply_skip_rule, run_assertion, skipped
+from execgym.bench.benchmarks.cruxeval import CHECK_LIMITS, apply_skip_rule, run_assertion, skipped
 from execgym.sandbox import Sandbox
 
 HUB_DATASET = "livecodebench/execution-v2"
