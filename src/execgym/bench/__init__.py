@@ -113,6 +113,7 @@ from execgym.bench._runner import (
     select_items,
 )
 from execgym.bench._score_execq import ScoreSummary, score_generation_file
+from execgym.bench._task_table import task_table
 
 __all__ = [
     "ANSWERS_EXTRACTED",
@@ -199,5 +200,6 @@ __all__ = [
     "score_generation_file",
     "score_generations",
     "select_items",
+    "task_table",
     "truncate_text",
 ]
