@@ -181,13 +181,13 @@ def test_pass_at_k_and_summary_by_hand() -> None:
     assert pass_at_k(5, 2, 5) == 1.0
     assert pass_at_k(10, 3, 5) == pytest.approx(1 - (7 * 6 * 5 * 4 * 3) / (10 * 9 * 8 * 7 * 6))
     assert pass_at_k(2, 0, 5) == 0.0 and pass_at_k(2, 1, 5) == 1.0
-    samples = [
+    samples: list[dict[str, Any]] = [
         {"correct": True},
         {"correct": False},
         {"correct": None},
         {"correct": True, "counted": False},
     ]
-    records = [
+    records: list[dict[str, Any]] = [
         {"id": "a", "kind": "output", "samples": samples},
         {"id": "b", "kind": "input", "samples": [{"correct": False}] * 2},
     ]

@@ -53,6 +53,7 @@ from execgym.bench._eval_job import (
 from execgym.bench._eval_task import (
     ANSWERS_EXTRACTED,
     EVAL_TASKS,
+    DataRequired,
     DatasetError,
     EvalItem,
     EvalTask,
@@ -127,6 +128,7 @@ __all__ = [
     "BatchLineError",
     "BatchTally",
     "BatchUsageError",
+    "DataRequired",
     "DatasetError",
     "DatasetFormatError",
     "DatasetSpec",

@@ -65,6 +65,17 @@ class DatasetError(ValueError):
         self.problem = problem
 
 
+class DataRequired(DatasetError):
+    """A task that has no usual source was given no data; ``what`` says what it needs."""
+
+    def __init__(self, task: str, what: str) -> None:
+        super().__init__(
+            task, "<data>", f"{task} needs data: {what}", message=f"{task} needs data: {what}"
+        )
+        self.task = task
+        self.what = what
+
+
 @dataclass(frozen=True)
 class EvalItem:
     """One prompt of a benchmark and what its judge needs.

@@ -44,10 +44,12 @@ def open_task(name: str, difficulty: str | None = None) -> EvalTask:
 
 def load_items(task: EvalTask, data: Path | None, cot: bool, limit: int | None) -> list[EvalItem]:
     """The task's items; bad data is a usage error naming the file, line and field."""
-    from execgym.bench import DatasetError, load_eval_items
+    from execgym.bench import DataRequired, DatasetError, load_eval_items
 
     try:
         return load_eval_items(task, data, cot=cot, limit=limit)
+    except DataRequired as exc:
+        raise usage_error(f"{exc.task} needs --data: {exc.what}") from None
     except DatasetError as exc:
         raise usage_error(str(exc)) from None
     except UnicodeDecodeError as exc:

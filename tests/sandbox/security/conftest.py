@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from _support import HOST_SECRET_DIR
 
 from execgym.sandbox import Sandbox
+from sandbox.security._support import HOST_SECRET_DIR
 
 
 @pytest.fixture(scope="module")

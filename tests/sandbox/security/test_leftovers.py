@@ -7,7 +7,9 @@ from __future__ import annotations
 import os
 
 import pytest
-from _support import (
+
+from execgym.sandbox import Limits, Sandbox, Verdict
+from sandbox.security._support import (
     Case,
     Outcome,
     case,
@@ -16,8 +18,6 @@ from _support import (
     run_as_ordinary_user,
     run_case,
 )
-
-from execgym.sandbox import Limits, Sandbox, Verdict
 
 V = Verdict
 ROOMY = Limits(time_s=5.0, wall_s=15.0, memory_mb=256, output_mb=1, file_mb=4)

@@ -12,7 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _support import (
+from typer.testing import CliRunner
+
+from execgym.cli import app
+from execgym.sandbox import Sandbox, SandboxConfig, Verdict
+from execgym.sandbox._root import plan_root
+from sandbox.security._support import (
     HOST_SECRET_DIR,
     REPO,
     Case,
@@ -23,11 +28,6 @@ from _support import (
     run_as_ordinary_user,
     run_case,
 )
-from typer.testing import CliRunner
-
-from execgym.cli import app
-from execgym.sandbox import Sandbox, SandboxConfig, Verdict
-from execgym.sandbox._root import plan_root
 
 V = Verdict
 SHARED = REPO.parent / "shared" / "data"

@@ -11,7 +11,10 @@ import errno
 import platform
 
 import pytest
-from _support import (
+
+from execgym.sandbox import Sandbox, Verdict
+from execgym.sandbox._seccomp import CHILD_DENIED, SERVER_DENIED
+from sandbox.security._support import (
     Case,
     Outcome,
     case,
@@ -20,9 +23,6 @@ from _support import (
     run_as_ordinary_user,
     run_case,
 )
-
-from execgym.sandbox import Sandbox, Verdict
-from execgym.sandbox._seccomp import CHILD_DENIED, SERVER_DENIED
 
 V = Verdict
 NUMBERS = {

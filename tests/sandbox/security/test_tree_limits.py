@@ -5,7 +5,9 @@ one) the kernel enforces the memory limit; without one the fork-server polls the
 from __future__ import annotations
 
 import pytest
-from _support import (
+
+from execgym.sandbox import Limits, Sandbox, Verdict
+from sandbox.security._support import (
     Case,
     Outcome,
     case,
@@ -14,8 +16,6 @@ from _support import (
     run_as_ordinary_user,
     run_case,
 )
-
-from execgym.sandbox import Limits, Sandbox, Verdict
 
 V = Verdict
 

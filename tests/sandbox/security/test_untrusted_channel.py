@@ -10,7 +10,13 @@ import json
 from pathlib import Path
 
 import pytest
-from _support import (
+from typer.testing import CliRunner
+
+from execgym.cli import app
+from execgym.sandbox import Limits, Sandbox, Verdict
+from execgym.sandbox._channel import FrameReader, ProtocolViolation, json_depth_within
+from execgym.sandbox._protocol import HEADER_CAP
+from sandbox.security._support import (
     REPO,
     Case,
     Outcome,
@@ -20,12 +26,6 @@ from _support import (
     run_as_ordinary_user,
     run_case,
 )
-from typer.testing import CliRunner
-
-from execgym.cli import app
-from execgym.sandbox import Limits, Sandbox, Verdict
-from execgym.sandbox._channel import FrameReader, ProtocolViolation, json_depth_within
-from execgym.sandbox._protocol import HEADER_CAP
 
 V = Verdict
 SHARED = REPO.parent / "shared" / "data"

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from execgym.bench._eval_task import (
+    DataRequired,
     DatasetError,
     EvalItem,
     Judgement,
@@ -39,7 +40,7 @@ class ExecQuestionsTask:
 
     def load(self, data: Path | None, *, cot: bool) -> list[EvalItem]:
         if data is None:
-            raise DatasetError("execq", "<file>", "execq needs --data: a questions JSONL file")
+            raise DataRequired(self.name, "a questions JSONL file")
         if not data.is_file():
             raise DatasetError(str(data), "<file>", "not found")
         try:

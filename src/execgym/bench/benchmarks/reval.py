@@ -45,6 +45,7 @@ from typing import Any
 
 from execgym.bench._eval_task import (
     EXPERT_SYSTEM_PROMPT,
+    DataRequired,
     DatasetError,
     EvalItem,
     Judgement,
@@ -123,9 +124,7 @@ class RevalTask:
 
     def load(self, data: Path | None, *, cot: bool) -> list[EvalItem]:
         if data is None:
-            raise DatasetError(
-                "reval", "<data>", f"reval needs --data DIR holding {DATA_FILE} and {TASKS_FILE}"
-            )
+            raise DataRequired(self.name, f"a directory holding {DATA_FILE} and {TASKS_FILE}")
         if not data.is_dir():
             raise DatasetError(str(data), "<data>", f"not a directory with {DATA_FILE}")
         programs = _read_programs(data / DATA_FILE)
