@@ -119,9 +119,6 @@ CHILD_DENIED = (
 )
 """Denied, in addition, to each child (the fork-server still mounts the per-run ``/tmp``)."""
 
-SECCOMP_SET_MODE_FILTER = 1
-SECCOMP_FILTER_FLAG_SPEC_ALLOW = 1 << 2
-
 
 @dataclass(frozen=True)
 class CompiledFilters:
@@ -198,12 +195,3 @@ def filter_options() -> dict[str, object]:
         "seccomp_syscall": filters.seccomp_syscall,
         "seccomp_denied": list(filters.denied),
     }
-
-
-def describe(options: dict[str, object]) -> str:
-    """One line for the doctor: what the filter denies, or why there is none."""
-    if "seccomp_error" in options:
-        return str(options["seccomp_error"])
-    denied = options.get("seccomp_denied", [])
-    assert isinstance(denied, list)
-    return f"{len(denied)} kinds of call denied, e.g. " + ", ".join(map(str, denied[:6]))

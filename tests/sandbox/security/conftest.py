@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sandbox.security._support import HOST_SECRET_DIR, ensure_ordinary_user, ordinary_user_unavailable
 
 from execgym.sandbox import Sandbox
-from sandbox.security._support import HOST_SECRET_DIR
 
 
 @pytest.fixture(scope="module")
@@ -27,6 +27,12 @@ def host_secrets() -> Iterator[Path]:
     HOST_SECRET_DIR.mkdir(mode=0o755)
     (HOST_SECRET_DIR / "hidden_tests.json").write_text('{"inputs": ["1"], "outputs": ["42"]}')
     os.chmod(HOST_SECRET_DIR / "hidden_tests.json", 0o644)
+    own = HOST_SECRET_DIR / "own_secret"
+    own.write_text("the ordinary user's own secret")
+    os.chmod(own, 0o600)
+    if os.geteuid() == 0 and ordinary_user_unavailable() is None:
+        user = ensure_ordinary_user()
+        os.chown(own, user.pw_uid, user.pw_gid)
     try:
         yield HOST_SECRET_DIR
     finally:

@@ -18,12 +18,10 @@ from execgym.sandbox._channel import FrameReader, ProtocolViolation, json_depth_
 from execgym.sandbox._protocol import HEADER_CAP
 from sandbox.security._support import (
     REPO,
-    Case,
     Outcome,
+    both_modes,
     case,
     check_outcome,
-    ordinary_user_unavailable,
-    run_as_ordinary_user,
     run_case,
 )
 
@@ -84,6 +82,7 @@ CASES = [
         limits=Limits(time_s=5, wall_s=10, output_mb=1),
         check=violation,
     ),
+    # (the judging process's memory during this case is checked below)
     case(
         "header_without_newline_32_mb",
         "import os\nchunk = b'x' * 65536\nfor _ in range(512):\n    os.write(3, chunk)",
@@ -136,22 +135,22 @@ CASES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def ordinary_user_outcomes() -> dict[str, Outcome] | str:
-    reason = ordinary_user_unavailable()
-    return reason if reason else run_as_ordinary_user(CASES)
+ordinary_user_outcomes, test_as_the_judging_user, test_as_an_ordinary_user = both_modes(CASES)
 
 
-@pytest.mark.parametrize("item", CASES, ids=[c.id for c in CASES])
-def test_as_the_judging_user(own_sandbox: Sandbox, item: Case) -> None:
-    check_outcome(item, run_case(own_sandbox, item))
+def peak_memory_mb() -> float:
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    raise AssertionError("no VmHWM")
 
 
-@pytest.mark.parametrize("item", CASES, ids=[c.id for c in CASES])
-def test_as_an_ordinary_user(ordinary_user_outcomes: dict[str, Outcome] | str, item: Case) -> None:
-    if isinstance(ordinary_user_outcomes, str):
-        pytest.skip(ordinary_user_outcomes)
-    check_outcome(item, ordinary_user_outcomes[item.id])
+def test_a_flood_on_the_channel_costs_the_judge_no_memory(own_sandbox: Sandbox) -> None:
+    flood = next(c for c in CASES if c.id == "480_mb_of_compiled_frames")
+    before = peak_memory_mb()
+    check_outcome(flood, run_case(own_sandbox, flood))
+    assert peak_memory_mb() - before < 50
 
 
 def test_the_next_program_is_judged_normally(own_sandbox: Sandbox) -> None:
