@@ -7,6 +7,8 @@ from __future__ import annotations
 import os
 
 import pytest
+
+from execgym.sandbox import Limits, Sandbox, Verdict
 from sandbox.security._support import (
     both_modes,
     case,
@@ -14,8 +16,6 @@ from sandbox.security._support import (
     prints,
     run_case,
 )
-
-from execgym.sandbox import Limits, Sandbox, Verdict
 
 V = Verdict
 ROOMY = Limits(time_s=5.0, wall_s=15.0, memory_mb=256, output_mb=1, file_mb=4)

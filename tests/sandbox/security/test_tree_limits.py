@@ -4,6 +4,7 @@ one) the kernel enforces the memory limit; without one the fork-server polls the
 
 from __future__ import annotations
 
+from execgym.sandbox import Limits, Sandbox, Verdict
 from sandbox.security._support import (
     Outcome,
     both_modes,
@@ -11,8 +12,6 @@ from sandbox.security._support import (
     prints,
     run_case,
 )
-
-from execgym.sandbox import Limits, Sandbox, Verdict
 
 V = Verdict
 
