@@ -7,6 +7,7 @@ rendered as the answer-format contract says, so the scoring tests stand on their
 from __future__ import annotations
 
 import zlib
+from typing import Any, Literal
 
 from execgym.tasks._question import NOT_EXECUTED, Item, Kind, Question, Reference, Style
 
@@ -30,7 +31,7 @@ OUTPUT_LITERAL = "{'total': 12, 'seen': {1, 2, 3}, 'ratio': 3.0, 'label': 'its'}
 SIMPLE = "def f(s):\n    return s[::-1] + s\n"
 
 
-def item(kind: Kind, rendered: str, reference: Reference, **fields: object) -> Item:
+def item(kind: Kind, rendered: str, reference: Reference, **fields: Any) -> Item:
     return Item(
         id=f"{kind.value}-{zlib.crc32((rendered + repr(reference)).encode()) % 10_000}",
         kind=kind,
@@ -48,7 +49,7 @@ def question(
     *,
     code: str = PROGRAM,
     call_input: str = CALL_INPUT,
-    kind: str | None = None,
+    kind: Literal["combined"] | None = None,
     meta: dict[str, str] | None = None,
 ) -> Question:
     q = Question(
@@ -139,7 +140,7 @@ def all_questions() -> list[Question]:
     output_ref = Reference(literal="'cbaabc'", type_name="str")
     input_ref = Reference(literal="'abc'", target_output="'cbaabc'", entry="f")
     dict_ref = Reference(literal=OUTPUT_LITERAL, type_name="dict")
-    strict = "execverify-strict"
+    strict: Style = "execverify-strict"
     questions = [
         combined(),
         question(strict, [item(Kind.OUTPUT, OUTPUT_LITERAL, dict_ref)], kind="combined"),

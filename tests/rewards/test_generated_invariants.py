@@ -42,7 +42,7 @@ def test_every_style_and_kind_is_covered(questions: list[Question]) -> None:
 
 
 def test_reference_answers_score_full_reward(sandbox: Sandbox, questions: list[Question]) -> None:
-    failures = []
+    failures: list[tuple[str, object]] = []
     for question in questions:
         score = score_question(question, question.reference_answer, sandbox=sandbox)
         if score.accuracy != 1.0 or score.parse_failures:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import pytest
 from _reward_questions import PROGRAM, combined, render
@@ -32,7 +33,7 @@ def output(literal: str, type_name: str | None = None) -> Item:
     return make(Kind.OUTPUT, literal=literal, type_name=type_name)
 
 
-def right(item: Item, answer: str | None, **kw: str) -> bool:
+def right(item: Item, answer: str | None, **kw: Any) -> bool:
     return score_item(item, answer, **kw).correct
 
 

@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import numpy as np
 import pytest
@@ -99,7 +100,7 @@ def test_ground_truth_with_arrays_from_parquet() -> None:
 def test_verl_compute_score_as_the_naive_reward_manager_calls_it() -> None:
     q = combined()
     ground_truth = question_ground_truth(q)
-    extra_info = {"index": 0, "num_turns": None, "rollout_reward_scores": {}}
+    extra_info: dict[str, Any] = {"index": 0, "num_turns": None, "rollout_reward_scores": {}}
     result = verl_adapter.compute_score(
         data_source="execgym/execverify",
         solution_str=q.reference_answer,

@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-from scripted_model import ScriptedModel
 
 from execgym.synth import (
     Candidate,
@@ -22,6 +21,7 @@ from execgym.synth import (
     extract_program,
     render_prompt,
 )
+from synth.scripted_model import ScriptedModel
 
 GOOD = """Here is the program:
 

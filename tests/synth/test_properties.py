@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -63,8 +64,8 @@ def dataset_rows(
 
 
 def test_rows_satisfy_constraints_and_record_right_outputs(
-    dataset_rows: list[dict],
-    sandbox: Sandbox,  # type: ignore[type-arg]
+    dataset_rows: list[dict[str, Any]],
+    sandbox: Sandbox,
 ) -> None:
     levels = builtin_levels()
     requests = []

@@ -250,7 +250,7 @@ def test_next_questions_only_on_branching_or_non_sequential_lines(
                 item.line,
                 after,
             )
-            assert after != item.line
+            assert after != item.line and after is not None
             expected = program.code.splitlines()[after - 1].strip() if after != -1 else "-1"
             assert item.rendered == expected
     assert asked >= CRUX_PROGRAMS * 2

@@ -196,8 +196,8 @@ def test_score_input_errors(tmp_path: Path) -> None:
 _MAIN_JOB_QUESTIONS = """
 import sys
 from pathlib import Path
-from execgym._dataset_stage import dataset_stage
-from execgym._example_functions import EXAMPLE_FUNCTIONS
+from execgym.jobs import dataset_stage
+from execgym.jobs import EXAMPLE_FUNCTIONS
 from execgym.sandbox import Sandbox, SandboxConfig
 with Sandbox(workers=2) as first, Sandbox(workers=2, config=SandboxConfig(hash_seed=1)) as second:
     dataset_stage(first, second, [], EXAMPLE_FUNCTIONS, Path(sys.argv[1]))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import json
 import os
 import subprocess
@@ -62,6 +63,20 @@ class SandboxConfig:
     def __post_init__(self) -> None:
         for path in self.read_only_paths:
             check_extra_path(path)
+        if self.python == sys.executable:  # another interpreter finds its own modules
+            missing = [name for name in self.preload if not _importable(name)]
+            if missing:
+                raise ValueError(
+                    f"preload names modules this Python cannot import: {', '.join(missing)}"
+                )
+
+
+def _importable(module: str) -> bool:
+    """Whether ``module`` can be found (without importing it; a parent package is imported)."""
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        return False
 
 
 def scrubbed_environment(hash_seed: int) -> dict[str, str]:

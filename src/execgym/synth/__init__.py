@@ -52,7 +52,13 @@ if TYPE_CHECKING:
         extract_program,
         render_prompt,
     )
-    from execgym.synth._report import level_statistics, read_program_rows, write_report
+    from execgym.synth._report import (
+        ReportInputError,
+        level_statistics,
+        markdown_table,
+        read_program_rows,
+        write_report,
+    )
     from execgym.synth._seeds import item_seed
     from execgym.synth._spec import (
         CONTROL_KINDS,
@@ -91,6 +97,7 @@ _EXPORTS = {
     "REJECTION_REASONS": "execgym.synth._filters",
     "ROW_KEYS": "execgym.synth._dataset",
     "Rejection": "execgym.synth._candidate",
+    "ReportInputError": "execgym.synth._report",
     "Slot": "execgym.synth._catalog",
     "SpecError": "execgym.synth._spec",
     "SynthConfig": "execgym.synth._dataset",
@@ -106,6 +113,7 @@ _EXPORTS = {
     "item_seed": "execgym.synth._seeds",
     "level_statistics": "execgym.synth._report",
     "load_levels": "execgym.synth._spec",
+    "markdown_table": "execgym.synth._report",
     "methods": "execgym.synth._catalog",
     "normalized_key": "execgym.synth._normalize",
     "operations": "execgym.synth._catalog",
@@ -144,6 +152,7 @@ __all__ = [
     "ProgramFilter",
     "ProgramGenerator",
     "Rejection",
+    "ReportInputError",
     "Slot",
     "SpecError",
     "SynthConfig",
@@ -159,6 +168,7 @@ __all__ = [
     "item_seed",
     "level_statistics",
     "load_levels",
+    "markdown_table",
     "methods",
     "normalized_key",
     "operations",

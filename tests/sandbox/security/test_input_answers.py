@@ -47,7 +47,7 @@ def input_question() -> Question:
         entry="f",
         input="'abc'",
         style="execverify-strict",
-        kind="input",
+        kind=Kind.INPUT,
         prompt="",
         items=[item],
         reference_answer="'abc'",

@@ -4,15 +4,14 @@ one) the kernel enforces the memory limit; without one the fork-server polls the
 
 from __future__ import annotations
 
-from _support import (
+from execgym.sandbox import Limits, Sandbox, Verdict
+from sandbox.security._support import (
     Outcome,
     both_modes,
     case,
     prints,
     run_case,
 )
-
-from execgym.sandbox import Limits, Sandbox, Verdict
 
 V = Verdict
 
