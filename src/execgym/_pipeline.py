@@ -37,7 +37,7 @@ from execgym._examples import EXAMPLE_PROGRAMS, ExampleProgram, passing_examples
 from execgym._jsonl import JsonLinesWriter, json_text
 from execgym._verbatim import markup_escape
 from execgym.sandbox import JudgeResult, Sandbox, SandboxConfig, Verdict
-from execgym.synth import FILTER_PRELOAD
+from execgym.synth import INSTRUMENTS
 
 
 @dataclass(frozen=True)
@@ -218,8 +218,9 @@ def run_pipeline(
     """Run every stage into ``output_dir`` (reports on ``console``, progress bars on
     ``errors``); whether every check passed."""
     throughput: ThroughputReport | None = None
-    # Both sandboxes also validate synthesized programs: preload the filter's instrument.
-    with Sandbox(workers=workers, config=SandboxConfig(preload=FILTER_PRELOAD)) as sandbox:
+    # Both sandboxes validate synthesized programs and trace questions: allow the filters'
+    # instruments (the tracer's among them).
+    with Sandbox(workers=workers, config=SandboxConfig(instruments=INSTRUMENTS)) as sandbox:
         sandbox.start()
         doctor_report = doctor_stage(sandbox)
         print_doctor_report(console, doctor_report)
@@ -234,7 +235,7 @@ def run_pipeline(
         if throughput_programs > 0:
             throughput = throughput_stage(sandbox, passing_examples(), throughput_programs, errors)
             print_throughput(console, throughput)
-        second_seed = SandboxConfig(hash_seed=sandbox.config.hash_seed + 1, preload=FILTER_PRELOAD)
+        second_seed = SandboxConfig(hash_seed=sandbox.config.hash_seed + 1, instruments=INSTRUMENTS)
         with Sandbox(workers=workers, config=second_seed) as other:
             synthesized = synthesis_stage(sandbox, other, per_level, seed, output_dir, errors)
             print_synthesis_report(console, synthesized)

@@ -22,6 +22,7 @@ from execgym.tasks import (
     iter_programs,
     iter_questions,
 )
+from execgym.trace import INSTRUMENTS
 
 
 class QuestionsUsageError(ValueError):
@@ -74,10 +75,11 @@ def write_questions(
     total = sum(1 for line in programs.open(encoding="utf-8") if line.strip())
     try:
         with ExitStack() as stack:
-            sandbox = stack.enter_context(Sandbox(workers=workers))
+            config = SandboxConfig(instruments=INSTRUMENTS)
+            sandbox = stack.enter_context(Sandbox(workers=workers, config=config))
             second = None
             if determinism:
-                config = SandboxConfig(hash_seed=sandbox.config.hash_seed + 1)
+                config = SandboxConfig(hash_seed=config.hash_seed + 1, instruments=INSTRUMENTS)
                 second = stack.enter_context(Sandbox(workers=workers, config=config))
             writer = JsonLinesWriter(
                 stack.enter_context(output.open("w", encoding="utf-8")), compact=True

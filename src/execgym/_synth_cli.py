@@ -85,7 +85,7 @@ def synth(
     from execgym._display import progress_bar
     from execgym.sandbox import Sandbox, SandboxConfig
     from execgym.synth import (
-        FILTER_PRELOAD,
+        INSTRUMENTS,
         DatasetBuilder,
         ProgramFilter,
         SynthConfig,
@@ -109,9 +109,9 @@ def synth(
 
     try:
         with (
-            Sandbox(workers, SandboxConfig(hash_seed=first_seed, preload=FILTER_PRELOAD)) as first,
+            Sandbox(workers, SandboxConfig(hash_seed=first_seed, instruments=INSTRUMENTS)) as first,
             Sandbox(
-                workers, SandboxConfig(hash_seed=second_seed, preload=FILTER_PRELOAD)
+                workers, SandboxConfig(hash_seed=second_seed, instruments=INSTRUMENTS)
             ) as second,
         ):
             builder = DatasetBuilder(program_generator, ProgramFilter(first, second), config)

@@ -210,14 +210,21 @@ def trace(
     there is still printed), 2 for a usage error.
     """
     from execgym._jsonl import json_text
-    from execgym.sandbox import Limits, Sandbox
-    from execgym.trace import TraceOptions, TraceStatus, split_call, trace_call, trace_script
-    from execgym.trace._render import print_trace
+    from execgym.sandbox import Limits, Sandbox, SandboxConfig
+    from execgym.trace import (
+        INSTRUMENTS,
+        TraceOptions,
+        TraceStatus,
+        print_trace,
+        split_call,
+        trace_call,
+        trace_script,
+    )
 
     code = _read_text_file(program, "program file")
     stdin_text = _read_text_file(stdin, "stdin file") if stdin is not None else ""
     options = TraceOptions(max_steps=max_steps, limits=Limits(time_s=time_limit, memory_mb=512))
-    with Sandbox(workers=1) as sandbox:
+    with Sandbox(workers=1, config=SandboxConfig(instruments=INSTRUMENTS)) as sandbox:
         if call is None:
             result = trace_script(sandbox, code, stdin_text, options)
         else:
