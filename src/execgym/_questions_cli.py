@@ -16,11 +16,12 @@ from execgym.tasks import (
     STYLE_KINDS,
     STYLES,
     BuildStats,
-    Kind,
     ProgramFormatError,
     check_style,
     iter_programs,
     iter_questions,
+    kind_name,
+    question_kinds,
 )
 from execgym.trace import INSTRUMENTS
 
@@ -29,7 +30,7 @@ class QuestionsUsageError(ValueError):
     """An unknown style or kind; the message lists the valid ones."""
 
 
-def parse_kinds(style: str, kinds: str | None) -> list[Kind]:
+def parse_kinds(style: str, kinds: str | None) -> list[str]:
     """The kinds ``--kinds`` names (all the style asks when ``None``), checked against what
     ``style`` asks; an unknown style or kind is an error listing the valid ones."""
     if style not in STYLES:
@@ -37,15 +38,15 @@ def parse_kinds(style: str, kinds: str | None) -> list[Kind]:
     if not kinds:
         return list(STYLE_KINDS[style])
     asked = [name.strip() for name in kinds.split(",") if name.strip()]
-    known = {kind.value for kind in Kind}
+    known = set(question_kinds())
     unknown = [name for name in asked if name not in known]
     if unknown:
-        valid = ", ".join(kind.value for kind in Kind if kind in STYLE_KINDS[style])
+        valid = ", ".join(kind for kind in question_kinds() if kind in STYLE_KINDS[style])
         raise QuestionsUsageError(
             f"unknown kind{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))} "
             f"in --kinds; style {style!r} asks: {valid}"
         )
-    wanted = [Kind(name) for name in asked]
+    wanted = [kind_name(name) for name in asked]
     try:
         check_style(style, wanted)
     except ValueError as exc:
@@ -56,7 +57,7 @@ def parse_kinds(style: str, kinds: str | None) -> list[Kind]:
 def write_questions(
     programs: Path,
     output: Path,
-    kinds: list[Kind],
+    kinds: list[str],
     style: str,
     seed: int,
     cot: bool,

@@ -26,7 +26,7 @@ from execgym.rewards import (
 )
 from execgym.rewards.verl import compute_score
 from execgym.sandbox import Sandbox
-from execgym.tasks._question import Item, Kind, Reference
+from execgym.tasks import Item, Kind
 
 
 def make(kind: Kind, literal: str, type_name: str) -> Item:
@@ -35,7 +35,7 @@ def make(kind: Kind, literal: str, type_name: str) -> Item:
         kind=kind,
         text="",
         answer_format="",
-        reference=Reference(literal=literal, type_name=type_name),
+        reference=dict(literal=literal, type_name=type_name),
         rendered="",
     )
 

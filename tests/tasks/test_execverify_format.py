@@ -19,7 +19,7 @@ from execgym.tasks import (
     extract_answers,
     read_programs,
 )
-from execgym.tasks._execverify_prompt import numbered_lines
+from execgym.tasks._style_execverify import numbered_lines
 from execgym.trace import Trace, TraceStatus, trace_many
 
 # The example program of ExecVerify's own prompt, asked about the call f(1.1, 2).

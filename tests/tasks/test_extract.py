@@ -7,6 +7,7 @@ import string
 
 import pytest
 
+from execgym.tasks import Item, Kind, Question
 from execgym.tasks._extract import (
     ExtractedAnswer,
     extract_answers,
@@ -14,7 +15,6 @@ from execgym.tasks._extract import (
     split_assertion,
     top_level_call_arguments,
 )
-from execgym.tasks._question import Item, Kind, Question, Reference
 
 COMBINED = [Kind.OUTPUT, Kind.NEXT, Kind.NEXT, Kind.STATE]
 
@@ -266,7 +266,7 @@ def test_extract_answers_reads_the_question() -> None:
             kind=kind,
             text="",
             answer_format="",
-            reference=Reference(literal="1"),
+            reference={"line": 1} if kind is Kind.NEXT else {"literal": "1"},
             rendered="1",
         )
         for k, kind in enumerate(COMBINED)

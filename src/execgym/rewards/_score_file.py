@@ -23,11 +23,10 @@ from pydantic import ValidationError
 
 from execgym._jsonl import json_text
 from execgym.rewards._data import ScoringData
-from execgym.rewards._input import SandboxUnavailable
 from execgym.rewards._rewards import get_reward, reward_names, score_batch
 from execgym.rewards._score import QuestionScore
 from execgym.sandbox import Sandbox
-from execgym.tasks import Question, extract_answers
+from execgym.tasks import Question, SandboxUnavailable, extract_answers
 
 BATCH = 256
 
@@ -209,8 +208,8 @@ def _record(
         record["sandbox_error"] = str(score)
         return record
     for item in score.items:
-        summary.items_by_kind[item.kind.value] += 1
-        summary.correct_by_kind[item.kind.value] += int(item.correct)
+        summary.items_by_kind[str(item.kind)] += 1
+        summary.correct_by_kind[str(item.kind)] += int(item.correct)
     rewards = {name: get_reward(name)(score) for name in reward_names()}
     kind = str(question.kind)
     summary.scored_by_question_kind[kind] += 1
@@ -218,7 +217,7 @@ def _record(
     for name, value in rewards.items():
         sums[name] += value
     record["items"] = [
-        {"id": s.item_id, "kind": s.kind.value, "correct": s.correct, "reason": s.reason}
+        {"id": s.item_id, "kind": str(s.kind), "correct": s.correct, "reason": s.reason}
         for s in score.items
     ]
     record["rewards"] = rewards

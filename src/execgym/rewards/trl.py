@@ -27,10 +27,10 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from execgym.rewards._data import GroundTruthError, ScoringData
-from execgym.rewards._input import SandboxUnavailable
 from execgym.rewards._rewards import get_reward, score_batch
 from execgym.rewards._score import resolve_equality
 from execgym.sandbox import Sandbox
+from execgym.tasks import SandboxUnavailable
 
 __all__ = ["completion_text", "execution_reward", "make_reward_function"]
 

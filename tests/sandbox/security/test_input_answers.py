@@ -8,8 +8,7 @@ import pytest
 
 from execgym.rewards.verl import compute_score, question_ground_truth
 from execgym.sandbox import Sandbox
-from execgym.tasks import Arguments, LiteralError, read_arguments
-from execgym.tasks._question import Item, Kind, Question, Reference
+from execgym.tasks import Arguments, Item, Kind, LiteralError, Question, read_arguments
 
 PROGRAM = "def f(s):\n    return s[::-1] + s\n"
 FORGED = (
@@ -31,7 +30,7 @@ HOSTILE = [
 
 
 def input_question() -> Question:
-    reference = Reference(literal="'abc'", target_output="'ZYX3'", entry="f")
+    reference = dict(literal="'abc'", target_output="'ZYX3'", entry="f")
     item = Item(
         id="input",
         kind=Kind.INPUT,
