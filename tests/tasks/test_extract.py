@@ -396,3 +396,13 @@ def test_pathological_responses_finish() -> None:
         ):
             answers = extract_item_answers(style, kinds, "f", response)
             assert len(answers) == len(kinds)
+
+
+def test_the_one_fence_and_answer_block_readers() -> None:
+    from execgym.tasks import fenced_blocks, last_answer_block
+
+    text = "a\n```python\nx = 1\n```\nb\n~~~\ny\n~~~\n```\nunclosed"
+    assert fenced_blocks(text) == ["x = 1", "y"]
+    assert last_answer_block("[answer] 1 [/ANSWER] [ANSWER]2[/ANSWER]") == "2"
+    assert last_answer_block("<answer>\n3\n</answer>", "<answer>") == "\n3\n"
+    assert last_answer_block("[ANSWER] unclosed") is None

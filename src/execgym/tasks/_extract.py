@@ -70,6 +70,8 @@ __all__ = [
     "ExtractedAnswer",
     "extract_answers",
     "extract_item_answers",
+    "fenced_blocks",
+    "last_answer_block",
     "last_top_level",
     "split_assertion",
     "top_level_call_arguments",
@@ -254,6 +256,28 @@ def _last_block(text: str, tag: re.Pattern[str]) -> _Block | None:
     if opened >= 0:
         return _Block(text[opened:], 0, False, len(text))
     return None
+
+
+def last_answer_block(text: str, tag: str = "[ANSWER]") -> str | None:
+    """The content of the last complete answer block of ``text``: ``[ANSWER]...[/ANSWER]``
+    (``tag="[ANSWER]"``) or ``<answer>...</answer>`` (``tag="<answer>"``), tags matched
+    without regard to letter case; ``None`` when there is none."""
+    block = _last_block(text, _ANSWER_TAG if tag == "<answer>" else _CRUX_TAG)
+    return block.content if block is not None and block.closed else None
+
+
+def fenced_blocks(text: str) -> list[str]:
+    """The contents of the complete fenced code blocks of ``text`` (fences of three backticks
+    or tildes on their own lines, any language tag), in order."""
+    blocks: list[str] = []
+    opening: re.Match[str] | None = None
+    for match in _FENCE_LINE.finditer(text):
+        if opening is None:
+            opening = match
+        else:
+            blocks.append(text[opening.end() : match.start()].strip("\n"))
+            opening = None
+    return blocks
 
 
 def _block_notes(block: _Block, name: str) -> list[str]:
