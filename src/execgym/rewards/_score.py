@@ -79,11 +79,6 @@ class QuestionScore:
     """The style of the question scored (rewards may depend on it); empty when unknown."""
 
     @property
-    def whitebox_total(self) -> int:
-        whitebox = whitebox_kinds()
-        return sum(1 for item in self.items if item.kind in whitebox)
-
-    @property
     def correct(self) -> int:
         return sum(1 for item in self.items if item.correct)
 

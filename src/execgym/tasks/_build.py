@@ -138,10 +138,6 @@ class BuildStats:
     """Programs not asked about, by trace status (``exception``, ``time_limit``, ...)."""
     skipped_ids: list[str] = field(default_factory=list)
 
-    @property
-    def skipped_total(self) -> int:
-        return sum(self.skipped.values())
-
     def describe(self) -> str:
         """What was skipped and left out, in words (for a command's last line)."""
         skipped = ", ".join(f"{n} {why}" for why, n in sorted(self.skipped.items())) or "none"

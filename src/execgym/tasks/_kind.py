@@ -139,18 +139,9 @@ class QuestionKind(Generic[R]):
         return self.select
 
 
-KINDS: Registry[QuestionKind[Any]] = Registry(
-    "question kind",
-    builtins=(
-        "execgym.tasks.kinds.output",
-        "execgym.tasks.kinds.input",
-        "execgym.tasks.kinds.next_statement",
-        "execgym.tasks.kinds.state",
-        "execgym.tasks.kinds.coverage",
-        "execgym.tasks.kinds.path",
-    ),
-)
-"""Every question kind by name; the built-in ones load on the first lookup."""
+KINDS: Registry[QuestionKind[Any]] = Registry("question kind", builtins=("execgym.tasks.kinds",))
+"""Every question kind by name; the built-in ones (every module of :mod:`execgym.tasks.kinds`)
+load on the first lookup."""
 
 
 def register(kind: QuestionKind[Any]) -> QuestionKind[Any]:
