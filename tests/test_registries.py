@@ -67,7 +67,7 @@ def test_the_views_are_the_registries() -> None:
     assert all(get_checker(name) is CHECKERS.get(name) for name in checker_names())
     assert reward_names() == REWARDS.names()
     assert all(get_reward(name) is REWARDS.get(name) for name in reward_names())
-    assert question_kinds() == tuple(Kind)  # the built-ins, in their order
+    assert question_kinds()[: len(Kind)] == tuple(Kind)  # the built-ins first, in their order
     for kind in question_kinds():
         member = KINDS.get(kind)
         assert member.name == kind and issubclass(member.reference, Reference)
