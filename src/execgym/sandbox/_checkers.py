@@ -43,13 +43,15 @@ CHECKERS: Registry[Checker] = Registry("checker", builtins=("execgym.sandbox._bu
 def register(checker: Checker, *, summary: str | None = None, **metadata: Any) -> Checker:
     """Add ``checker`` under ``checker.name``; a duplicate name is an error.
 
-    ``summary`` (one line, for the README's table) defaults to the first line of the
-    checker class's docstring.
+    ``summary`` (one line) defaults to the first line of the checker class's docstring; the
+    README's table lists the checkers registered with a summary of their own (``listed``),
+    not those registered on demand (another tolerance of a built-in rule).
     """
+    listed = summary is not None
     if summary is None:
         doc = (type(checker).__doc__ or "").strip()
         summary = doc.splitlines()[0] if doc else checker.name
-    return CHECKERS.register(checker.name, checker, summary=summary, **metadata)
+    return CHECKERS.register(checker.name, checker, summary=summary, listed=listed, **metadata)
 
 
 def get_checker(name: str) -> Checker:
