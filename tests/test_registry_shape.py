@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 import types
+from concurrent.futures import ThreadPoolExecutor
 from importlib.metadata import EntryPoint
 from pathlib import Path
 from typing import Any
@@ -79,3 +80,24 @@ def test_plugins_come_from_the_entry_point_group(monkeypatch: pytest.MonkeyPatch
     assert family.entry("thirteen").metadata["plugin"] == "execgym_test_plugin:THIRTEEN"
     with pytest.raises(UnknownName, match="its plugin failed to load"):
         family.get("broken")
+
+
+def test_a_lookup_from_another_thread_waits_for_the_builtins(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "execgym_test_slow_family.py").write_text(
+        "from execgym.registry import Registry\n"
+        "SLOW = Registry('slow number', builtins=('execgym_test_slow_members',))\n"
+    )
+    (tmp_path / "execgym_test_slow_members.py").write_text(
+        "import time\n"
+        "from execgym_test_slow_family import SLOW\n"
+        "time.sleep(0.2)\n"
+        "SLOW.register('eight', 8)\n"
+        "assert SLOW.get('eight') == 8  # a built-in module may look itself up\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    family = importlib.import_module("execgym_test_slow_family").SLOW
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        found = list(pool.map(lambda _: family.get("eight"), range(8)))
+    assert found == [8] * 8

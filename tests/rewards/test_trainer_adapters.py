@@ -17,7 +17,7 @@ from execgym.rewards import (
     GroundTruthError,
     SandboxUnavailable,
     ScoringData,
-    UnknownReward,
+    UnknownName,
     load_ground_truth,
     question_ground_truth,
 )
@@ -25,7 +25,7 @@ from execgym.rewards import openrlhf as openrlhf_adapter
 from execgym.rewards import trl as trl_adapter
 from execgym.rewards import verl as verl_adapter
 from execgym.sandbox import Sandbox, SandboxConfig
-from execgym.tasks._question import Kind, Question
+from execgym.tasks import Kind, Question
 
 METRIC_KEYS = {
     "score",
@@ -69,7 +69,7 @@ def test_ground_truth_round_trips_for_every_question() -> None:
 
 
 def test_ground_truth_rejects_unknown_rewards_and_malformed_data() -> None:
-    with pytest.raises(UnknownReward):
+    with pytest.raises(UnknownName):
         question_ground_truth(combined(), reward="nope")
     good = json.loads(question_ground_truth(combined()))
     cases = [

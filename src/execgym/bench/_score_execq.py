@@ -140,8 +140,8 @@ def _record(
         fields["sandbox_error"] = str(score)
         return ResponseRecord.model_validate(fields)
     for item in score.items:
-        summary.items_by_kind[item.kind.value] += 1
-        summary.correct_by_kind[item.kind.value] += int(item.correct)
+        summary.items_by_kind[str(item.kind)] += 1
+        summary.correct_by_kind[str(item.kind)] += int(item.correct)
     rewards = {name: get_reward(name)(score) for name in reward_names()}
     kind = str(question.kind)
     summary.scored_by_question_kind[kind] += 1
@@ -149,7 +149,7 @@ def _record(
     for name, value in rewards.items():
         sums[name] += value
     fields["items"] = [
-        {"id": s.item_id, "kind": s.kind.value, "correct": s.correct, "reason": s.reason}
+        {"id": s.item_id, "kind": str(s.kind), "correct": s.correct, "reason": s.reason}
         for s in score.items
     ]
     fields["rewards"] = rewards

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
@@ -16,9 +16,6 @@ from execgym.cli._common import (
     usage_error,
     utf8_problem,
 )
-
-if TYPE_CHECKING:
-    from execgym.tasks import Kind
 
 
 def questions(
@@ -105,25 +102,25 @@ def questions(
     raise typer.Exit(EXIT_FAILURE if report.malformed else EXIT_OK)
 
 
-def parse_kinds(style: str, kinds: str | None) -> list[Kind]:
+def parse_kinds(style: str, kinds: str | None) -> list[str]:
     """The kinds ``--kinds`` names (all the style asks when ``None``), checked against what
     ``style`` asks; an unknown style or kind is a usage error listing the valid ones."""
-    from execgym.tasks import STYLE_KINDS, STYLES, Kind, check_style
+    from execgym.tasks import STYLE_KINDS, STYLES, check_style, kind_name, question_kinds
 
     if style not in STYLES:
         raise usage_error(f"unknown style {style!r}; known styles: {', '.join(STYLES)}")
     if not kinds:
         return list(STYLE_KINDS[style])
     asked = [name.strip() for name in kinds.split(",") if name.strip()]
-    known = {kind.value for kind in Kind}
+    known = set(question_kinds())
     unknown = [name for name in asked if name not in known]
     if unknown:
-        valid = ", ".join(kind.value for kind in Kind if kind in STYLE_KINDS[style])
+        valid = ", ".join(kind for kind in question_kinds() if kind in STYLE_KINDS[style])
         raise usage_error(
             f"unknown kind{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))} "
             f"in --kinds; style {style!r} asks: {valid}"
         )
-    wanted = [Kind(name) for name in asked]
+    wanted = [kind_name(name) for name in asked]
     try:
         check_style(style, wanted)
     except ValueError as exc:

@@ -44,13 +44,20 @@ def trace(
     """
     from execgym._jsonl import json_text
     from execgym.cli._trace_render import print_trace
-    from execgym.sandbox import Limits, Sandbox
-    from execgym.trace import TraceOptions, TraceStatus, split_call, trace_call, trace_script
+    from execgym.sandbox import Limits, Sandbox, SandboxConfig
+    from execgym.trace import (
+        INSTRUMENTS,
+        TraceOptions,
+        TraceStatus,
+        split_call,
+        trace_call,
+        trace_script,
+    )
 
     code = read_text_file(program, "program file")
     stdin_text = read_text_file(stdin, "stdin file") if stdin is not None else ""
     options = TraceOptions(max_steps=max_steps, limits=Limits(time_s=time_limit, memory_mb=512))
-    with Sandbox(workers=1) as sandbox:
+    with Sandbox(workers=1, config=SandboxConfig(instruments=INSTRUMENTS)) as sandbox:
         if call is None:
             result = trace_script(sandbox, code, stdin_text, options)
         else:

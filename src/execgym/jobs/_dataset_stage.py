@@ -161,7 +161,7 @@ def dataset_stage(
                 writer.write(question)
                 report.questions_by_style[style] += 1
                 for item in question.items:
-                    report.items_by_kind[item.kind.value] += 1
+                    report.items_by_kind[str(item.kind)] += 1
             for _ in range(len(programs) - shown):
                 advance()
             report.skipped.update({f"{style}: {why}": n for why, n in stats.skipped.items()})

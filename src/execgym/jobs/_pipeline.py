@@ -31,7 +31,7 @@ from execgym.jobs._doctor import DoctorReport, doctor_stage
 from execgym.jobs._example_functions import EXAMPLE_FUNCTIONS
 from execgym.jobs._examples import EXAMPLE_PROGRAMS, ExampleProgram, passing_examples
 from execgym.sandbox import JudgeResult, Sandbox, SandboxConfig, Verdict
-from execgym.synth import FILTER_PRELOAD
+from execgym.synth import INSTRUMENTS
 
 
 @dataclass(frozen=True)
@@ -229,8 +229,9 @@ def run_pipeline(
     stage's report as the stage ends, and the returned report says whether every check
     passed (:attr:`PipelineReport.ok`). A sandbox that does not work ends the job after the
     doctor."""
-    # Both sandboxes also validate synthesized programs: preload the filter's instrument.
-    with Sandbox(workers=workers, config=SandboxConfig(preload=FILTER_PRELOAD)) as sandbox:
+    # Both sandboxes validate synthesized programs and trace questions: allow the filters'
+    # instruments (the tracer's among them).
+    with Sandbox(workers=workers, config=SandboxConfig(instruments=INSTRUMENTS)) as sandbox:
         sandbox.start()
         report = PipelineReport(output_dir, doctor_stage(sandbox))
         on_stage(report.doctor)
@@ -247,7 +248,7 @@ def run_pipeline(
                 sandbox, passing_examples(), throughput_programs, progress
             )
             on_stage(report.throughput)
-        second_seed = SandboxConfig(hash_seed=sandbox.config.hash_seed + 1, preload=FILTER_PRELOAD)
+        second_seed = SandboxConfig(hash_seed=sandbox.config.hash_seed + 1, instruments=INSTRUMENTS)
         with Sandbox(workers=workers, config=second_seed) as other:
             report.synthesized = synthesis_stage(
                 sandbox, other, per_level, seed, output_dir, progress

@@ -11,7 +11,8 @@ from pathlib import Path
 from execgym._jsonl import JsonLinesWriter
 from execgym.bench import ProgressBar, no_progress
 from execgym.sandbox import Sandbox, SandboxConfig
-from execgym.tasks import BuildStats, Kind, ProgramFormatError, Style, iter_programs, iter_questions
+from execgym.tasks import BuildStats, ProgramFormatError, Style, iter_programs, iter_questions
+from execgym.trace import INSTRUMENTS
 
 
 @dataclass
@@ -26,7 +27,7 @@ class QuestionFileReport:
 def write_question_file(
     programs: Path,
     output: Path,
-    kinds: Sequence[Kind],
+    kinds: Sequence[str],
     style: Style,
     *,
     seed: int = 0,
@@ -53,10 +54,11 @@ def write_question_file(
 
     total = sum(1 for line in programs.open(encoding="utf-8") if line.strip())
     with ExitStack() as stack:
-        sandbox = stack.enter_context(Sandbox(workers=workers))
+        config = SandboxConfig(instruments=INSTRUMENTS)
+        sandbox = stack.enter_context(Sandbox(workers=workers, config=config))
         second = None
         if determinism:
-            config = SandboxConfig(hash_seed=sandbox.config.hash_seed + 1)
+            config = SandboxConfig(hash_seed=config.hash_seed + 1, instruments=INSTRUMENTS)
             second = stack.enter_context(Sandbox(workers=workers, config=config))
         writer = JsonLinesWriter(
             stack.enter_context(output.open("w", encoding="utf-8")), compact=True

@@ -11,7 +11,7 @@ from typing import Any
 from execgym.bench import ProgressBar, no_progress
 from execgym.sandbox import Sandbox, SandboxConfig
 from execgym.synth import (
-    FILTER_PRELOAD,
+    INSTRUMENTS,
     ConstraintSpec,
     DatasetBuilder,
     ProgramFilter,
@@ -57,8 +57,8 @@ def synthesize_programs(
     counts.resumed = sum(read_resume_state(output, config).rows.values()) if output.exists() else 0
     first_seed, second_seed = HASH_SEEDS
     with (
-        Sandbox(workers, SandboxConfig(hash_seed=first_seed, preload=FILTER_PRELOAD)) as first,
-        Sandbox(workers, SandboxConfig(hash_seed=second_seed, preload=FILTER_PRELOAD)) as second,
+        Sandbox(workers, SandboxConfig(hash_seed=first_seed, instruments=INSTRUMENTS)) as first,
+        Sandbox(workers, SandboxConfig(hash_seed=second_seed, instruments=INSTRUMENTS)) as second,
     ):
         builder = DatasetBuilder(generator, ProgramFilter(first, second), config)
         with progress("synthesizing", len(levels) * per_level - counts.resumed) as advance:

@@ -21,9 +21,6 @@ from execgym.sandbox._protocol import BLOB_NAMES
 from execgym.sandbox._root import check_extra_path
 from execgym.sandbox._seccomp import filter_options
 
-INSTRUMENTS = ("execgym.trace._recorder",)
-"""Trusted instruments children may use, imported up front so no child pays for them."""
-
 
 @dataclass(frozen=True)
 class SandboxConfig:
@@ -45,6 +42,12 @@ class SandboxConfig:
     syscall filter off, ``minimal_root=False`` shows children the host's tree and
     ``cgroup=False`` leaves the fork-server out of any cgroup (each for diagnosis and
     benchmarks only).
+
+    ``instruments`` is the allowlist of trusted modules a test may name as its
+    ``instrument`` (each module's ``instrument(call, options, sink)`` wraps the test's call
+    in the child; the tracer is one): imported in the fork-server up front, and no other
+    module is accepted. Empty by default; the packages that instrument runs export theirs
+    (``execgym.trace.INSTRUMENTS``, ``execgym.synth.INSTRUMENTS``).
     """
 
     hash_seed: int = 0
@@ -58,11 +61,15 @@ class SandboxConfig:
     seccomp: bool = True
     minimal_root: bool = True
     cgroup: bool = True
+    instruments: tuple[str, ...] = ()
     python: str = field(default_factory=lambda: sys.executable)
 
     def __post_init__(self) -> None:
         for path in self.read_only_paths:
             check_extra_path(path)
+        for name in self.instruments:
+            if importlib.util.find_spec(name) is None:
+                raise ValueError(f"instrument module {name!r} cannot be found")
         if self.python == sys.executable:  # another interpreter finds its own modules
             missing = [name for name in self.preload if not _importable(name)]
             if missing:
@@ -136,7 +143,7 @@ class ForkServerProcess:
         options: dict[str, Any] = {
             "preload": list(self.config.preload),
             "packages": list(self.config.packages),
-            "instruments": list(INSTRUMENTS),
+            "instruments": list(self.config.instruments),
             "tmpfs_mb": self.config.tmpfs_mb,
             "processes": self.config.processes,
             "namespaces": self.config.namespaces,

@@ -59,7 +59,7 @@ class ForkServer:
     def __init__(self, state: _isolation.IsolationState, options: dict[str, Any]) -> None:
         self.state = state
         self.options = options
-        self.runner = _harness.make_runner()
+        self.runner = _harness.make_runner(options.get("instruments", []))
         self.child_filter = state.child_filter
         self.work_area: _root.WorkArea | None = None
         if state.private_root:

@@ -46,7 +46,14 @@ from execgym.bench._eval_task import (
     string_field,
 )
 from execgym.sandbox import Limits, Sandbox, Verdict
-from execgym.tasks import Kind, Pick, Program, Reference, render_questions
+from execgym.tasks import (
+    InputReference,
+    Kind,
+    OutputReference,
+    Pick,
+    Program,
+    render_questions,
+)
 
 Mode = Literal["output", "input"]
 
@@ -81,9 +88,9 @@ class CruxEvalTask:
         check_python(output, where, "output", mode="eval")
         program = Program(id=sample_id, code=code, input=given)
         if self.mode == "output":
-            pick = Pick(Kind.OUTPUT, Reference(literal=output))
+            pick = Pick(Kind.OUTPUT, OutputReference(literal=output))
         else:
-            pick = Pick(Kind.INPUT, Reference(literal=given, target_output=output, entry="f"))
+            pick = Pick(Kind.INPUT, InputReference(literal=given, target_output=output, entry="f"))
         (question,) = render_questions("cruxeval", [pick], program, cot)
         return EvalItem(
             id=sample_id,

@@ -75,7 +75,7 @@ class ExecQuestionsTask:
             except SandboxUnavailable as exc:
                 judgements.append(Judgement(None, shown, "SANDBOX_ERROR", str(exc)))
                 continue
-            parts = tuple(PartVerdict(s.kind.value, s.correct, s.reason) for s in score.items)
+            parts = tuple(PartVerdict(str(s.kind), s.correct, s.reason) for s in score.items)
             correct = all(part.correct for part in parts)
             reasons = "; ".join(f"{s.item_id}: {s.reason}" for s in score.items if not s.correct)
             rewards = {name: get_reward(name)(score) for name in reward_names()}

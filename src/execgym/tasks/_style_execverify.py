@@ -1,4 +1,4 @@
-"""ExecVerify's own prompts and answer formats (the ``execverify`` style).
+"""The ``execverify`` style: ExecVerify's own prompts and answer formats.
 
 The wording follows ExecVerify's data pipeline (``data/extract_trace_dataset.py`` of its
 public repository: ``get_io_mixed_prompt`` and ``get_oi_prompt``):
@@ -11,31 +11,25 @@ public repository: ``get_io_mixed_prompt`` and ``get_oi_prompt``):
   per line: the completed assertion; for a next-statement question the source code of the
   next line (``-1`` when nothing runs after it, or when the line is never reached); for a
   variable question ``value; type`` (``Nil`` when the line is not executed);
-* one **input** prompt per input question: ``assert f(????) == <output>`` under the code,
-  answered inside ``<answer>`` with a complete test case in a ````` ```python ````` block
-  (the function and the assertion).
+* one **input** prompt per input question (in the input kind's module):
+  ``assert f(????) == <output>`` under the code, answered inside ``<answer>`` with a
+  complete test case in a ````` ```python ````` block (the function and the assertion).
 
 Occurrences are written as ExecVerify writes them (``for the 2 time``), and its
-next-statement and variable questions end ``?.`` (its numbering adds a full stop): that is
-what its models were trained on. The stray ``"`` that opens ExecVerify's input prompt (an
-artefact of its string quoting) is left out.
+next-statement and variable questions end ``?.`` (its numbering adds a full stop after every
+question that does not end with one): that is what its models were trained on. The stray
+``"`` that opens ExecVerify's input prompt (an artefact of its string quoting) is left out.
+Each kind's questions and answer formats are in its module.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from execgym.tasks._kinds import Pick
+from execgym.tasks._kind import KINDS, Combined
 from execgym.tasks._programs import Program
-from execgym.tasks._prompt_parts import (
-    NIL,
-    combined_groups,
-    line_text,
-    make_question,
-    output_literal,
-    tagged,
-)
-from execgym.tasks._question import NOT_EXECUTED, Item, Kind, Question
+from execgym.tasks._prompt_parts import combined_groups, make_question, tagged
+from execgym.tasks._question import Item, Pick, Question
 
 _INTRO = (
     "You are a programming expert.\n"
@@ -77,7 +71,6 @@ _QUESTIONS = (
     "\nHere are the questions (answer in the exact order listed; "
     "if numbers repeat, follow the order of appearance):"
 )
-_FILL = "Fill the assertion statement."
 _NEXT_GUIDELINES = (
     'Guidelines for "next statement" questions:\n'
     "- Determine the next line executed after the given statement.\n"
@@ -121,26 +114,19 @@ _LAYOUT = (
     "Answer for questionN.\n"
     "</answer>"
 )
-_INPUT_PROMPT = (
-    "\nFill in the missing assertion. Try to find out the ???? in the following code. \n"
-    "Here is the provided code: \n"
-    "```\n{functions}\n\nassert {entry}(????) == {output}\n\n```\n\n"
-    "Output the complete test case in the following format:\n"
-    "```python\n"
-    "<test case content, including the function content and the assertion statement>\n"
-    "```\n\n"
-    "Format your response strictly as follows:\n"
-    "<reasoning>\nyour step-by-step reasoning here\n</reasoning>\n"
-    "<answer>\nYou answer to the question\n</answer>\n"
-)
 
 
 def execverify_questions(picks: Sequence[Pick], program: Program) -> list[Question]:
-    """ExecVerify's prompts for ``picks``: the combined one and one per input pick."""
-    return [
-        _combined(group, program) if combined else _input(group[0], program)
-        for combined, group in combined_groups(picks)
-    ]
+    """ExecVerify's prompts for ``picks``: the combined one and one per other pick."""
+    questions = []
+    for combined, group in combined_groups(picks, "execverify"):
+        if combined:
+            questions.append(_combined(group, program))
+        else:
+            word = KINDS.get(group[0].kind).execverify
+            assert word is not None and not isinstance(word, Combined)
+            questions.append(word(group[0], program))
+    return questions
 
 
 def numbered_lines(code: str) -> str:
@@ -151,56 +137,32 @@ def numbered_lines(code: str) -> str:
     )
 
 
-def _functions(program: Program) -> str:
-    # ExecVerify's ``func_str``: the function definitions, each followed by a blank line.
+def functions(program: Program) -> str:
+    """ExecVerify's ``func_str``: the function definitions, each followed by a blank line."""
     return program.code.rstrip() + "\n\n"
 
 
-def _wording(pick: Pick, program: Program, position: int) -> tuple[str, str, str]:
-    """(question text, answer format, rendered answer) of one item of the combined prompt."""
-    where = f"Line {position} of the <answer> block: "
-    reference = pick.reference
-    if pick.kind is Kind.OUTPUT:
-        return (
-            _FILL,
-            where + f"the completed assertion, `assert {program.call} == <value>`.",
-            f"assert {program.call} == {output_literal(pick)}",
-        )
-    assert pick.line is not None
-    line = pick.line
-    code = line_text(program, line)
-    times = pick.occurrence or 1
-    if pick.kind is Kind.NEXT:
-        return (
-            f"While executing {program.call}, which line of code is executed immediately after "
-            f"line {line}: {code} has been executed for the {times} time?",
-            where + "the source code of the next executed line (no line number), or -1 if "
-            f"nothing runs after it or line {line} is never reached.",
-            reference.source if reference.line not in (None, -1) and reference.source else "-1",
-        )
-    rendered = (
-        NIL if reference.literal == NOT_EXECUTED else f"{reference.literal}; {reference.type_name}"
-    )
-    return (
-        f"Is line {line}: {code} executed when {program.call} is called? If so, what are the "
-        f"value and type of the variable '{pick.variable}' after line {line} has been executed "
-        f"for the {times} time?",
-        where + f"`value; type` (e.g. [1, 2]; list), or Nil if line {line} is not executed.",
-        rendered,
-    )
+def answer_line(position: int) -> str:
+    """How an item's answer format starts in the combined prompt."""
+    return f"Line {position} of the <answer> block: "
 
 
 def _combined(picks: Sequence[Pick], program: Program) -> Question:
-    asks_output = any(pick.kind is Kind.OUTPUT for pick in picks)
-    shown = _functions(program)
-    if asks_output:
-        shown += f"\n\nassert {program.call} == ????\n"
+    shown = functions(program)
     items: list[Item] = []
     questions: list[str] = []
+    below: dict[str, str] = {}
     for position, pick in enumerate(picks, start=1):
-        text, answer_format, rendered = _wording(pick, program, position)
-        items.append(pick.item(program.id, text, answer_format, rendered))
-        questions.append(f"Question{position}: {text}" + ("" if pick.kind is Kind.OUTPUT else "."))
+        word = KINDS.get(pick.kind).execverify
+        assert isinstance(word, Combined)
+        if word.below_code is not None:
+            below.setdefault(pick.kind, word.below_code(program))
+        wording = word.word(pick, program, position)
+        items.append(pick.item(program.id, wording.text, wording.answer_format, wording.rendered))
+        stop = "" if wording.text.endswith(".") else "."
+        questions.append(f"Question{position}: {wording.text}{stop}")
+    for text in below.values():
+        shown += f"\n\n{text}\n"
     prompt = "\n\n".join(
         [
             _INTRO,
@@ -218,21 +180,3 @@ def _combined(picks: Sequence[Pick], program: Program) -> Question:
     )
     reference = tagged("\n".join(item.rendered for item in items), "<answer>", "</answer>")
     return make_question("execverify", program, items, "combined", prompt, reference, "execverify")
-
-
-def _input(pick: Pick, program: Program) -> Question:
-    output = output_literal(pick)
-    prompt = _INPUT_PROMPT.format(functions=_functions(program), entry=program.entry, output=output)
-    rendered = (
-        f"```python\n{program.code.rstrip()}\n\nassert {program.entry}({program.input}) == "
-        f"{output}\n```"
-    )
-    item = pick.item(
-        program.id,
-        f"Find the ???? in `assert {program.entry}(????) == {output}`.",
-        "Inside <answer>...</answer>: a ```python block with the complete test case, the "
-        f"function and `assert {program.entry}(<input>) == {output}`.",
-        rendered,
-    )
-    reference = tagged(rendered, "<answer>", "</answer>")
-    return make_question("execverify", program, [item], pick.kind, prompt, reference, "execverify")

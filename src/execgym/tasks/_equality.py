@@ -1,6 +1,6 @@
 """The two equalities an answer's value may be compared with (:data:`EQUALITIES`).
 
-``strict`` (:func:`~execgym.rewards.values_match`)
+``strict`` (:func:`~execgym.tasks.values_match`)
     Type-aware structural equality: ``1``, ``1.0`` and ``True`` all differ, as do ``list``
     and ``tuple``; floats within a relative tolerance; ``nan`` equals ``nan``; sets and dict
     keys order-free (see :mod:`._values`).
@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from typing import Literal
 
-from execgym.rewards._values import MAX_DEPTH, values_match
+from execgym.tasks._values import MAX_DEPTH, values_match
 
 __all__ = ["EQUALITIES", "Equality", "python_equal", "values_equal_as"]
 

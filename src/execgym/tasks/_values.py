@@ -1,6 +1,6 @@
 """Value semantics: when an answer's value equals the reference.
 
-Reading is :mod:`execgym.tasks`' literal reader (``parse_literal``: literals only, no code
+Reading is the literal reader of :mod:`._literals` (``parse_literal``: literals only, no code
 run, bounded in size, depth and digits). Comparing (:func:`values_match`): type-aware
 structural equality (:func:`execgym.sandbox` ``values_equal``): the types must
 be the same — ``1``, ``1.0`` and ``True`` all differ, as do ``list`` and ``tuple`` and
@@ -16,8 +16,9 @@ import ast
 import re
 from functools import lru_cache
 
-from execgym.sandbox._builtin_checkers import values_equal
-from execgym.tasks import (
+from execgym.sandbox import values_equal
+from execgym.tasks._extract import top_level_call_arguments
+from execgym.tasks._literals import (
     MAX_DEPTH,
     MAX_INT_DIGITS,
     MAX_LITERAL_CHARS,
@@ -25,7 +26,6 @@ from execgym.tasks import (
     parse_expression,
     parse_literal,
 )
-from execgym.tasks._extract import top_level_call_arguments
 
 __all__ = [
     "MAX_DEPTH",
