@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from execgym.sandbox import Sandbox, SandboxConfig
-from execgym.synth import FILTER_PRELOAD
+from execgym.synth import INSTRUMENTS
 
 
 @pytest.mark.parametrize("workers", [0, -1])
@@ -28,6 +28,12 @@ def test_a_misspelled_preload_is_named() -> None:
         SandboxConfig(preload=("json", "nmupy", "no_such.module"))
 
 
-def test_importable_preloads_are_accepted() -> None:
-    preload = ("json", *FILTER_PRELOAD)  # the synthesis filter's instrument module
-    assert SandboxConfig(preload=preload).preload == preload
+def test_importable_preloads_and_instruments_are_accepted() -> None:
+    preload = ("json", "decimal")
+    config = SandboxConfig(preload=preload, instruments=INSTRUMENTS)
+    assert config.preload == preload and config.instruments == INSTRUMENTS
+
+
+def test_an_instrument_that_cannot_be_found_is_named() -> None:
+    with pytest.raises(ValueError, match=r"instrument module 'execgym\.nowhere' cannot be found"):
+        SandboxConfig(instruments=("execgym.nowhere",))

@@ -6,6 +6,7 @@ import contextlib
 import importlib.util
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import execgym
-from execgym.sandbox._cgroups import remove_cgroups_of
+from execgym.sandbox._cgroups import oom_kills_of, remove_cgroups_of
 from execgym.sandbox._protocol import BLOB_NAMES
 from execgym.sandbox._root import check_extra_path
 from execgym.sandbox._seccomp import filter_options
@@ -136,6 +137,7 @@ class ForkServerProcess:
         self.config = config
         self._proc: subprocess.Popen[bytes] | None = None
         self._stderr: IO[bytes] | None = None
+        self._oom_kills = 0  # the OOM kills of this server's cgroup after its last request
         self._lock = threading.Lock()
         self.ready: dict[str, Any] = {}
 
@@ -175,19 +177,38 @@ class ForkServerProcess:
             )
         self.ready = json.loads(line)
         self._proc = proc
+        self._oom_kills = 0
         self._stderr = stderr
         return self.ready
 
     def execute(self, request: dict[str, Any]) -> dict[str, Any]:
-        """Send one request; a dead or unstartable fork-server yields ``{"ok": False}``."""
+        """Send one request; a dead or unstartable fork-server yields ``{"ok": False}``
+        (with ``"oom_killed"`` when the kernel's OOM killer ended it during this request:
+        the run filled its memory cgroup, which is the program's doing, not the sandbox's)."""
         with self._lock:
             try:
                 if self._proc is None or self._proc.poll() is not None:
                     self.start()
-                return self._roundtrip(request)
+                response = self._roundtrip(request)
+                self._oom_kills = int(response.get("oom_kills", self._oom_kills))
+                return response
             except (OSError, ValueError, SandboxFailure) as exc:
+                oom_killed = self._killed_by_oom()
                 self._discard()
-                return {"ok": False, "error": f"fork-server failure: {exc}"}
+                failure = {"ok": False, "error": f"fork-server failure: {exc}"}
+                return {**failure, "oom_killed": True} if oom_killed else failure
+
+    def _killed_by_oom(self) -> bool:
+        """Whether the server died of SIGKILL while its cgroup's OOM kills went up."""
+        proc = self._proc
+        if proc is None:
+            return False
+        try:
+            code = proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            return False
+        kills = oom_kills_of(proc.pid)
+        return code == 128 + signal.SIGKILL and kills is not None and kills > self._oom_kills
 
     def _roundtrip(self, request: dict[str, Any]) -> dict[str, Any]:
         proc = self._proc
