@@ -200,8 +200,16 @@ def _protect_from_oom_killer(state: IsolationState) -> None:
         with open("/proc/self/oom_adj", "w") as f:
             f.write("-17")
         state.oom_protected = True
-    except OSError:
+        state.add("OOM protection", True, "the fork-server is exempt from the OOM killer")
+    except OSError as exc:
         state.oom_protected = False
+        state.add(
+            "OOM protection",
+            False,
+            f"the fork-server cannot exempt itself ({exc.strerror}: no CAP_SYS_RESOURCE); "
+            "children ask to be killed first, and a run whose memory makes the kernel end "
+            "the fork-server is judged MEMORY_LIMIT",
+        )
 
 
 def _restrict_children(state: IsolationState) -> None:
