@@ -33,6 +33,7 @@ from execgym.bench._registry import (
 )
 from execgym.bench._registry import register as register_dataset
 from execgym.bench._rows import DatasetFormatError, DatasetUnavailableError
+from execgym.bench._task_codegen import problem_prompt
 
 __all__ = [
     "DatasetFormatError",
@@ -55,6 +56,7 @@ __all__ = [
     "judge_solutions",
     "load_dataset",
     "no_code_result",
+    "problem_prompt",
     "register_dataset",
     "resolve_expected_outputs",
     "resolve_expected_outputs_many",

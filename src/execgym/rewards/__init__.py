@@ -9,12 +9,17 @@ default for every other style). Trainer adapters: :mod:`execgym.rewards.verl` (`
 :mod:`execgym.rewards.trl` (``execution_reward``) and :mod:`execgym.rewards.openrlhf`
 (``reward_func``); all read the ground truth written by :func:`question_ground_truth`.
 
+Reward sources (:data:`REWARD_SOURCES`, :mod:`._sources`) name a family of rewards per
+trainer ``data_source``; ``execgym/execq`` is built in, and :mod:`execgym.train` dispatches
+on them for every trainer.
+
 Only input prediction runs code, in the sandbox; a sandbox failure raises
 :class:`SandboxUnavailable` rather than scoring the answer wrong.
 """
 
 from execgym.rewards._data import GroundTruthError, ScoringData, ScoringItem
 from execgym.rewards._equality import EQUALITIES, Equality, python_equal
+from execgym.rewards._execq_source import EXECQ_SOURCE
 from execgym.rewards._input import (
     SandboxUnavailable,
     default_sandbox,
@@ -38,18 +43,31 @@ from execgym.rewards._score import (
     score_item,
     score_question,
 )
+from execgym.rewards._sources import (
+    REWARD_SOURCES,
+    GroundTruth,
+    RewardOutcome,
+    RewardRequest,
+    RewardSource,
+)
 from execgym.rewards._values import LiteralError, parse_literal, values_match
 from execgym.rewards.verl import load_ground_truth, question_ground_truth
 
 __all__ = [
     "EQUALITIES",
+    "EXECQ_SOURCE",
+    "REWARD_SOURCES",
     "Equality",
+    "GroundTruth",
     "GroundTruthError",
     "InvalidReference",
     "ItemScore",
     "LiteralError",
     "QuestionScore",
     "Reward",
+    "RewardOutcome",
+    "RewardRequest",
+    "RewardSource",
     "SandboxUnavailable",
     "ScoringData",
     "ScoringItem",

@@ -35,7 +35,7 @@ from execgym.rewards._rewards import get_reward, score_batch
 from execgym.rewards._score import QuestionScore
 from execgym.sandbox import Sandbox
 
-__all__ = ["response_text", "reward_func", "reward_tensor"]
+__all__ = ["as_tensor", "response_text", "reward_func", "reward_tensor"]
 
 
 def response_text(query: str, prompt: str) -> str:
@@ -88,7 +88,8 @@ def _mean(values: Sequence[float]) -> float:
     return sum(values) / len(values) if values else 0.0
 
 
-def _tensor(values: list[float]) -> Any:
+def as_tensor(values: list[float]) -> Any:
+    """``values`` as a float32 torch tensor when torch is importable, else as they are."""
     try:
         torch = importlib.import_module("torch")
     except ImportError:
@@ -119,7 +120,7 @@ def reward_func(
         "accuracy": _mean([d.accuracy for d in details]),
         "parse_failures": _mean([float(d.parse_failures) for d in details]),
     }
-    return {"rewards": _tensor(rewards), "scores": _tensor(scores), "extra_logs": extra_logs}
+    return {"rewards": as_tensor(rewards), "scores": as_tensor(scores), "extra_logs": extra_logs}
 
 
 def reward_tensor(
@@ -134,4 +135,4 @@ def reward_tensor(
 ) -> Any:
     """The older OpenRLHF contract: just the rewards (a tensor when torch is importable)."""
     rewards, _, _ = _score_all(queries, prompts, labels, reward, sandbox, equality)
-    return _tensor(rewards)
+    return as_tensor(rewards)
