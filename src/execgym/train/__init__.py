@@ -16,8 +16,8 @@ failure is never a wrong answer: it is retried, counted in the logged metrics, a
 excluded or reported per each entry point's documented option.
 
 The curriculum (:class:`LevelCurriculum`) weighs synthesis levels by the measured pass rate
-of the policy so that GRPO groups keep reward variance; :class:`CurriculumCallback` and
-:func:`curriculum_stream` serve TRL, :mod:`execgym.train.verl_curriculum` verl.
+of the policy so that GRPO groups keep reward variance;
+:mod:`execgym.train.curriculum_trl` serves TRL, :mod:`execgym.train.verl_curriculum` verl.
 """
 
 from execgym.train._codegen_source import (
@@ -27,6 +27,7 @@ from execgym.train._codegen_source import (
     codegen_ground_truth,
     read_codegen_ground_truth,
 )
+from execgym.train._curriculum import LevelCurriculum, LevelPicker, variance_probability
 from execgym.train._dispatch import (
     COMMON_METRICS,
     InfraError,
@@ -61,6 +62,8 @@ __all__ = [
     "InfraError",
     "LabelError",
     "LabelScores",
+    "LevelCurriculum",
+    "LevelPicker",
     "RowProblem",
     "ScoringOptions",
     "TrainingRow",
@@ -80,6 +83,7 @@ __all__ = [
     "score_rows",
     "sft_records",
     "trl_records",
+    "variance_probability",
     "verl_records",
     "write_sft",
     "write_trl",

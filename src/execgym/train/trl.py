@@ -16,7 +16,9 @@ gets ``None``: TRL leaves such a completion out of its group's baseline and give
 advantage (``GRPOTrainer`` in TRL 1.x), so it teaches nothing. ``infra_error="raise"``
 raises :class:`~execgym.train.InfraError` instead. Through ``log_metric`` each batch logs
 ``execgym/infra_errors`` (count), ``execgym/infra_error_rate``, ``execgym/parse_failure_rate``,
-``execgym/solved_rate`` and each source's metric means (``execgym/<source>/<metric>``).
+``execgym/solved_rate`` and each source's metric means (``execgym/<source>/<metric>``);
+with an ``observer`` (the curriculum, :mod:`execgym.train.curriculum_trl`), every batch is
+shown to it and its own figures are logged too.
 """
 
 from __future__ import annotations
@@ -44,6 +46,8 @@ class RewardObserver(Protocol):
         extra_infos: Sequence[Mapping[str, Any] | None],
         outcomes: Sequence[RewardOutcome],
     ) -> None: ...
+
+    def log_values(self) -> Mapping[str, float]: ...
 
 
 def _rows(columns: Mapping[str, Any], n: int) -> tuple[list[str], list[Any]]:
@@ -106,12 +110,14 @@ def make_reward_function(
             for text, truth, extra in zip(texts, truths, extras, strict=True)
         ]
         outcomes = score_rows(sources, requests, options)
-        log_metric = columns.get("log_metric")
-        if callable(log_metric):
-            for key, value in batch_metrics(sources, outcomes).items():
-                log_metric(f"execgym/{key}", value)
+        logs = {f"execgym/{key}": value for key, value in batch_metrics(sources, outcomes).items()}
         if observer is not None:
             observer.observe(extras, outcomes)
+            logs.update(observer.log_values())
+        log_metric = columns.get("log_metric")
+        if callable(log_metric):
+            for key, value in logs.items():
+                log_metric(key, value)
         failed = next((o for o in outcomes if o.infra_error is not None), None)
         if failed is not None and infra_error == "raise":
             raise InfraError(f"could not judge a completion: {failed.infra_error}")
