@@ -142,16 +142,17 @@ def outcome_metrics(
 def batch_metrics(
     data_sources: Sequence[str], outcomes: Sequence[RewardOutcome]
 ) -> dict[str, float]:
-    """Batch figures for a trainer's log: the count and fraction of unjudged responses, the
-    fraction of parse failures and solved ones, and each source's own metric means (over
-    its judged responses), keyed ``<source>/<metric>``."""
+    """Batch figures for a trainer's log: ``execgym/infra_errors`` (count) and
+    ``execgym/infra_error_rate`` (unjudged responses), ``execgym/parse_failure_rate`` and
+    ``execgym/solved_rate`` (over judged ones), and each source's reward and metric means
+    over its judged responses, keyed ``<source>/<metric>``."""
     total = len(outcomes)
     judged = [o for o in outcomes if o.infra_error is None]
     logs: dict[str, float] = {
-        "infra_errors": float(total - len(judged)),
-        "infra_error_rate": (total - len(judged)) / total if total else 0.0,
-        "parse_failure_rate": _mean([float(o.parse_failure) for o in judged]),
-        "solved_rate": _mean([float(o.solved) for o in judged]),
+        "execgym/infra_errors": float(total - len(judged)),
+        "execgym/infra_error_rate": (total - len(judged)) / total if total else 0.0,
+        "execgym/parse_failure_rate": _mean([float(o.parse_failure) for o in judged]),
+        "execgym/solved_rate": _mean([float(o.solved) for o in judged]),
     }
     per_source: dict[str, list[RewardOutcome]] = {}
     for name, outcome in zip(data_sources, outcomes, strict=True):

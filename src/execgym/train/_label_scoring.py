@@ -3,8 +3,8 @@
 ``(queries, prompts, labels)`` → ``{"rewards", "scores", "extra_logs"}``: ``rewards`` are the
 rewards, ``scores`` the rewards divided by the best each row allows (in [0, 1], what
 OpenRLHF's dynamic filtering reads), ``extra_logs`` batch figures (floats) that OpenRLHF
-logs: ``infra_errors``, ``infra_error_rate``, ``parse_failure_rate``, ``solved_rate`` and each
-source's metric means (``<source>/<metric>``).
+logs: ``execgym/infra_errors``, ``execgym/infra_error_rate``, ``execgym/parse_failure_rate``,
+``execgym/solved_rate`` and each source's metric means (``<source>/<metric>``).
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ Limits and errors:
 * a response the sandbox could not judge (after ``retries`` tries) is an infrastructure
   failure: 503 ``{"error": "infra", "detail": ...}`` by default, which OpenRLHF's client
   retries; with ``infra_error_score`` set, it gets that reward and is counted in
-  ``extra_logs["infra_errors"]``.
+  ``extra_logs["execgym/infra_errors"]``.
 
 ``GET /health`` answers ``{"status": "ok", "sources": [...], "in_flight", "waiting",
 "requests", "infra_errors", "sandbox_workers"}``.
@@ -148,7 +148,7 @@ def create_reward_app(settings: RewardServerSettings, sandbox: Sandbox | None = 
             if isinstance(exc, InfraError):
                 raise
             raise _Refused(400, "bad_request", str(exc)) from None
-        failed = int(scored.extra_logs["infra_errors"])
+        failed = int(scored.extra_logs["execgym/infra_errors"])
         if failed:
             with lock:
                 counters.infra_errors += failed

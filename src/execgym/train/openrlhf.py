@@ -11,7 +11,7 @@ lists); see :mod:`execgym.train._label_scoring` for what each holds. Infrastruct
 are retried ``infra_retries`` times; then, by default, :class:`~execgym.train.InfraError` is
 raised: OpenRLHF's agent executor logs it and leaves that sample without a reward (excluded,
 never scored wrong). ``infra_error_score`` gives such a response that reward instead,
-counted in ``extra_logs["infra_errors"]``.
+counted in ``extra_logs["execgym/infra_errors"]``.
 """
 
 from __future__ import annotations

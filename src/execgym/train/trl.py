@@ -16,7 +16,8 @@ gets ``None``: TRL leaves such a completion out of its group's baseline and give
 advantage (``GRPOTrainer`` in TRL 1.x), so it teaches nothing. ``infra_error="raise"``
 raises :class:`~execgym.train.InfraError` instead. Through ``log_metric`` each batch logs
 ``execgym/infra_errors`` (count), ``execgym/infra_error_rate``, ``execgym/parse_failure_rate``,
-``execgym/solved_rate`` and each source's metric means (``execgym/<source>/<metric>``);
+``execgym/solved_rate`` and each source's metric means (``<source>/<metric>``, e.g.
+``execgym/execq/output_correct``);
 with an ``observer`` (the curriculum, :mod:`execgym.train.curriculum_trl`), every batch is
 shown to it and its own figures are logged too.
 """
@@ -110,7 +111,7 @@ def make_reward_function(
             for text, truth, extra in zip(texts, truths, extras, strict=True)
         ]
         outcomes = score_rows(sources, requests, options)
-        logs = {f"execgym/{key}": value for key, value in batch_metrics(sources, outcomes).items()}
+        logs = batch_metrics(sources, outcomes)
         if observer is not None:
             observer.observe(extras, outcomes)
             logs.update(observer.log_values())
