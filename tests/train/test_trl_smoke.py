@@ -2,16 +2,14 @@
 
 The model is a tiny randomly initialised Llama and the tokenizer a word-level one built here
 (no download). Its vocabulary holds the two numbers the programs return, so its one-token
-completions are sometimes the right output and sometimes not: the rewards TRL logs at each step must be the
-mean of what execgym's scorer gives the completions TRL generated.
+completions are sometimes the right output and sometimes not: the rewards TRL logs at each
+step must be the mean of what execgym's scorer gives the completions TRL generated.
 """
 
 from __future__ import annotations
 
 import json
 import math
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +18,7 @@ import pytest
 pytest.importorskip("trl", reason="needs the train extra: pip install -e '.[train]'")
 
 import torch
+from _train_data import PROGRAMS, execgym, write_jsonl
 from datasets import load_from_disk
 from tokenizers import Tokenizer, models, pre_tokenizers
 from transformers import LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast, TrainerCallback
@@ -29,12 +28,6 @@ from execgym.rewards import reward as execgym_score
 from execgym.tasks import Question
 from execgym.train.trl import completion_text, make_reward_function
 
-PROGRAMS = [
-    {"id": "add", "code": "def f(x):\n    return x + 1", "input": "2"},
-    {"id": "double", "code": "def f(x):\n    return x * 2", "input": "2"},
-    {"id": "add-two", "code": "def f(x):\n    return x + 2", "input": "1"},
-    {"id": "halve", "code": "def f(x):\n    return x // 2", "input": "8"},
-]
 WORDS = ["3", "4"]
 CHAT_TEMPLATE = (
     "{% for m in messages %}{{ m['role'] }} {{ m['content'] }} {% endfor %}"
@@ -73,17 +66,12 @@ def tiny_model(vocab_size: int) -> LlamaForCausalLM:
 
 
 def export(tmp_path: Path) -> Path:
-    programs = tmp_path / "programs.jsonl"
-    programs.write_text("".join(json.dumps(row) + "\n" for row in PROGRAMS))
+    programs = write_jsonl(tmp_path / "programs.jsonl", PROGRAMS)
     target = tmp_path / "trl-data"
-    done = subprocess.run(
-        [sys.executable, "-m", "execgym.cli", "export", "trl", str(programs), "--as", "output"]
-        + ["--reward", "output", "-o", str(target)],
-        capture_output=True,
-        text=True,
-        timeout=300,
+    done = execgym(
+        "export", "trl", str(programs), "--as", "output", "--reward", "output", "-o", str(target)
     )
-    assert done.returncode == 0, done.stderr
+    assert done.exit_code == 0, done.output
     return target
 
 
@@ -161,16 +149,12 @@ def test_grpo_two_steps_log_execgym_rewards(tmp_path: Path) -> None:
 
 
 def _question(tmp_path: Path, question_id: str) -> Question:
-    """The question as ``execgym questions`` writes it (built once per test)."""
+    """The question as ``execgym questions`` writes it."""
     out = tmp_path / "questions.jsonl"
     if not out.exists():
-        subprocess.run(
-            [sys.executable, "-m", "execgym.cli", "questions", str(tmp_path / "programs.jsonl")]
-            + ["-o", str(out), "--kinds", "output"],
-            check=True,
-            capture_output=True,
-            timeout=300,
-        )
+        programs = str(tmp_path / "programs.jsonl")
+        done = execgym("questions", programs, "-o", str(out), "--kinds", "output")
+        assert done.exit_code == 0, done.output
     for line in out.read_text().splitlines():
         question = Question.model_validate_json(line)
         if question.id == question_id:
