@@ -1,6 +1,7 @@
 """OpenRLHF's reward contract, shared by its entry point and the reward server.
 
-``(queries, prompts, labels)`` → ``{"rewards", "scores", "extra_logs"}``: ``rewards`` are the
+``(queries, prompts, labels)`` → ``{"rewards", "scores", "extra_logs"}``; each response is
+the query less its prompt and the special tokens that end it (:func:`openrlhf_response`): ``rewards`` are the
 rewards, ``scores`` the rewards divided by the best each row allows (in [0, 1], what
 OpenRLHF's dynamic filtering reads), ``extra_logs`` batch figures (floats) that OpenRLHF
 logs: ``execgym/infra_errors``, ``execgym/infra_error_rate``, ``execgym/parse_failure_rate``,
@@ -9,6 +10,7 @@ logs: ``execgym/infra_errors``, ``execgym/infra_error_rate``, ``execgym/parse_fa
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +19,15 @@ from execgym.rewards import RewardOutcome, RewardRequest
 from execgym.rewards.openrlhf import response_text
 from execgym.train._dispatch import InfraError, ScoringOptions, batch_metrics, score_rows
 from execgym.train._labels import LabelError, read_label
+
+_TRAILING_SPECIAL = re.compile(r"(?:\s*(?:<\|[A-Za-z0-9_.\-]{1,40}\|>|</s>|<eos>))+\s*\Z")
+
+
+def openrlhf_response(query: str, prompt: str) -> str:
+    """The response of an OpenRLHF query: the text after its prompt, less the special tokens
+    that end it (``<|im_end|>``, ``<|endoftext|>``, ``</s>``, ``<eos>``: OpenRLHF decodes
+    queries with special tokens kept, and a code fence followed by one would not close)."""
+    return _TRAILING_SPECIAL.sub("", response_text(query, prompt))
 
 
 @dataclass(frozen=True)
@@ -54,7 +65,7 @@ def score_labels(
         except LabelError as exc:
             raise LabelError(f"labels[{index}]: {exc}") from None
         sources.append(source)
-        requests.append(RewardRequest(response_text(str(query), str(prompt)), truth))
+        requests.append(RewardRequest(openrlhf_response(str(query), str(prompt)), truth))
     outcomes = score_rows(sources, requests, options)
     rewards: list[float] = []
     scores: list[float] = []
