@@ -1,11 +1,12 @@
 """OpenRLHF's reward contract, shared by its entry point and the reward server.
 
 ``(queries, prompts, labels)`` → ``{"rewards", "scores", "extra_logs"}``; each response is
-the query less its prompt and the special tokens that end it (:func:`openrlhf_response`): ``rewards`` are the
-rewards, ``scores`` the rewards divided by the best each row allows (in [0, 1], what
-OpenRLHF's dynamic filtering reads), ``extra_logs`` batch figures (floats) that OpenRLHF
-logs: ``execgym/infra_errors``, ``execgym/infra_error_rate``, ``execgym/parse_failure_rate``,
-``execgym/solved_rate`` and each source's metric means (``<source>/<metric>``).
+the query less its prompt and the special tokens that end it (:func:`openrlhf_response`).
+``rewards`` are the rewards, ``scores`` the rewards divided by the best each row allows
+(in [0, 1], what OpenRLHF's dynamic filtering reads), ``extra_logs`` batch figures (floats)
+that OpenRLHF logs: ``execgym/infra_errors``, ``execgym/infra_error_rate``,
+``execgym/parse_failure_rate``, ``execgym/solved_rate`` and each source's metric means
+(``<source>/<metric>``).
 """
 
 from __future__ import annotations
