@@ -21,7 +21,7 @@ Limits and errors:
   retries; with ``infra_error_score`` set, it gets that reward and is counted in
   ``extra_logs["execgym/infra_errors"]``.
 
-``GET /health`` answers ``{"status": "ok", "sources": [...], "in_flight", "waiting",
+This module imports FastAPI (the ``serve`` extra). ``GET /health`` answers ``{"status": "ok", "sources": [...], "in_flight", "waiting",
 "requests", "infra_errors", "sandbox_workers"}``.
 """
 
@@ -32,6 +32,9 @@ import json
 import threading
 from dataclasses import dataclass
 from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
 
 from execgym.registry import UnknownName
 from execgym.rewards import REWARD_SOURCES, GroundTruthError
@@ -78,12 +81,9 @@ class _Counters:
     infra_errors: int = 0
 
 
-def create_reward_app(settings: RewardServerSettings, sandbox: Sandbox | None = None) -> Any:
+def create_reward_app(settings: RewardServerSettings, sandbox: Sandbox | None = None) -> FastAPI:
     """The FastAPI application (``sandbox``: the one to run programs in; ``None``: the
     process-wide one)."""
-    from fastapi import FastAPI, Request
-    from fastapi.responses import JSONResponse
-
     ensure_sources()
     app = FastAPI(title="execgym rewards", docs_url=None, redoc_url=None, openapi_url=None)
     options = ScoringOptions(sandbox=sandbox, retries=settings.retries)
