@@ -71,7 +71,8 @@ def test_scores_match_the_scorer_called_directly(
     assert answer.status_code == 200, answer.text
     result = answer.json()
     direct = [
-        compute_score(r.data_source, s, r.ground_truth or "") for r, s in zip(rows, responses)
+        compute_score(r.data_source, text, r.ground_truth or "")
+        for r, text in zip(rows, responses, strict=True)
     ]
     assert result["rewards"] == [d["score"] for d in direct]
     assert result["scores"] == [d["normalized_score"] for d in direct]

@@ -21,8 +21,9 @@ Limits and errors:
   retries; with ``infra_error_score`` set, it gets that reward and is counted in
   ``extra_logs["execgym/infra_errors"]``.
 
-This module imports FastAPI (the ``serve`` extra). ``GET /health`` answers ``{"status": "ok", "sources": [...], "in_flight", "waiting",
-"requests", "infra_errors", "sandbox_workers"}``.
+``GET /health`` answers ``{"status": "ok", "sources": [...], "in_flight", "waiting",
+"requests", "infra_errors", "sandbox_workers"}``. This module imports FastAPI (the ``serve``
+extra).
 """
 
 from __future__ import annotations
