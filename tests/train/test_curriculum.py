@@ -211,15 +211,16 @@ def test_verl_dataset_hook_reweights_after_each_batch(verl_curriculum: Any, tmp_
     dataset = verl_curriculum.CurriculumDataset([str(train)], None, config)
     assert len(dataset) == 40
 
-    class Batch:
-        non_tensor_batch = {
+    batch = types.SimpleNamespace(
+        non_tensor_batch={
             "extra_info": np.array([{"level": "L1"}] * 100 + [{"level": "L2"}] * 100),
             "solved": np.array([1.0] * 100 + [float(i % 2) for i in range(100)]),
         }
+    )
 
     before = Counter(dataset[i]["extra_info"]["level"] for i in range(40))
     assert min(before.values()) >= 12  # no evidence yet: both levels
-    dataset.on_batch_end(Batch())  # L1 always solved, L2 half the time: L2 keeps variance
+    dataset.on_batch_end(batch)  # L1 always solved, L2 half the time: L2 keeps variance
     assert dataset.curriculum.weights()["L2"] > 0.8
     served = Counter(dataset[i]["extra_info"]["level"] for i in range(40, 200))
     assert served["L2"] > 3 * served["L1"]
