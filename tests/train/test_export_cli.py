@@ -181,6 +181,9 @@ def test_rows_that_cannot_be_exported_are_named(
     assert "1 rows written" in text
 
 
+USER = {"role": "user", "content": "go"}
+
+
 def test_chat_rows_are_sft_only(tmp_path: Path) -> None:
     chat = write_jsonl(
         tmp_path / "chat.jsonl",
