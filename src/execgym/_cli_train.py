@@ -266,7 +266,8 @@ _command(
 _command(
     "sft",
     """Write chat SFT examples as JSONL: {"messages": [..., {"role": "assistant", ...}],
-    "id", "data_source"}, the assistant's message being the reference answer or solution.
+    "id", "data_source"}, the assistant's message being the reference answer or solution
+    (as parquet when -o ends in .parquet, for verl's SFT trainer).
 
     Exit status: 0 success, 1 some rows could not be exported (named on standard error; the
     others are written), 2 usage error.

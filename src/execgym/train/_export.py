@@ -11,7 +11,8 @@ extra), columns ``prompt`` (chat messages: a conversational dataset), ``data_sou
 ``--label_key``), ``extra_info`` and ``id``: every column the reward functions read.
 
 SFT (:func:`write_sft`): JSONL, ``{"messages": [..., {"role": "assistant", "content": ...}],
-"id", "data_source"}`` a line.
+"id", "data_source"}`` a line (the same columns in parquet for a ``.parquet`` target: verl's
+SFT trainer reads its ``messages`` column).
 
 A row a format cannot hold (no ground truth for RL, no reference response for SFT) is
 returned as a :class:`RowProblem`. Files are written to a temporary name beside the target
@@ -103,12 +104,19 @@ def write_verl(rows: Sequence[TrainingRow], output: Path) -> int:
 
 
 def write_sft(rows: Sequence[TrainingRow], output: Path) -> tuple[int, list[RowProblem]]:
-    """Write chat SFT records as JSONL; the number written and the rows left out."""
+    """Write chat SFT records as JSONL (as parquet when ``output`` ends in ``.parquet``, for
+    verl's SFT trainer); the number written and the rows left out."""
     records, problems = sft_records(rows)
     partial = _temporary(output)
-    with partial.open("w", encoding="utf-8") as stream:
-        for record in records:
-            stream.write(json_text(record, compact=True) + "\n")
+    if output.suffix == ".parquet":
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        pq.write_table(pa.Table.from_pylist(records), partial)
+    else:
+        with partial.open("w", encoding="utf-8") as stream:
+            for record in records:
+                stream.write(json_text(record, compact=True) + "\n")
     partial.replace(output)
     return len(records), problems
 

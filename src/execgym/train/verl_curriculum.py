@@ -104,3 +104,7 @@ class CurriculumDataset(RLHFDataset):  # type: ignore[misc]
             if level is None or value is None or math.isnan(float(value)):
                 continue
             self.curriculum.observe_pass(str(level), float(value) >= 0.5)
+
+
+if __name__ == "__main__":
+    print(__file__)
