@@ -6,8 +6,14 @@ For each ``*.yaml`` recipe here (those not starting with ``_``), compose it exac
 verl's own validation (``validate_config``) and build every typed section
 (``omega_conf_to_dataclass``). Prints one line per recipe; exit status 1 if any fails.
 
+``--rows FILE.parquet`` (an ``execgym export verl`` output) also loads each RL recipe's reward
+function with verl's own loader (``get_custom_reward_fn``, the installed
+``execgym/train/verl.py``) and calls it on every row as verl's reward manager does, checking
+that each call returns a dict with a float ``score`` and the same keys.
+
 ``--dump-keys FILE`` also writes every dotted key of verl's composed default configs (PPO and
-SFT), the schema the test suite checks the recipes against without verl.
+SFT), the schema the test suite checks the recipes against without verl
+(``tests/train/verl_0.9.1_config_keys.txt``).
 """
 
 from __future__ import annotations
@@ -62,9 +68,34 @@ def typed_sections(config: DictConfig) -> int:
     return built
 
 
+def check_reward(config: DictConfig, rows_file: Path) -> str:
+    import pyarrow.parquet as pq
+    from verl.trainer.ppo.reward import get_custom_reward_fn
+
+    import execgym.train.verl
+
+    config.reward.custom_reward_function.path = execgym.train.verl.__file__
+    compute_score = get_custom_reward_fn(config)
+    keys = None
+    rows = pq.read_table(rows_file).to_pylist()
+    for row in rows:
+        extra = {**row["extra_info"], "num_turns": None, "rollout_reward_scores": {}}
+        result = compute_score(
+            data_source=row["data_source"],
+            solution_str="I do not know.",
+            ground_truth=row["reward_model"]["ground_truth"],
+            extra_info=extra,
+        )
+        assert isinstance(result, dict) and isinstance(result["score"], float), result
+        assert keys is None or list(result) == keys, (keys, list(result))
+        keys = list(result)
+    return f"reward loaded by verl, {len(rows)} rows scored, keys {keys}"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dump-keys", type=Path)
+    parser.add_argument("--rows", type=Path)
     args = parser.parse_args()
     failures = 0
     for recipe in sorted(HERE.glob("*.yaml")):
@@ -79,7 +110,10 @@ def main() -> int:
                 print(f"ok   {recipe.name}: composed on verl's sft_trainer_engine")
             else:
                 check_ppo(config)
-                print(f"ok   {recipe.name}: validate_config passed, {typed_sections(config)} typed sections built")
+                built = typed_sections(config)
+                print(f"ok   {recipe.name}: validate_config passed, {built} typed sections built")
+                if args.rows is not None:
+                    print(f"ok   {recipe.name}: {check_reward(config, args.rows)}")
         except Exception as exc:  # report every recipe, then fail
             failures += 1
             print(f"FAIL {recipe.name}: {type(exc).__name__}: {exc}")
