@@ -250,11 +250,10 @@ def main() -> None:
                 ("OpenRLHF reward_func", lambda p=pairs: via_openrlhf(p, sandbox, args.batch)),
             ]
             if server is not None:
-                url = server.url
                 paths.append(
                     (
                         "reward server (HTTP)",
-                        lambda p=pairs: via_server(p, url, args.batch, args.clients),
+                        lambda p=pairs, u=server.url: via_server(p, u, args.batch, args.clients),
                     )
                 )
             for label, run in paths:
