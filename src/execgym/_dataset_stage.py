@@ -40,6 +40,7 @@ from execgym.synth import (
 )
 from execgym.synth._metrics import METRICS
 from execgym.tasks import STYLE_KINDS, STYLES, BuildStats, Program, Question, iter_questions
+from execgym.train import read_rows, write_verl
 
 
 @dataclass
@@ -56,6 +57,9 @@ class DatasetReport:
     skipped: Counter[str] = field(default_factory=Counter)
     unverified: list[str] = field(default_factory=list)
     """Questions whose reference answer did not earn full reward (left out of the file)."""
+    verl_path: Path | None = None
+    """The questions as verl's training parquet (``execgym export verl``)."""
+    verl_rows: int = 0
 
     @property
     def questions(self) -> int:
@@ -72,6 +76,8 @@ class DatasetReport:
             "items_by_kind": dict(sorted(self.items_by_kind.items())),
             "skipped_programs": dict(self.skipped),
             "unverified": self.unverified,
+            "verl_parquet": str(self.verl_path) if self.verl_path else None,
+            "verl_rows": self.verl_rows,
         }
 
 
@@ -203,6 +209,9 @@ def dataset_stage(
             for _ in range(len(programs) - shown):
                 advance()
             report.skipped.update({f"{style}: {why}": n for why, n in stats.skipped.items()})
+    rows, _ = read_rows(report.path, "questions")
+    report.verl_path = output_dir / "train.parquet"
+    report.verl_rows = write_verl(rows, report.verl_path)
     return report
 
 
@@ -225,6 +234,11 @@ def print_dataset_report(console: Console, report: DatasetReport) -> None:
         ),
         soft_wrap=True,
     )
+    if report.verl_path is not None:
+        console.print(
+            verbatim(f"{report.verl_rows} rows for verl written to {report.verl_path}"),
+            soft_wrap=True,
+        )
     if report.skipped:
         skipped = ", ".join(f"{why} {n}" for why, n in sorted(report.skipped.items()))
         console.print(verbatim(f"programs skipped: {skipped}"), soft_wrap=True)

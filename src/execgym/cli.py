@@ -412,8 +412,8 @@ def pipeline(
     examples, synthesize programs at every built-in level with a per-level report and plots,
     then trace them and the project's example functions and build the ExecVerify question
     dataset in every style, keeping only questions whose reference answer earns full
-    reward. Writes OUTPUT_DIR/verdicts.jsonl, programs.jsonl, synth-report/,
-    questions.jsonl and summary.json.
+    reward, and export it for verl. Writes OUTPUT_DIR/verdicts.jsonl, programs.jsonl,
+    synth-report/, questions.jsonl, train.parquet and summary.json.
 
     Exit status: 0 when every example got its expected verdict, 1 otherwise (or when the
     sandbox does not work), 130 when interrupted.
