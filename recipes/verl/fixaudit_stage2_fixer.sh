@@ -1,19 +1,4 @@
 #!/usr/bin/env bash
-# FixAudit Stage 2 on verl: Fixer prompts (statement, buggy candidate, one failing test), DAPO-style settings.
+# FixAudit Stage 2 on verl: Fixer prompts (statement, buggy candidate, one failing test).
 #   MODEL=/path/to/policy FIXER_DATA=rows.jsonl bash recipes/verl/fixaudit_stage2_fixer.sh [hydra overrides...]
-# FIXER_DATA holds training rows ({"data_source", "prompt", "ground_truth", ...}, one a line) as
-# FixAudit's data builders write them (execgym.repair); their data sources must be registered
-# reward sources (execgym.rewards.REWARD_SOURCES), which execgym export checks row by row.
-set -euo pipefail
-: "${MODEL:?set MODEL to the policy}"
-: "${FIXER_DATA:?set FIXER_DATA to the FixAudit role data (training rows, JSONL)}"
-HERE=$(cd "$(dirname "$0")" && pwd)
-DATA=${DATA:-$HOME/data/execgym/fixaudit}
-mkdir -p "$DATA"
-execgym export verl "$FIXER_DATA" --format rows -o "$DATA/fixaudit_stage2_fixer.parquet"
-python3 -m verl.trainer.main_ppo --config-path "$HERE" --config-name fixaudit_stage2_fixer \
-    data.train_files="$DATA/fixaudit_stage2_fixer.parquet" \
-    data.val_files="$DATA/fixaudit_stage2_fixer.parquet" \
-    actor_rollout_ref.model.path="$MODEL" \
-    reward.custom_reward_function.path="$(python3 -m execgym.train.verl)" \
-    "$@"
+exec bash "$(dirname "$0")/_fixaudit_rl.sh" fixaudit_stage2_fixer FIXER_DATA "$@"
