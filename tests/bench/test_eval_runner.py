@@ -203,3 +203,14 @@ def test_pass_at_k_and_summary_by_hand() -> None:
     assert summary["accuracy_by_kind"]["output"]["accuracy"] == 0.5
     table = markdown_table(summary)
     assert "| pass@1 | 25.0 |" in table and "| could not judge | 1 |" in table
+
+
+def test_check_run_config_writes_then_guards_the_settings(tmp_path: Path) -> None:
+    from execgym.bench import CONFIG_FILE, check_run_config
+
+    check_run_config(tmp_path, {"task": "apps", "budget": 20})
+    stored = json.loads((tmp_path / CONFIG_FILE).read_text(encoding="utf-8"))
+    assert stored == {"task": "apps", "budget": 20}
+    check_run_config(tmp_path, {"task": "apps", "budget": 20, "added_later": 1})
+    with pytest.raises(ResumeMismatch, match="budget: 20 there, 8 now"):
+        check_run_config(tmp_path, {"task": "apps", "budget": 8})

@@ -12,8 +12,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from execgym.rewards import RewardOutcome
-from execgym.train import LevelCurriculum, LevelPicker, variance_probability
+from execgym.train import LevelCurriculum, LevelPicker, RewardOutcome, variance_probability
 
 
 def solved(level: str, passed: bool) -> tuple[dict[str, Any], RewardOutcome]:

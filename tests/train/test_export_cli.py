@@ -54,16 +54,13 @@ def test_trl_export_has_the_columns_the_reward_reads(questions_file: Path, tmp_p
         "prompt",
         "data_source",
         "ground_truth",
-        "label",
         "extra_info",
         "id",
     }
     first = dataset[0]
     assert first["prompt"][0]["role"] == "user" and first["extra_info"]["split"] == "dev"
-    assert json.loads(first["label"]) == {
-        "data_source": "execgym/execq",
-        "ground_truth": first["ground_truth"],
-    }
+    assert first["data_source"] == "execgym/execq"
+    assert json.loads(first["ground_truth"])["id"] == first["id"]
     again = execgym("export", "trl", str(questions_file), "-o", str(out))
     assert again.exit_code == 0, again.output  # a dataset directory is replaced
     (tmp_path / "other").mkdir()
@@ -168,7 +165,7 @@ def test_rows_that_cannot_be_exported_are_named(
     done = execgym("export", "verl", str(generic), "-o", str(out))
     text = " ".join(done.output.split())
     assert done.exit_code == 1
-    assert f"{generic}:2: field 'data_source': no reward source 'nope/nothing'" in text
+    assert f"{generic}:2: field 'data_source': no reward registered for 'nope/nothing'" in text
     assert f"{generic}:3: field 'ground_truth': ground_truth.execgym_codegen" in text
     assert f"{generic}:4: field 'prompt[0].role': unknown role 'robot'" in text
     assert len(verl_rows(out)) == 1

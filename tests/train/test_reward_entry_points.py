@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import importlib.util
 import math
-from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
 
-from execgym.rewards import REWARD_SOURCES, RewardOutcome, RewardRequest, RewardSource
+from execgym.rewards import DATA_SOURCES, SourceReward, SourceScore
 from execgym.sandbox import Sandbox
 from execgym.train import (
     COMMON_METRICS,
@@ -19,7 +18,6 @@ from execgym.train import (
     TrainingRow,
     UnknownSource,
     metric_keys,
-    routed_label,
 )
 from execgym.train import openrlhf as openrlhf_entry
 from execgym.train import trl as trl_entry
@@ -100,9 +98,15 @@ def test_verl_infrastructure_failure_is_never_a_wrong_answer(
     assert math.isnan(flagged["solved"]) and math.isnan(flagged["pass_rate"])
 
 
-def test_unknown_data_source_lists_the_known_ones(question_rows: list[TrainingRow]) -> None:
-    with pytest.raises(UnknownSource, match="known reward sources: execgym/codegen"):
-        verl_entry.compute_score("openai/gsm8k", "42", question_rows[0].ground_truth or "")
+def test_the_ground_truths_own_source_wins_and_an_unknown_one_is_named(
+    question_rows: list[TrainingRow],
+) -> None:
+    # verl's data_source column says one thing, the ground truth another: the ground truth's
+    row = question_rows[0]
+    result = verl_entry.compute_score("openai/gsm8k", row.reference, row.ground_truth or "")
+    assert result["score"] == 2.0
+    with pytest.raises(UnknownSource, match="known data sources: execgym/codegen"):
+        verl_entry.compute_score("openai/gsm8k", "42", '{"answer": 42}')
 
 
 # ---- TRL ---------------------------------------------------------------------------------------
@@ -161,11 +165,16 @@ def test_trl_excludes_unjudged_completions_or_raises(
         raising(prompts=["p", "p"], completions=[r.reference for r in rows], **columns)
 
 
-def test_trl_reads_the_label_column(question_rows: list[TrainingRow]) -> None:
-    row = question_rows[1]
-    label = routed_label(row.data_source, row.ground_truth or "")
-    rewards = trl_entry.execgym_reward(prompts=["p"], completions=[row.reference], label=[label])
-    assert rewards == [2.0]
+def test_trl_without_a_data_source_column_reads_the_ground_truths(
+    question_rows: list[TrainingRow], apps_rows: list[TrainingRow]
+) -> None:
+    rows = [question_rows[1], apps_rows[1]]
+    rewards = trl_entry.execgym_reward(
+        prompts=["p", "p"],
+        completions=[row.reference for row in rows],
+        ground_truth=[row.ground_truth for row in rows],
+    )
+    assert rewards == [2.0, 1.0]
 
 
 # ---- OpenRLHF ----------------------------------------------------------------------------------
@@ -178,7 +187,7 @@ def test_openrlhf_reward_func_by_path(
     rows = [question_rows[0], apps_rows[2]]
     prompts = ["<|im_start|>user\nQ<|im_end|>\n<|im_start|>assistant\n"] * 2
     queries = [prompts[0] + (row.reference or "") + "<|im_end|>" for row in rows]
-    labels = [routed_label(row.data_source, row.ground_truth or "") for row in rows]
+    labels = [row.ground_truth for row in rows]  # every ground truth names its reward
     result = module.reward_func(queries, prompts, labels)
     assert list(result["rewards"]) == [2.0, 1.0]
     assert list(result["scores"]) == [1.0, 1.0]
@@ -189,7 +198,7 @@ def test_openrlhf_infrastructure_failure(
     apps_rows: list[TrainingRow], broken_sandbox: Sandbox
 ) -> None:
     row = apps_rows[0]
-    label = routed_label(row.data_source, row.ground_truth or "")
+    label = row.ground_truth
     query = "p" + (row.reference or "")
     with pytest.raises(InfraError):
         openrlhf_entry.reward_func([query], ["p"], [label], sandbox=broken_sandbox)
@@ -202,44 +211,36 @@ def test_openrlhf_infrastructure_failure(
 # ---- the registry: one registration plugs a family in ----------------------------------------
 
 
-class ConstantSource:
-    """A stand-in for another package's family: rewards the length of the response."""
-
-    metric_keys: tuple[str, ...] = ("length",)
-
-    def check(self, ground_truth: Any) -> None:
-        if ground_truth != "any":
-            raise ValueError("ground_truth: expected 'any'")
-
-    def score(
-        self, requests: Sequence[RewardRequest], *, sandbox: Sandbox | None = None
-    ) -> list[RewardOutcome]:
-        return [
-            RewardOutcome(score=min(1.0, len(r.response) / 10), metrics={"length": len(r.response)})
-            for r in requests
-        ]
+def length_score(response: str, ground_truth: Any, sandbox: Sandbox | None) -> SourceScore:
+    """A stand-in for another package's reward: the length of the response, up to 10."""
+    if ground_truth != "any":
+        raise ValueError("ground_truth: expected 'any'")
+    return SourceScore(min(1.0, len(response) / 10), {"length": float(len(response))})
 
 
 def test_a_registered_source_is_dispatched_and_logged_by_every_entry_point() -> None:
-    REWARD_SOURCES.register("test/length", ConstantSource())
+    DATA_SOURCES.register("test/length", SourceReward(length_score, "length", ("length",)))
     try:
         result = verl_entry.compute_score("test/length", "12345", "any")
         assert result["score"] == 0.5 and result["length"] == 5.0
         assert trl_entry.execgym_reward(
             completions=["1234567890"], data_source=["test/length"], ground_truth=["any"]
         ) == [1.0]
-        label = routed_label("test/length", "any")
-        assert list(openrlhf_entry.reward_func(["p12"], ["p"], [label])["rewards"]) == [0.2]
+        label = {"data_source": "test/length"}  # a ground truth naming its data source
+        with pytest.raises(ValueError, match="expected 'any'"):
+            openrlhf_entry.reward_func(["p12"], ["p"], [label])
     finally:
-        REWARD_SOURCES.unregister("test/length")
+        DATA_SOURCES.unregister("test/length")
 
 
 def test_every_registered_source_holds_the_contract() -> None:
-    metric_keys()  # loads the built-in sources
-    assert {"execgym/execq", "execgym/codegen"} <= set(REWARD_SOURCES.names())
-    for entry in REWARD_SOURCES.entries():
+    assert {"execgym/execq", "execgym/codegen", "fixaudit-fixer", "fixaudit-auditor"} <= set(
+        DATA_SOURCES.names()
+    )
+    for entry in DATA_SOURCES.entries():
         source = entry.value
-        assert isinstance(source, RewardSource)
-        assert not set(source.metric_keys) & set(COMMON_METRICS), entry.name
+        assert isinstance(source, SourceReward) and source.high > 0
+        assert not set(source.info_keys) & set(COMMON_METRICS), entry.name
+        assert source.check is not None, f"{entry.name}: the exports cannot check its rows"
         with pytest.raises(ValueError):
             source.check("not a ground truth")

@@ -18,7 +18,7 @@ pytest.importorskip("fastapi", reason="needs the serve extra: pip install -e '.[
 import uvicorn
 
 from execgym.sandbox import Sandbox
-from execgym.train import TrainingRow, routed_label
+from execgym.train import TrainingRow
 from execgym.train._server import RewardServerSettings, create_reward_app
 from execgym.train.verl import compute_score
 
@@ -50,7 +50,7 @@ def body(rows: list[TrainingRow], responses: list[str]) -> dict[str, Any]:
     return {
         "query": [p + r for p, r in zip(prompts, responses, strict=True)],
         "prompts": prompts,
-        "labels": [routed_label(row.data_source, row.ground_truth or "") for row in rows],
+        "labels": [row.ground_truth for row in rows],
     }
 
 
@@ -91,9 +91,12 @@ def test_scores_match_the_scorer_called_directly(
         (b'{"query": [1], "prompts": ["p"], "labels": ["{}"]}', "query[0]: expected text"),
         (b'{"query": ["pa"], "prompts": ["p"], "labels": ["x"]}', "labels[0]: label: not JSON"),
         (
-            b'{"query": ["pa"], "prompts": ["p"], "labels": '
-            b'["{\\"data_source\\": \\"nope\\", \\"ground_truth\\": \\"g\\"}"]}',
-            "unknown reward source 'nope'",
+            b'{"query": ["pa"], "prompts": ["p"], "labels": [{"data_source": "nope"}]}',
+            "unknown data source 'nope'",
+        ),
+        (
+            b'{"query": ["pa"], "prompts": ["p"], "labels": [{"id": 3}]}',
+            "names no data source",
         ),
     ],
 )

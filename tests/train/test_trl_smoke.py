@@ -101,7 +101,7 @@ class LogCapture(TrainerCallback):  # type: ignore[misc]
 
 def test_grpo_two_steps_log_execgym_rewards(tmp_path: Path) -> None:
     dataset = load_from_disk(str(export(tmp_path)))
-    assert set(dataset.column_names) >= {"prompt", "data_source", "ground_truth", "label"}
+    assert set(dataset.column_names) >= {"prompt", "data_source", "ground_truth"}
     exported_ids = {json.loads(truth)["id"] for truth in dataset["ground_truth"]}
     tokenizer = tiny_tokenizer()
     recorder = Recorder()

@@ -10,6 +10,12 @@ which format it reads and where that format was confirmed.
 A model sees :meth:`Problem.prompt_text` and never the hidden tests; its response goes
 through :func:`extract_code`, and :func:`judge_solution` / :func:`judge_response` judge it
 with the problem's checker, limits and tests.
+
+A run directory (``config.json``, ``items.jsonl`` written as items finish, ``summary.json``;
+see :mod:`execgym.bench._run_output`) is shared by every command that evaluates a model:
+:func:`check_run_config` guards a resumed run's settings, :func:`read_item_records` reads
+back what is finished, :func:`summarize` and :func:`run_totals` make the summary that
+:func:`write_summary` writes.
 """
 
 from execgym.bench._extract import ExtractedCode, ExtractionMethod, extract_code
@@ -33,9 +39,25 @@ from execgym.bench._registry import (
 )
 from execgym.bench._registry import register as register_dataset
 from execgym.bench._rows import DatasetFormatError, DatasetUnavailableError
+from execgym.bench._run_output import (
+    CONFIG_FILE,
+    ITEMS_FILE,
+    SUMMARY_FILE,
+    ResumeMismatch,
+    check_run_config,
+    needs_judging,
+    read_item_records,
+    read_summary,
+    run_totals,
+    summarize,
+    write_summary,
+)
 from execgym.bench._task_codegen import problem_prompt
 
 __all__ = [
+    "CONFIG_FILE",
+    "ITEMS_FILE",
+    "SUMMARY_FILE",
     "DatasetFormatError",
     "DatasetSpec",
     "DatasetUnavailableError",
@@ -44,8 +66,10 @@ __all__ = [
     "HubSource",
     "Problem",
     "ProgramMode",
+    "ResumeMismatch",
     "TestSelection",
     "assemble_program",
+    "check_run_config",
     "dataset_names",
     "extract_code",
     "get_dataset",
@@ -55,10 +79,16 @@ __all__ = [
     "judge_solution",
     "judge_solutions",
     "load_dataset",
+    "needs_judging",
     "no_code_result",
     "problem_prompt",
+    "read_item_records",
+    "read_summary",
     "register_dataset",
     "resolve_expected_outputs",
     "resolve_expected_outputs_many",
     "resolve_mode",
+    "run_totals",
+    "summarize",
+    "write_summary",
 ]

@@ -56,6 +56,42 @@ def pass_at_k(n: int, c: int, k: int) -> float:
     return shared_pass_at_k(n, c, k)
 
 
+# ---------------------------------------------------------------------------- config file
+
+
+class ResumeMismatch(ValueError):
+    """``RUN_DIR`` holds a run with other settings; resuming it would mix two runs."""
+
+
+def check_run_config(run_dir: Path, identity: Mapping[str, Any]) -> None:
+    """Write ``identity`` (what must not change when a run is resumed) to ``config.json``,
+    or, when the directory already holds one, check that it agrees.
+
+    Raises :class:`ResumeMismatch` naming every setting that differs. A key absent from the
+    stored config is not compared (settings added later keep old runs resumable); an
+    unreadable config is overwritten.
+    """
+    path = run_dir / CONFIG_FILE
+    if path.exists():
+        try:
+            stored = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError):
+            stored = None
+        if isinstance(stored, dict):
+            differing = [
+                f"{key}: {stored.get(key)!r} there, {value!r} now"
+                for key, value in identity.items()
+                if key in stored and stored[key] != value
+            ]
+            if differing:
+                raise ResumeMismatch(
+                    f"{run_dir} holds a run with other settings ({'; '.join(differing)}); "
+                    "use another output directory or the same settings"
+                )
+            return
+    path.write_text(json_text(dict(identity), indent=2) + "\n", encoding="utf-8")
+
+
 # ---------------------------------------------------------------------------- items file
 
 

@@ -18,18 +18,18 @@ run goes on; a server that stays unavailable after the client's retries stops th
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from execgym._jsonl import JsonLinesWriter, json_text
+from execgym._jsonl import JsonLinesWriter
 from execgym.bench._eval_task import EvalItem, EvalTask, Judgement
 from execgym.bench._run_output import (
-    CONFIG_FILE,
     ITEMS_FILE,
+    ResumeMismatch,
+    check_run_config,
     markdown_table,
     needs_judging,
     read_item_records,
@@ -99,10 +99,6 @@ class EvalSettings:
             "data": self.data,
             "raw_completions": self.raw_completions,
         }
-
-
-class ResumeMismatch(ValueError):
-    """``RUN_DIR`` holds a run with other settings; resuming it would mix two runs."""
 
 
 @dataclass
@@ -192,28 +188,6 @@ def finished_items(run_dir: Path, items: Sequence[EvalItem]) -> int:
     return sum(1 for item in items if item.id in records and not needs_judging(records[item.id]))
 
 
-def _check_config(run_dir: Path, identity: Mapping[str, Any]) -> None:
-    path = run_dir / CONFIG_FILE
-    if path.exists():
-        try:
-            stored = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError):
-            stored = None
-        if isinstance(stored, dict):
-            differing = [
-                f"{key}: {stored.get(key)!r} there, {value!r} now"
-                for key, value in identity.items()
-                if key in stored and stored[key] != value
-            ]
-            if differing:
-                raise ResumeMismatch(
-                    f"{run_dir} holds a run with other settings ({'; '.join(differing)}); "
-                    "use another output directory or the same settings"
-                )
-            return
-    path.write_text(json_text(dict(identity), indent=2) + "\n", encoding="utf-8")
-
-
 def _finish(
     task: EvalTask,
     items: Sequence[EvalItem],
@@ -250,7 +224,7 @@ async def run_eval(
         items = [replace(item, system=None) for item in items]
     run_dir.mkdir(parents=True, exist_ok=True)
     identity = settings.identity(task)
-    _check_config(run_dir, identity)
+    check_run_config(run_dir, identity)
     finished = read_item_records(run_dir / ITEMS_FILE)
     report = EvalReport({}, "", run_dir)
     to_ask: list[EvalItem] = []

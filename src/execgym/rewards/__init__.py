@@ -9,9 +9,11 @@ default for every other style). Trainer adapters: :mod:`execgym.rewards.verl` (`
 :mod:`execgym.rewards.trl` (``execution_reward``) and :mod:`execgym.rewards.openrlhf`
 (``reward_func``); all read the ground truth written by :func:`question_ground_truth`.
 
-Reward sources (:data:`REWARD_SOURCES`, :mod:`._sources`) name a family of rewards per
-trainer ``data_source``; ``execgym/execq`` is built in, and :mod:`execgym.train` dispatches
-on them for every trainer.
+Rows that are not execution questions are scored by the reward of their data source
+(:data:`DATA_SOURCES`, :mod:`execgym.rewards._sources`; FixAudit's Fixer and Auditor
+rewards are registered there by :mod:`execgym.repair`), through the same entry points.
+``execgym/execq`` names execution questions there too, and :mod:`execgym.train` registers
+``execgym/codegen`` and has the entry points that dispatch every row by its data source.
 
 Only input prediction runs code, in the sandbox; a sandbox failure raises
 :class:`SandboxUnavailable` rather than scoring the answer wrong.
@@ -19,7 +21,6 @@ Only input prediction runs code, in the sandbox; a sandbox failure raises
 
 from execgym.rewards._data import GroundTruthError, ScoringData, ScoringItem
 from execgym.rewards._equality import EQUALITIES, Equality, python_equal
-from execgym.rewards._execq_source import EXECQ_SOURCE
 from execgym.rewards._input import (
     SandboxUnavailable,
     default_sandbox,
@@ -44,19 +45,21 @@ from execgym.rewards._score import (
     score_question,
 )
 from execgym.rewards._sources import (
-    REWARD_SOURCES,
+    DATA_SOURCES,
+    EXECQ_SOURCE,
     GroundTruth,
-    RewardOutcome,
-    RewardRequest,
-    RewardSource,
+    SourceReward,
+    SourceScore,
+    find_source_reward,
+    source_name,
 )
 from execgym.rewards._values import LiteralError, parse_literal, values_match
 from execgym.rewards.verl import load_ground_truth, question_ground_truth
 
 __all__ = [
+    "DATA_SOURCES",
     "EQUALITIES",
     "EXECQ_SOURCE",
-    "REWARD_SOURCES",
     "Equality",
     "GroundTruth",
     "GroundTruthError",
@@ -65,15 +68,15 @@ __all__ = [
     "LiteralError",
     "QuestionScore",
     "Reward",
-    "RewardOutcome",
-    "RewardRequest",
-    "RewardSource",
     "SandboxUnavailable",
     "ScoringData",
     "ScoringItem",
+    "SourceReward",
+    "SourceScore",
     "UnknownReward",
     "default_equality",
     "default_sandbox",
+    "find_source_reward",
     "get_reward",
     "load_ground_truth",
     "parse_literal",
@@ -87,5 +90,6 @@ __all__ = [
     "score_metrics",
     "score_question",
     "set_default_sandbox",
+    "source_name",
     "values_match",
 ]

@@ -1,111 +1,138 @@
-"""Reward sources: one family of rewards per trainer ``data_source``.
+"""Rewards by data source: plain functions for rows that are not execution questions.
 
-A trainer row names its ``data_source``; the reward of a response to it is computed by the
-:class:`RewardSource` registered under that name in :data:`REWARD_SOURCES` (the project's one
-registry shape, :class:`execgym.registry.Registry`; entry-point group
-``execgym.reward_sources``). A source reads the row's ``ground_truth`` (its own JSON form),
-scores a batch of responses, and says for each the reward, the best reward the row allows,
-its own metrics, and whether judging failed for a reason that is not the response's fault
-(:attr:`RewardOutcome.infra_error`: the sandbox down, the judge timing out). Such an outcome
-is never a wrong answer: the trainer entry points of :mod:`execgym.train` report, count and
-exclude or retry it.
+A trainer row names its data source (verl's ``data_source`` column; the ground truth's own
+``"data_source"`` field, which every adapter reads); a :class:`SourceReward` registered
+under that name scores the row's responses. Execution questions keep their own ground
+truth and named rewards (:mod:`execgym.rewards._rewards`); a ground truth written by
+:func:`~execgym.rewards.question_ground_truth` never goes to a data source.
 
-A package adds a family with one call beside its definition::
-
-    from execgym.rewards import REWARD_SOURCES
-    REWARD_SOURCES.register("execgym/fixaudit-fixer", FixerSource(), summary="...")
-
-Built in here: ``execgym/execq`` (execution questions, :mod:`._execq_source`). The
-code-generation source (``execgym/codegen``) is registered by :mod:`execgym.train`, which
-composes the benchmarks.
+The family is a :class:`~execgym.registry.Registry` (``execgym.data_sources`` entry points
+for third parties). The built-in members live with the data they score:
+``execgym/execq`` (execution questions, :mod:`execgym.rewards._execq_source`; the adapters
+of this package keep scoring such rows on their own path), ``execgym/codegen`` (code
+generation on unit tests, :mod:`execgym.train._codegen_source`) and FixAudit's
+``fixaudit-fixer`` and ``fixaudit-auditor`` (:mod:`execgym.repair`), each registered when
+its module is imported; the registry imports them by name on first lookup, so this layer
+never imports the ones above it. :mod:`execgym.train`'s entry points dispatch every row
+through this registry.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import json
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
 
 from execgym.registry import Registry
 from execgym.sandbox import Sandbox
 
 __all__ = [
-    "REWARD_SOURCES",
+    "DATA_SOURCES",
+    "EXECQ_SOURCE",
     "GroundTruth",
-    "RewardOutcome",
-    "RewardRequest",
-    "RewardSource",
+    "SourceReward",
+    "SourceScore",
+    "find_source_reward",
+    "source_name",
 ]
+
+EXECQ_SOURCE = "execgym/execq"
+"""The data source of execution questions (``execgym questions``)."""
 
 GroundTruth = str | bytes | Mapping[str, Any]
 """A row's ground truth: its JSON text, or the object it decodes to."""
 
 
-@dataclass(frozen=True, slots=True)
-class RewardRequest:
-    """One response to score against its row's ground truth."""
+@dataclass(frozen=True)
+class SourceScore:
+    """One response's reward and the numbers trainers log beside it (the same keys for
+    every response of a data source)."""
 
-    response: str
-    ground_truth: GroundTruth
-    extra_info: Mapping[str, Any] | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class RewardOutcome:
-    """The reward of one response, or why it could not be judged.
-
-    ``score`` is the reward; ``best`` the highest reward the row allows (its reference
-    reaches it), so ``score / best`` is in [0, 1]. ``parse_failure``: no answer or code could
-    be read from the response (it scores the source's lowest reward). ``metrics`` are the
-    source's own numbers (the keys of :attr:`RewardSource.metric_keys`). With
-    ``infra_error`` set (the reason), the response was not judged: ``score`` means nothing.
-    """
-
-    score: float
-    best: float = 1.0
+    value: float
+    info: Mapping[str, float] = field(default_factory=dict)
+    best: float | None = None
+    """The best value this row allows (its reference reaches it); ``None``: the reward's
+    :attr:`SourceReward.high`."""
     parse_failure: bool = False
-    metrics: Mapping[str, float] = field(default_factory=dict)
-    infra_error: str | None = None
-
-    @property
-    def normalized(self) -> float:
-        """``score / best`` (0.0 when the row allows nothing)."""
-        return self.score / self.best if self.best > 0 else 0.0
-
-    @property
-    def solved(self) -> bool:
-        """Whether the response reached the best reward of its row."""
-        return self.infra_error is None and self.best > 0 and self.score >= self.best
-
-    @classmethod
-    def unjudged(cls, reason: str) -> RewardOutcome:
-        """An outcome for a response that could not be judged (not its fault)."""
-        return cls(score=0.0, best=1.0, infra_error=reason)
+    """No answer or program could be read from the response (it scores the lowest value)."""
 
 
-@runtime_checkable
-class RewardSource(Protocol):
-    """One family of rewards: reads its ground truth, scores responses in batches."""
+@dataclass(frozen=True)
+class SourceReward:
+    """A data source's reward: ``score(response, ground_truth, sandbox)``, where the ground
+    truth is the row's (JSON text or decoded) and ``sandbox`` ``None`` means the process-wide
+    one. ``high`` is the best value; a sandbox failure raises
+    :class:`~execgym.rewards.SandboxUnavailable`."""
 
-    @property
-    def metric_keys(self) -> tuple[str, ...]:
-        """The keys of every outcome's ``metrics`` (the same for every row)."""
-        ...
+    score: Callable[[str, Any, Sandbox | None], SourceScore]
+    description: str
+    info_keys: tuple[str, ...] = ()
+    """The keys of every :attr:`SourceScore.info` it gives."""
+    high: float = 1.0
+    check: Callable[[Any], object] | None = None
+    """Reads a ground truth without scoring, raising ``ValueError`` (a
+    :class:`~execgym.rewards.GroundTruthError`) that names the field when it is not this
+    source's; the exports check every row with it."""
 
-    def check(self, ground_truth: GroundTruth) -> None:
-        """Raise ``ValueError`` naming the field when ``ground_truth`` is not this source's."""
-        ...
-
-    def score(
-        self, requests: Sequence[RewardRequest], *, sandbox: Sandbox | None = None
-    ) -> list[RewardOutcome]:
-        """One outcome per request, in order. A malformed ground truth raises ``ValueError``
-        naming the request's index and field; an infrastructure failure is an outcome with
-        ``infra_error`` set, never an exception and never a low score."""
-        ...
+    def metrics(self, outcome: SourceScore | None, failed_score: float = 0.0) -> dict[str, float]:
+        """``{"score", *info_keys, "sandbox_error"}`` as floats; ``outcome`` ``None`` is a
+        response the sandbox could not judge (scored ``failed_score``, info 0)."""
+        if outcome is None:
+            zeros = dict.fromkeys(self.info_keys, 0.0)
+            return {"score": float(failed_score), **zeros, "sandbox_error": 1.0}
+        info = {key: float(outcome.info.get(key, 0.0)) for key in self.info_keys}
+        return {"score": float(outcome.value), **info, "sandbox_error": 0.0}
 
 
-REWARD_SOURCES = Registry[RewardSource](
-    "reward source", builtins=("execgym.rewards._execq_source",)
+DATA_SOURCES = Registry[SourceReward](
+    "data source",
+    builtins=("execgym.rewards._execq_source", "execgym.train._codegen_source", "execgym.repair"),
 )
-"""Every reward source by its ``data_source`` name."""
+"""Every data-source reward by name."""
+
+
+def find_source_reward(data_source: str | None, ground_truth: Any) -> SourceReward | None:
+    """The reward for a row: the data source its ground truth names, else the row's
+    ``data_source`` when one is registered under it; ``None`` for an execution question."""
+    named = _named_source(ground_truth)
+    if named is not None:
+        return DATA_SOURCES.get(named)
+    if data_source and not _is_question_truth(ground_truth) and data_source in DATA_SOURCES:
+        return DATA_SOURCES.get(data_source)
+    return None
+
+
+def source_name(data_source: str | None, ground_truth: Any) -> str:
+    """The name a row's reward is registered under: the data source its ground truth names,
+    else ``execgym/execq`` for an execution question's ground truth, else the row's
+    ``data_source`` (empty when there is none)."""
+    named = _named_source(ground_truth)
+    if named is not None:
+        return named
+    if _is_question_truth(ground_truth):
+        return EXECQ_SOURCE
+    return str(data_source or "")
+
+
+def _named_source(ground_truth: Any) -> str | None:
+    if isinstance(ground_truth, bytes):
+        ground_truth = ground_truth.decode("utf-8", errors="replace")
+    if isinstance(ground_truth, str):
+        if '"data_source"' not in ground_truth:
+            return None
+        try:
+            ground_truth = json.loads(ground_truth)
+        except json.JSONDecodeError:
+            return None
+    if isinstance(ground_truth, Mapping):
+        name = ground_truth.get("data_source")
+        return name if isinstance(name, str) else None
+    return None
+
+
+def _is_question_truth(ground_truth: Any) -> bool:
+    if isinstance(ground_truth, (str, bytes)):
+        head = ground_truth[:40]
+        return (b'"execgym"' in head) if isinstance(head, bytes) else ('"execgym"' in head)
+    return isinstance(ground_truth, Mapping) and "execgym" in ground_truth

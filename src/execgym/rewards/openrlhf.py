@@ -33,6 +33,7 @@ from execgym.rewards._data import GroundTruthError, ScoringData
 from execgym.rewards._input import SandboxUnavailable
 from execgym.rewards._rewards import get_reward, score_batch
 from execgym.rewards._score import QuestionScore
+from execgym.rewards._sources import find_source_reward
 from execgym.sandbox import Sandbox
 
 __all__ = ["as_tensor", "response_text", "reward_func", "reward_tensor"]
@@ -56,32 +57,51 @@ def _score_all(
     reward: str | None,
     sandbox: Sandbox | None,
     equality: str | None = None,
-) -> tuple[list[float], list[float], list[QuestionScore]]:
+) -> tuple[list[float], list[float], list[dict[str, float]]]:
+    """Per row: the reward, the score (reward over the best value) and the numbers logged."""
     if not (len(queries) == len(prompts) == len(labels)):
         raise ValueError(
             f"{len(queries)} queries, {len(prompts)} prompts and {len(labels)} labels differ"
         )
+    rewards = [0.0] * len(labels)
+    scores = [0.0] * len(labels)
+    logs: list[dict[str, float]] = [{} for _ in labels]
     pairs = []
+    rows = []
     for row, (query, prompt, label) in enumerate(zip(queries, prompts, labels, strict=True)):
+        source = find_source_reward(None, label)
+        if source is not None:
+            found = source.score(response_text(query, prompt), label, sandbox)
+            rewards[row] = found.value
+            scores[row] = found.value / source.high if source.high > 0 else 0.0
+            logs[row] = {key: float(found.info.get(key, 0.0)) for key in source.info_keys}
+            continue
         try:
             data = ScoringData.from_json(label)
         except GroundTruthError as exc:
             raise GroundTruthError(f"label {row}: {exc}") from None
         pairs.append((data, response_text(query, prompt)))
-    rewards: list[float] = []
-    scores: list[float] = []
-    details: list[QuestionScore] = []
+        rows.append(row)
     scored = score_batch(pairs, sandbox=sandbox, equality=equality)
-    for (data, _), outcome in zip(pairs, scored, strict=True):
+    for row, (data, _), outcome in zip(rows, pairs, scored, strict=True):
         if isinstance(outcome, SandboxUnavailable):
             raise outcome
         rule = get_reward(reward or data.reward)
         value = rule(outcome)
         best = rule.maximum(outcome)
-        rewards.append(value)
-        scores.append(value / best if best > 0 else 0.0)
-        details.append(outcome)
-    return rewards, scores, details
+        rewards[row] = value
+        scores[row] = value / best if best > 0 else 0.0
+        logs[row] = _question_logs(outcome)
+    return rewards, scores, logs
+
+
+def _question_logs(score: QuestionScore) -> dict[str, float]:
+    return {
+        "output_correct": 1.0 if score.output_correct else 0.0,
+        "whitebox_fraction": score.whitebox_fraction or 0.0,
+        "accuracy": score.accuracy,
+        "parse_failures": float(score.parse_failures),
+    }
 
 
 def _mean(values: Sequence[float]) -> float:
@@ -110,16 +130,14 @@ def reward_func(
     """``{"rewards", "scores", "extra_logs"}`` for a batch (see the module docstring).
 
     ``extra_logs`` holds batch means of ``output_correct``, ``whitebox_fraction``,
-    ``accuracy`` and ``parse_failures`` as floats. ``equality`` (``python`` or ``strict``)
+    ``accuracy`` and ``parse_failures`` as floats (for the rows of a registered data source,
+    such as FixAudit's, the means of that source's info keys instead; a label naming its
+    data source is scored by that source's reward). ``equality`` (``python`` or ``strict``)
     overrides the labels' way of comparing values.
     """
-    rewards, scores, details = _score_all(queries, prompts, labels, reward, sandbox, equality)
-    extra_logs = {
-        "output_correct": _mean([1.0 if d.output_correct else 0.0 for d in details]),
-        "whitebox_fraction": _mean([d.whitebox_fraction or 0.0 for d in details]),
-        "accuracy": _mean([d.accuracy for d in details]),
-        "parse_failures": _mean([float(d.parse_failures) for d in details]),
-    }
+    rewards, scores, logs = _score_all(queries, prompts, labels, reward, sandbox, equality)
+    keys = list(dict.fromkeys(key for row in logs for key in row))
+    extra_logs = {key: _mean([row[key] for row in logs if key in row]) for key in keys}
     return {"rewards": as_tensor(rewards), "scores": as_tensor(scores), "extra_logs": extra_logs}
 
 

@@ -14,7 +14,9 @@ Usage::
     trainer = GRPOTrainer(model=..., reward_funcs=[execution_reward], train_dataset=dataset)
 
 with a ``ground_truth`` column holding :func:`~execgym.rewards.question_ground_truth` (or a
-verl-style ``reward_model`` column ``{"ground_truth": ...}``). :func:`make_reward_function`
+verl-style ``reward_model`` column ``{"ground_truth": ...}``). Rows of a registered data
+source (:data:`execgym.rewards.DATA_SOURCES`: the ground truth names it, or the row's
+``data_source`` column does) get that source's reward. :func:`make_reward_function`
 builds one for a fixed reward name, another column or an injected sandbox.
 
 A completion whose input item the sandbox could not run gets ``None`` (skipped, not 0).
@@ -30,6 +32,7 @@ from execgym.rewards._data import GroundTruthError, ScoringData
 from execgym.rewards._input import SandboxUnavailable
 from execgym.rewards._rewards import get_reward, score_batch
 from execgym.rewards._score import resolve_equality
+from execgym.rewards._sources import find_source_reward
 from execgym.sandbox import Sandbox
 
 __all__ = ["completion_text", "execution_reward", "make_reward_function"]
@@ -114,19 +117,27 @@ def make_reward_function(
     ) -> list[float | None]:
         texts = [completion_text(c) for c in completions or []]
         truths = _ground_truths(columns, column, len(texts))
+        sources = list(columns.get("data_source") or [None] * len(texts))
+        values: list[float | None] = [None] * len(texts)
         pairs = []
+        rows = []
         for row, truth in enumerate(truths):
+            source = find_source_reward(sources[row] if row < len(sources) else None, truth)
+            if source is not None:
+                try:
+                    values[row] = source.score(texts[row], truth, sandbox).value
+                except SandboxUnavailable:
+                    values[row] = None
+                continue
             try:
                 pairs.append((ScoringData.from_json(truth), texts[row]))
             except GroundTruthError as exc:
                 raise GroundTruthError(f"row {row}: {exc}") from None
-        values: list[float | None] = []
+            rows.append(row)
         scored = score_batch(pairs, sandbox=sandbox, equality=equality)
-        for (data, _), outcome in zip(pairs, scored, strict=True):
-            if isinstance(outcome, SandboxUnavailable):
-                values.append(None)
-            else:
-                values.append(get_reward(reward or data.reward)(outcome))
+        for row, (data, _), outcome in zip(rows, pairs, scored, strict=True):
+            if not isinstance(outcome, SandboxUnavailable):
+                values[row] = get_reward(reward or data.reward)(outcome)
         return values
 
     reward_function.__name__ = name or (f"execgym_{reward}" if reward else "execution_reward")

@@ -18,7 +18,8 @@ Use it from a verl config (verl loads the file by path, so the installed module 
                                               # (also equality: python or strict)
 
 and parquet rows whose ``reward_model`` is ``{"style": "rule", "ground_truth":
-question_ground_truth(question)}``.
+question_ground_truth(question)}``, or rows of a registered data source (their
+``data_source`` and ground truth as that source's data builders write them).
 
 A response whose input item the sandbox could not run (see
 :class:`~execgym.rewards.SandboxUnavailable`): verl has no way to skip one sample, so by
@@ -36,6 +37,7 @@ from execgym.rewards._data import ScoringData
 from execgym.rewards._input import SandboxUnavailable
 from execgym.rewards._rewards import get_reward, score_metrics
 from execgym.rewards._score import resolve_equality, score_question
+from execgym.rewards._sources import find_source_reward
 from execgym.sandbox import Sandbox
 from execgym.tasks._question import Question
 
@@ -79,9 +81,21 @@ def compute_score(
     Returns ``{"score", "output_correct", "whitebox_fraction", "accuracy", "parse_failures",
     "sandbox_error"}`` (floats; ``output_correct`` is 1.0/0.0). ``reward`` overrides the
     reward named in the ground truth, ``equality`` (``python`` or ``strict``) the way values
-    are compared. ``data_source``, ``extra_info`` and unknown keyword arguments are accepted
-    and ignored.
+    are compared. ``extra_info`` and unknown keyword arguments are accepted and ignored.
+
+    A row of another data source (its ground truth names one, or ``data_source`` is a
+    registered one: :data:`execgym.rewards.DATA_SOURCES`, e.g. FixAudit's ``fixaudit-fixer``
+    and ``fixaudit-auditor``) is scored by that source's reward instead: ``{"score",
+    <its info keys>, "sandbox_error"}``.
     """
+    source = find_source_reward(data_source, ground_truth)
+    if source is not None:
+        try:
+            return source.metrics(source.score(solution_str, ground_truth, sandbox))
+        except SandboxUnavailable:
+            if sandbox_error_score is None:
+                raise
+            return source.metrics(None, sandbox_error_score)
     data = load_ground_truth(ground_truth)
     rule = get_reward(reward or data.reward)
     try:

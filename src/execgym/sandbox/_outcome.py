@@ -134,6 +134,8 @@ def _json(data: Any, what: str) -> Any:
 def _record(event: dict[str, Any]) -> dict[str, Any] | None:
     if event.get("extra_error"):
         return {"error": str(event["extra_error"])}
+    if not event.get("extra"):
+        return None
     record = _json(event.get("extra"), "record")
     return record if isinstance(record, dict) else None
 

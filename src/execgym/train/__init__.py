@@ -7,8 +7,9 @@ code-generation benchmarks, chat rows and generic training rows into
 :class:`TrainingRow` s, and those into each trainer's format. Rows that cannot be exported
 come back as :class:`RowProblem` s naming file, line and field.
 
-Rewards dispatch on the row's ``data_source`` through :data:`execgym.rewards.REWARD_SOURCES`
-(built in: ``execgym/execq`` and ``execgym/codegen``; other packages register their own):
+Rewards dispatch on the row's data source through :data:`execgym.rewards.DATA_SOURCES`
+(``execgym/execq``, ``execgym/codegen``, FixAudit's ``fixaudit-fixer`` and
+``fixaudit-auditor``; a package adds its own with one registration):
 verl ``compute_score`` (:mod:`execgym.train.verl`), TRL ``execgym_reward``
 (:mod:`execgym.train.trl`), OpenRLHF ``reward_func`` (:mod:`execgym.train.openrlhf`), each
 loadable by file path, and the reward server (:func:`create_reward_app`). An infrastructure
@@ -23,14 +24,16 @@ of the policy so that GRPO groups keep reward variance;
 from execgym.train._codegen_source import (
     CODEGEN_REWARDS,
     CODEGEN_SOURCE,
-    CodegenSource,
     codegen_ground_truth,
+    codegen_score,
     read_codegen_ground_truth,
 )
 from execgym.train._curriculum import LevelCurriculum, LevelPicker, variance_probability
 from execgym.train._dispatch import (
     COMMON_METRICS,
     InfraError,
+    RewardOutcome,
+    RewardRequest,
     ScoringOptions,
     UnknownSource,
     batch_metrics,
@@ -49,7 +52,7 @@ from execgym.train._export import (
 )
 from execgym.train._inputs import FORMATS, benchmark_rows, detect_format, read_rows
 from execgym.train._label_scoring import LabelScores, score_labels
-from execgym.train._labels import LabelError, read_label, routed_label
+from execgym.train._labels import LabelError, read_label
 from execgym.train._rows import ExportError, RowProblem, TrainingRow
 
 __all__ = [
@@ -57,13 +60,14 @@ __all__ = [
     "CODEGEN_SOURCE",
     "COMMON_METRICS",
     "FORMATS",
-    "CodegenSource",
     "ExportError",
     "InfraError",
     "LabelError",
     "LabelScores",
     "LevelCurriculum",
     "LevelPicker",
+    "RewardOutcome",
+    "RewardRequest",
     "RowProblem",
     "ScoringOptions",
     "TrainingRow",
@@ -71,6 +75,7 @@ __all__ = [
     "batch_metrics",
     "benchmark_rows",
     "codegen_ground_truth",
+    "codegen_score",
     "detect_format",
     "metric_keys",
     "outcome_metrics",
@@ -78,7 +83,6 @@ __all__ = [
     "read_label",
     "read_rows",
     "rl_rows",
-    "routed_label",
     "score_labels",
     "score_rows",
     "sft_records",

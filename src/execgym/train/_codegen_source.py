@@ -2,21 +2,26 @@
 
 Ground truth (:func:`codegen_ground_truth`)::
 
-    {"execgym_codegen": 1, "reward": "all_pass" | "pass_rate", "tests": "all" | "hidden",
+    {"execgym_codegen": 1, "data_source": "execgym/codegen",
+     "reward": "all_pass" | "pass_rate", "tests": "all" | "hidden",
      "problem": <the Problem's JSON without its statement and solutions>}
+
+(it names its data source, as every ground truth other than an execution question's does,
+so a trainer that passes only the ground truth, OpenRLHF, still reaches the right reward).
 
 A response is judged as the code-generation eval tasks judge it
 (:func:`execgym.bench.judge_responses`: the last usable code block, the benchmark's own
 checker, limits and tests). ``all_pass`` is 1.0 when every test passes, else 0.0;
 ``pass_rate`` is the fraction of tests passed (a response without code: 0.0 and a parse
-failure). A ``SANDBOX_ERROR`` verdict is an infrastructure failure, not a wrong answer.
+failure). A ``SANDBOX_ERROR`` verdict raises :class:`~execgym.rewards.SandboxUnavailable`: an
+infrastructure failure, never a wrong answer.
 Metrics: ``pass_rate`` and ``compiled``.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any, Literal
 
@@ -25,10 +30,12 @@ from pydantic import ValidationError
 from execgym._jsonl import json_text
 from execgym.bench import Problem, judge_responses
 from execgym.rewards import (
-    REWARD_SOURCES,
+    DATA_SOURCES,
     GroundTruth,
-    RewardOutcome,
-    RewardRequest,
+    GroundTruthError,
+    SandboxUnavailable,
+    SourceReward,
+    SourceScore,
     default_sandbox,
 )
 from execgym.sandbox import Sandbox, Verdict
@@ -45,7 +52,7 @@ CodegenReward = Literal["all_pass", "pass_rate"]
 TestSet = Literal["all", "hidden"]
 
 
-class CodegenGroundTruthError(ValueError):
+class CodegenGroundTruthError(GroundTruthError):
     """A code-generation ground truth that cannot be read; the message names the field."""
 
 
@@ -69,6 +76,7 @@ def codegen_ground_truth(
     return json_text(
         {
             FORMAT_KEY: FORMAT_VERSION,
+            "data_source": CODEGEN_SOURCE,
             "reward": reward,
             "tests": tests,
             "problem": judged.model_dump(mode="json"),
@@ -136,58 +144,36 @@ def _plain(value: Any) -> Any:
     return value
 
 
-class CodegenSource:
-    """Code generation: all tests pass (1/0) or the fraction passed."""
-
-    metric_keys: tuple[str, ...] = ("pass_rate", "compiled")
-
-    def check(self, ground_truth: GroundTruth) -> None:
-        read_codegen_ground_truth(ground_truth)
-
-    def score(
-        self, requests: Sequence[RewardRequest], *, sandbox: Sandbox | None = None
-    ) -> list[RewardOutcome]:
-        read = []
-        for index, request in enumerate(requests):
-            try:
-                read.append(read_codegen_ground_truth(request.ground_truth))
-            except CodegenGroundTruthError as exc:
-                raise CodegenGroundTruthError(f"request {index}: {exc}") from None
-        box = sandbox if sandbox is not None else default_sandbox()
-        outcomes: list[RewardOutcome | None] = [None] * len(requests)
-        by_tests: dict[TestSet, list[int]] = {}
-        for index, (_, _, tests) in enumerate(read):
-            by_tests.setdefault(tests, []).append(index)
-        for tests, indices in by_tests.items():
-            pairs = [(read[i][0], requests[i].response) for i in indices]
-            try:
-                judged = judge_responses(box, pairs, tests=tests)
-            except Exception as exc:  # the sandbox itself broke: not the responses' fault
-                for index in indices:
-                    outcomes[index] = RewardOutcome.unjudged(f"{type(exc).__name__}: {exc}")
-                continue
-            for index, (found, result) in zip(indices, judged, strict=True):
-                if result.verdict is Verdict.SANDBOX_ERROR:
-                    outcomes[index] = RewardOutcome.unjudged(
-                        f"sandbox error judging problem {result.id}: {result.detail}"
-                    )
-                    continue
-                rate = result.passed / result.total if result.total else 0.0
-                all_pass = result.verdict is Verdict.OK
-                outcomes[index] = RewardOutcome(
-                    score=(1.0 if all_pass else 0.0) if read[index][1] == "all_pass" else rate,
-                    best=1.0,
-                    parse_failure=found.code is None,
-                    metrics={
-                        "pass_rate": rate,
-                        "compiled": 0.0 if result.verdict is Verdict.COMPILE_ERROR else 1.0,
-                    },
-                )
-        return [outcome for outcome in outcomes if outcome is not None]
+def codegen_score(response: str, ground_truth: Any, sandbox: Sandbox | None) -> SourceScore:
+    """Judge one response on its row's tests (see the module docstring)."""
+    problem, reward, tests = read_codegen_ground_truth(ground_truth)
+    box = sandbox if sandbox is not None else default_sandbox()
+    try:
+        ((found, result),) = judge_responses(box, [(problem, response)], tests=tests)
+    except Exception as exc:  # the sandbox itself broke: not the response's fault
+        raise SandboxUnavailable(f"{type(exc).__name__}: {exc}") from None
+    if result.verdict is Verdict.SANDBOX_ERROR:
+        raise SandboxUnavailable(f"sandbox error judging problem {problem.id}: {result.detail}")
+    rate = result.passed / result.total if result.total else 0.0
+    all_pass = result.verdict is Verdict.OK
+    return SourceScore(
+        value=(1.0 if all_pass else 0.0) if reward == "all_pass" else rate,
+        info={
+            "pass_rate": rate,
+            "compiled": 0.0 if result.verdict is Verdict.COMPILE_ERROR else 1.0,
+        },
+        best=1.0,
+        parse_failure=found.code is None,
+    )
 
 
-REWARD_SOURCES.register(
+DATA_SOURCES.register(
     CODEGEN_SOURCE,
-    CodegenSource(),
-    summary="code generation: unit tests in the sandbox, all pass or pass rate",
+    SourceReward(
+        score=codegen_score,
+        description="code generation: unit tests in the sandbox, all pass or pass rate",
+        info_keys=("pass_rate", "compiled"),
+        high=1.0,
+        check=read_codegen_ground_truth,
+    ),
 )

@@ -28,7 +28,7 @@ from collections import deque
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from execgym.rewards import RewardOutcome
+from execgym.train._dispatch import RewardOutcome
 
 __all__ = ["LevelCurriculum", "LevelPicker", "variance_probability"]
 

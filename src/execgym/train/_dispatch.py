@@ -1,12 +1,14 @@
-"""Dispatch by ``data_source``: every trainer entry point scores through :func:`score_rows`.
+"""Dispatch by data source: every trainer entry point scores through :func:`score_rows`.
 
-Rows are grouped by their ``data_source``, each group goes to its
-:class:`~execgym.rewards.RewardSource` in one batch (so sources that run code use every
-sandbox worker), and the outcomes come back in row order. An outcome whose judging failed
-for a reason that is not the response's fault (``infra_error``: the sandbox down, the judge
-itself timing out) is tried again ``retries`` times, after ``retry_delay_s`` (doubling), and
-then returned as it is: each entry point decides, by its documented option, whether such a
-response is excluded, scored with a fixed value and flagged, or raises :class:`InfraError`.
+Each row goes to the reward registered in :data:`execgym.rewards.DATA_SOURCES` under the data
+source its ground truth names, else under its ``data_source`` (an execution question's ground
+truth goes to ``execgym/execq``); a batch is scored on threads, so responses that run code
+keep every sandbox worker busy, and the outcomes come back in row order. An outcome whose
+judging failed for a reason that is not the response's fault (``infra_error``: the sandbox
+down, the judge itself timing out) is tried again ``retries`` times, after
+``retry_delay_s`` (doubling), and then returned as it is: each entry point decides, by its
+documented option, whether such a response is excluded, scored with a fixed value and
+flagged, or raises :class:`InfraError`.
 """
 
 from __future__ import annotations
@@ -14,28 +16,36 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
 
 from execgym.registry import UnknownName
-from execgym.rewards import REWARD_SOURCES, RewardOutcome, RewardRequest, RewardSource
+from execgym.rewards import (
+    DATA_SOURCES,
+    GroundTruth,
+    SandboxUnavailable,
+    SourceReward,
+    source_name,
+)
 from execgym.sandbox import Sandbox
 
 __all__ = [
     "COMMON_METRICS",
     "InfraError",
+    "RewardOutcome",
+    "RewardRequest",
     "ScoringOptions",
     "UnknownSource",
     "batch_metrics",
-    "ensure_sources",
     "metric_keys",
     "outcome_metrics",
     "score_rows",
+    "source_for",
 ]
 
 COMMON_METRICS = ("score", "normalized_score", "solved", "parse_failure", "infra_error")
 """Keys every entry point logs for every row, whatever its source."""
-
-_BUILTIN_MODULES = ("execgym.train._codegen_source",)
 
 
 class InfraError(RuntimeError):
@@ -44,43 +54,90 @@ class InfraError(RuntimeError):
 
 
 class UnknownSource(UnknownName):
-    """A ``data_source`` no reward source is registered under."""
+    """A ``data_source`` no reward is registered under."""
+
+
+@dataclass(frozen=True, slots=True)
+class RewardRequest:
+    """One response to score against its row's ground truth."""
+
+    response: str
+    ground_truth: GroundTruth
+    extra_info: Mapping[str, Any] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RewardOutcome:
+    """The reward of one response, or why it could not be judged.
+
+    ``best`` is the highest reward the row allows, so ``score / best`` is in [0, 1];
+    ``metrics`` are the source's info keys. With ``infra_error`` set (the reason), the
+    response was not judged and ``score`` means nothing.
+    """
+
+    score: float
+    best: float = 1.0
+    parse_failure: bool = False
+    metrics: Mapping[str, float] = field(default_factory=dict)
+    infra_error: str | None = None
+
+    @property
+    def normalized(self) -> float:
+        """``score / best`` (0.0 when the row allows nothing)."""
+        return self.score / self.best if self.best > 0 else 0.0
+
+    @property
+    def solved(self) -> bool:
+        """Whether the response reached the best reward of its row."""
+        return self.infra_error is None and self.best > 0 and self.score >= self.best
+
+    @classmethod
+    def unjudged(cls, reason: str) -> RewardOutcome:
+        """An outcome for a response that could not be judged (not its fault)."""
+        return cls(score=0.0, best=1.0, infra_error=reason)
 
 
 @dataclass(frozen=True)
 class ScoringOptions:
-    """How the entry points score: the sandbox (``None``: the process-wide one) and the
-    retries of infrastructure failures."""
+    """How the entry points score: the sandbox (``None``: the process-wide one), the
+    retries of infrastructure failures, and the threads a batch is scored on (responses
+    that run code wait on the sandbox, so several are in flight at once)."""
 
     sandbox: Sandbox | None = None
     retries: int = 1
     retry_delay_s: float = 0.5
+    threads: int = 8
 
 
-def ensure_sources() -> None:
-    """Register the sources :mod:`execgym.train` builds in (code generation)."""
-    import importlib
-
-    for module in _BUILTIN_MODULES:
-        importlib.import_module(module)
-
-
-def source_for(data_source: str) -> RewardSource:
-    """The source registered as ``data_source``; an unknown name lists the known ones."""
-    ensure_sources()
+def source_for(name: str) -> SourceReward:
+    """The reward registered as ``name``; an unknown name lists the known ones."""
     try:
-        return REWARD_SOURCES.get(str(data_source))
+        return DATA_SOURCES.get(name)
     except UnknownName as exc:
         raise UnknownSource(exc.family, exc.name, exc.known) from None
 
 
 def metric_keys() -> tuple[str, ...]:
-    """The common keys, then every registered source's own keys (sorted, deduplicated)."""
-    ensure_sources()
+    """The common keys, then every registered source's info keys (sorted, deduplicated)."""
     own: set[str] = set()
-    for entry in REWARD_SOURCES.entries():
-        own.update(entry.value.metric_keys)
+    for entry in DATA_SOURCES.entries():
+        own.update(entry.value.info_keys)
     return COMMON_METRICS + tuple(sorted(own - set(COMMON_METRICS)))
+
+
+def _score_one(
+    source: SourceReward, request: RewardRequest, sandbox: Sandbox | None
+) -> RewardOutcome:
+    try:
+        scored = source.score(request.response, request.ground_truth, sandbox)
+    except SandboxUnavailable as exc:
+        return RewardOutcome.unjudged(str(exc) or "the sandbox failed")
+    return RewardOutcome(
+        score=float(scored.value),
+        best=float(scored.best if scored.best is not None else source.high),
+        parse_failure=scored.parse_failure,
+        metrics={key: float(scored.info.get(key, 0.0)) for key in source.info_keys},
+    )
 
 
 def score_rows(
@@ -88,32 +145,36 @@ def score_rows(
     requests: Sequence[RewardRequest],
     options: ScoringOptions | None = None,
 ) -> list[RewardOutcome]:
-    """One outcome per request, in order, each scored by its row's source."""
+    """One outcome per request, in order, each scored by its row's source (the one its
+    ground truth names, else its ``data_source``); unjudged ones are tried again."""
     if len(data_sources) != len(requests):
         raise ValueError(f"{len(data_sources)} data sources for {len(requests)} responses")
     options = options or ScoringOptions()
-    groups: dict[str, list[int]] = {}
-    for index, name in enumerate(data_sources):
-        groups.setdefault(str(name), []).append(index)
+    sources = [
+        source_for(source_name(name, request.ground_truth))
+        for name, request in zip(data_sources, requests, strict=True)
+    ]
     outcomes: list[RewardOutcome | None] = [None] * len(requests)
-    for name, indices in groups.items():
-        source = source_for(name)
-        pending = indices
-        delay = options.retry_delay_s
-        for attempt in range(options.retries + 1):
-            scored = source.score([requests[i] for i in pending], sandbox=options.sandbox)
-            if len(scored) != len(pending):
-                raise RuntimeError(
-                    f"reward source {name!r} returned {len(scored)} outcomes for "
-                    f"{len(pending)} responses"
-                )
-            for index, outcome in zip(pending, scored, strict=True):
-                outcomes[index] = outcome
-            pending = [i for i in pending if outcomes[i].infra_error is not None]  # type: ignore[union-attr]
-            if not pending or attempt == options.retries:
-                break
-            time.sleep(delay)
-            delay *= 2
+    pending = list(range(len(requests)))
+    delay = options.retry_delay_s
+    for attempt in range(options.retries + 1):
+
+        def one(index: int) -> RewardOutcome:
+            return _score_one(sources[index], requests[index], options.sandbox)
+
+        if len(pending) > 1 and options.threads > 1:
+            workers = min(options.threads, len(pending))
+            with ThreadPoolExecutor(workers, thread_name_prefix="execgym-reward") as pool:
+                scored = list(pool.map(one, pending))
+        else:
+            scored = [one(index) for index in pending]
+        for index, outcome in zip(pending, scored, strict=True):
+            outcomes[index] = outcome
+        pending = [i for i, o in zip(pending, scored, strict=True) if o.infra_error is not None]
+        if not pending or attempt == options.retries:
+            break
+        time.sleep(delay)
+        delay *= 2
     return [outcome for outcome in outcomes if outcome is not None]
 
 
@@ -170,13 +231,3 @@ def batch_metrics(
 
 def _mean(values: Sequence[float]) -> float:
     return sum(values) / len(values) if values else 0.0
-
-
-def first_infra_error(outcomes: Sequence[RewardOutcome]) -> str | None:
-    """The reason of the first unjudged outcome, or ``None``."""
-    return next((o.infra_error for o in outcomes if o.infra_error is not None), None)
-
-
-def as_mapping(value: object) -> Mapping[str, object] | None:
-    """``value`` when it is a mapping (verl's ``extra_info``), else ``None``."""
-    return value if isinstance(value, Mapping) else None

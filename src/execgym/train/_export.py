@@ -7,8 +7,8 @@ verl (:func:`write_verl`): a parquet file, one row a prompt, with verl's columns
 
 TRL (:func:`write_trl`): a dataset saved with ``datasets.Dataset.save_to_disk`` (the ``train``
 extra), columns ``prompt`` (chat messages: a conversational dataset), ``data_source``,
-``ground_truth``, ``label`` (data source and ground truth in one JSON text, for OpenRLHF's
-``--label_key``), ``extra_info`` and ``id``: every column the reward functions read.
+``ground_truth`` (also OpenRLHF's label: ``--label_key ground_truth``), ``extra_info`` and
+``id``: every column the reward functions read.
 
 SFT (:func:`write_sft`): JSONL, ``{"messages": [..., {"role": "assistant", "content": ...}],
 "id", "data_source"}`` a line (the same columns in parquet for a ``.parquet`` target: verl's
@@ -29,7 +29,6 @@ from pathlib import Path
 from typing import Any
 
 from execgym._jsonl import json_text
-from execgym.train._labels import routed_label
 from execgym.train._rows import ExportError, RowProblem, TrainingRow
 
 __all__ = ["rl_rows", "sft_records", "verl_records", "write_sft", "write_trl", "write_verl"]
@@ -128,7 +127,6 @@ def trl_records(rows: Sequence[TrainingRow]) -> list[dict[str, Any]]:
             "prompt": [dict(message) for message in row.prompt],
             "data_source": row.data_source,
             "ground_truth": row.ground_truth,
-            "label": routed_label(row.data_source, row.ground_truth or ""),
             "extra_info": _extra_info(row, index),
             "id": row.id,
         }

@@ -16,8 +16,9 @@ Inputs (``detect_format`` tells the JSONL ones apart by the keys of their first 
     Rows ``{"messages": [...]}`` whose last message is the assistant's (ReCode's SFT export,
     any chat SFT file): SFT only.
 ``rows``
-    Generic training rows (see :mod:`._rows`): FixAudit's role data and any other
-    registered reward source.
+    Generic training rows (see :mod:`._rows`), or verl-shaped ones (the ground truth in
+    ``reward_model.ground_truth``): FixAudit's role data (``execgym.repair``'s builders) and
+    any other registered data source; each ground truth is checked by its source.
 A code-generation benchmark (:func:`benchmark_rows`, ``--dataset NAME --data PATH``): data
 source ``execgym/codegen``; prompt the code-generation eval task's; SFT target the first
 reference solution in a code block.
@@ -44,12 +45,11 @@ from execgym.bench import (
     problem_prompt,
     resolve_expected_outputs_many,
 )
-from execgym.rewards import EXECQ_SOURCE, REWARD_SOURCES, get_reward, question_ground_truth
+from execgym.rewards import DATA_SOURCES, EXECQ_SOURCE, get_reward, question_ground_truth
 from execgym.sandbox import Sandbox, SandboxConfig
 from execgym.tasks import BuildStats, Kind, ProgramFormatError, Question, iter_questions
 from execgym.tasks import program_from_row as read_program_row
 from execgym.train._codegen_source import CODEGEN_SOURCE, CodegenReward, codegen_ground_truth
-from execgym.train._dispatch import ensure_sources
 from execgym.train._rows import ExportError, RowProblem, TrainingRow, chat_messages
 
 __all__ = [
@@ -280,7 +280,6 @@ def _chat_rows(path: Path, split: str) -> Rows:
 
 
 def _generic_rows(path: Path, split: str) -> Rows:
-    ensure_sources()
     return _each_row(
         path, lambda row, where, default_id: _generic_row(row, where, split, default_id)
     )
@@ -289,18 +288,23 @@ def _generic_rows(path: Path, split: str) -> Rows:
 def _generic_row(row: Mapping[str, Any], where: str, split: str, default_id: str) -> TrainingRow:
     source = row.get("data_source")
     if not isinstance(source, str) or not source:
-        raise ValueError("data_source: expected the name of a reward source")
-    if source not in REWARD_SOURCES:
+        raise ValueError("data_source: expected the name of a data source")
+    if source not in DATA_SOURCES:
         raise ValueError(
-            f"data_source: no reward source {source!r}; known: {', '.join(REWARD_SOURCES)}"
+            f"data_source: no reward registered for {source!r}; known: {', '.join(DATA_SOURCES)}"
         )
     prompt = chat_messages(row.get("prompt"), where, "prompt")
     truth = row.get("ground_truth")
+    model = row.get("reward_model")
+    if truth is None and isinstance(model, Mapping):  # verl's shape (FixAudit's RL rows)
+        truth = model.get("ground_truth")
     if truth is not None:
         if not isinstance(truth, str):
             truth = json.dumps(truth, ensure_ascii=False, separators=(",", ":"))
+        check = DATA_SOURCES.get(source).check
         try:
-            REWARD_SOURCES.get(source).check(truth)
+            if check is not None:
+                check(truth)
         except ValueError as exc:
             raise ValueError(f"ground_truth: {exc}") from None
     response = row.get("response")

@@ -16,9 +16,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from execgym.rewards import RewardOutcome, RewardRequest
 from execgym.rewards.openrlhf import response_text
-from execgym.train._dispatch import InfraError, ScoringOptions, batch_metrics, score_rows
+from execgym.train._dispatch import (
+    InfraError,
+    RewardOutcome,
+    RewardRequest,
+    ScoringOptions,
+    batch_metrics,
+    score_rows,
+)
 from execgym.train._labels import LabelError, read_label
 
 _TRAILING_SPECIAL = re.compile(r"(?:\s*(?:<\|[A-Za-z0-9_.\-]{1,40}\|>|</s>|<eos>))+\s*\Z")

@@ -1,9 +1,10 @@
-"""Labels that carry their own data source, for trainers that pass only a label (OpenRLHF).
+"""Labels: a row's ground truth alone, for trainers that pass nothing else (OpenRLHF).
 
-A label is the JSON text ``{"data_source": "...", "ground_truth": "..."}`` (or the object
-it decodes to); the exports write it as the ``label`` column. A bare execution-question
-ground truth (``{"execgym": 1, ...}``, what :func:`~execgym.rewards.question_ground_truth`
-writes and the execution-question adapters read) is read as an ``execgym/execq`` label.
+Every ground truth names its reward: an execution question's (``{"execgym": 1, ...}``, what
+:func:`~execgym.rewards.question_ground_truth` writes) goes to ``execgym/execq``, every other
+one carries its ``"data_source"`` (``execgym/codegen``, FixAudit's ``fixaudit-fixer`` and
+``fixaudit-auditor``). So the ``ground_truth`` column of an ``execgym export trl`` dataset is
+OpenRLHF's label column as it is.
 """
 
 from __future__ import annotations
@@ -12,45 +13,31 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from execgym._jsonl import json_text
-from execgym.rewards import EXECQ_SOURCE, GroundTruth, GroundTruthError
+from execgym.rewards import GroundTruth, source_name
+
+__all__ = ["LabelError", "read_label"]
 
 
 class LabelError(ValueError):
-    """A label that names no data source and ground truth; the message says which field."""
-
-
-def routed_label(data_source: str, ground_truth: str) -> str:
-    """The label of a row: its data source and ground truth in one JSON text."""
-    return json_text({"data_source": data_source, "ground_truth": ground_truth}, compact=True)
+    """A label that is not a ground truth naming its reward; the message says why."""
 
 
 def read_label(label: Any) -> tuple[str, GroundTruth]:
-    """``(data_source, ground_truth)`` of a label (text or decoded)."""
-    data: Any = label
-    if isinstance(label, bytes):
-        data = label.decode()
+    """``(data_source, ground_truth)`` of a label (JSON text or the object it decodes to)."""
+    data: Any = label.decode() if isinstance(label, bytes) else label
     if isinstance(data, str):
         try:
-            data = json.loads(data)
+            decoded = json.loads(data)
         except json.JSONDecodeError as exc:
             raise LabelError(f"label: not JSON ({exc})") from None
-    if not isinstance(data, Mapping):
-        raise LabelError(f"label: expected a JSON object, got {type(data).__name__}")
-    if "data_source" in data:
-        source = data["data_source"]
-        truth = data.get("ground_truth")
-        if not isinstance(source, str) or not source:
-            raise LabelError("label.data_source: expected a non-empty string")
-        if not isinstance(truth, (str, bytes, Mapping)):
-            raise LabelError("label.ground_truth: missing, or not JSON text or an object")
-        return source, truth
-    if data.get("execgym") is not None:
-        return EXECQ_SOURCE, data
-    raise LabelError(
-        'label: expected {"data_source", "ground_truth"} (the exports\' label column) or an '
-        "execution-question ground truth"
-    )
-
-
-__all__ = ["EXECQ_SOURCE", "GroundTruthError", "LabelError", "read_label", "routed_label"]
+    else:
+        decoded = data
+    if not isinstance(decoded, Mapping):
+        raise LabelError(f"label: expected a JSON object, got {type(decoded).__name__}")
+    name = source_name(None, decoded)
+    if not name:
+        raise LabelError(
+            "label: a ground truth that names no data source and is not an execution "
+            "question's (use the ground_truth column of an `execgym export trl` dataset)"
+        )
+    return name, data

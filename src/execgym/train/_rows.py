@@ -14,8 +14,8 @@ packages build (FixAudit's role data, say)::
      or "text", "ground_truth": "...", "ability": "code", "response": "...",
      "extra_info": {...}, "id": "..."}
 
-``data_source`` and ``prompt`` are required; ``ground_truth`` for RL exports, ``response``
-for SFT.
+``data_source`` and ``prompt`` are required; ``ground_truth`` (or verl's
+``reward_model.ground_truth``) for RL exports, ``response`` for SFT.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """The reward server: OpenRLHF's remote reward protocol over HTTP (FastAPI on uvicorn).
 
 ``POST /get_reward`` with ``{"query": [...], "prompts": [...], "labels": [...]}`` (the
-``serve`` extra; ``query`` holds prompt + response, ``labels`` the ``label`` column of an
-``execgym export trl`` dataset) answers ``{"rewards": [...], "scores": [...],
+``serve`` extra; ``query`` holds prompt + response, ``labels`` the ``ground_truth`` column of an
+``execgym export trl`` or verl dataset) answers ``{"rewards": [...], "scores": [...],
 "extra_logs": {...}}`` (see :mod:`execgym.train._label_scoring`). Point OpenRLHF's
 ``--remote_rm_url`` at ``http://HOST:PORT/get_reward``.
 
@@ -38,9 +38,9 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from execgym.registry import UnknownName
-from execgym.rewards import REWARD_SOURCES, GroundTruthError
+from execgym.rewards import DATA_SOURCES, GroundTruthError
 from execgym.sandbox import Sandbox
-from execgym.train._dispatch import InfraError, ScoringOptions, ensure_sources
+from execgym.train._dispatch import InfraError, ScoringOptions
 from execgym.train._label_scoring import score_labels
 from execgym.train._labels import LabelError
 
@@ -85,7 +85,6 @@ class _Counters:
 def create_reward_app(settings: RewardServerSettings, sandbox: Sandbox | None = None) -> FastAPI:
     """The FastAPI application (``sandbox``: the one to run programs in; ``None``: the
     process-wide one)."""
-    ensure_sources()
     app = FastAPI(title="execgym rewards", docs_url=None, redoc_url=None, openapi_url=None)
     options = ScoringOptions(sandbox=sandbox, retries=settings.retries)
     counters = _Counters()
@@ -193,7 +192,7 @@ def create_reward_app(settings: RewardServerSettings, sandbox: Sandbox | None = 
         workers = sandbox.workers if sandbox is not None else None
         return {
             "status": "ok",
-            "sources": REWARD_SOURCES.names(),
+            "sources": DATA_SOURCES.names(),
             **snapshot,
             "sandbox_workers": workers,
         }

@@ -1,9 +1,9 @@
 """OpenRLHF entry point: ``reward_func(queries, prompts, labels)`` for every data source.
 
 Point OpenRLHF at this file (``--remote_rm_url .../execgym/train/openrlhf.py``;
-``--reward.remote_url`` in recent releases) with the ``label`` column of an ``execgym export
-trl`` dataset as its labels (``--label_key label``): each label carries its row's data source
-and ground truth. Or run the reward server (``execgym serve rewards``) and point OpenRLHF at
+``--reward.remote_url`` in recent releases) with the ``ground_truth`` column of an ``execgym
+export trl`` dataset as its labels (``--label_key ground_truth``): every ground truth names
+its reward. Or run the reward server (``execgym serve rewards``) and point OpenRLHF at
 its URL: the same contract over HTTP.
 
 Returns ``{"rewards", "scores", "extra_logs"}`` (tensors when torch is importable, else

@@ -4,8 +4,8 @@
 completion_ids=..., **columns)`` with every dataset column but ``prompt`` (one value per
 completion), plus ``trainer_state``, ``log_extra`` and ``log_metric`` in recent releases.
 This one reads the ``data_source`` and ``ground_truth`` columns of an ``execgym export trl``
-dataset (or a verl-style ``reward_model`` column, or a ``label`` column), and scores each
-completion with its row's reward source::
+dataset (or a verl-style ``reward_model`` column), and scores each completion with the
+reward of its row's data source (the one its ground truth names, else the column's)::
 
     from execgym.train.trl import execgym_reward
     trainer = GRPOTrainer(model=..., reward_funcs=[execgym_reward], train_dataset=dataset)
@@ -27,10 +27,17 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal, Protocol
 
-from execgym.rewards import GroundTruthError, RewardOutcome, RewardRequest
+from execgym.rewards import GroundTruthError
 from execgym.rewards.trl import completion_text
 from execgym.sandbox import Sandbox
-from execgym.train._dispatch import InfraError, ScoringOptions, batch_metrics, score_rows
+from execgym.train._dispatch import (
+    InfraError,
+    RewardOutcome,
+    RewardRequest,
+    ScoringOptions,
+    batch_metrics,
+    score_rows,
+)
 from execgym.train._labels import read_label
 
 __all__ = ["RewardObserver", "completion_text", "execgym_reward", "make_reward_function"]
@@ -62,12 +69,9 @@ def _rows(columns: Mapping[str, Any], n: int) -> tuple[list[str], list[Any]]:
                 if not isinstance(model, Mapping) or "ground_truth" not in model:
                     raise GroundTruthError(f"row {row}: reward_model has no 'ground_truth'")
                 truths.append(model["ground_truth"])
-    elif "label" in columns:
-        sources, truths = [], []
-        for label in columns["label"]:
-            source, truth = read_label(label)
-            sources.append(source)
-            truths.append(truth)
+    elif "ground_truth" in columns:
+        truths = list(columns["ground_truth"])
+        sources = [read_label(truth)[0] for truth in truths]
     else:
         available = ", ".join(sorted(columns)) or "none"
         raise GroundTruthError(

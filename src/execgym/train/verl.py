@@ -33,10 +33,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from execgym.rewards import RewardRequest
 from execgym.sandbox import Sandbox
 from execgym.train._dispatch import (
     InfraError,
+    RewardRequest,
     ScoringOptions,
     metric_keys,
     outcome_metrics,

@@ -112,6 +112,15 @@ def run_case(sandbox: Sandbox, item: Case) -> Outcome:
     )
 
 
+def prints(text: str) -> Callable[[Outcome], None]:
+    """A check: the program's standard output, stripped, is exactly ``text``."""
+
+    def check(outcome: Outcome) -> None:
+        assert outcome.stdout.strip() == text, outcome.stdout[-500:] + outcome.stderr[-500:]
+
+    return check
+
+
 def check_outcome(item: Case, outcome: Outcome) -> None:
     described = f"{outcome.verdict}: {outcome.detail!r}; stdout {outcome.stdout[-300:]!r}"
     assert outcome.verdict in item.expect, f"{item.id}: {described}"
@@ -217,3 +226,33 @@ def run_as_ordinary_user(
 
 def outcome_record(outcome: Outcome) -> dict[str, Any]:
     return asdict(outcome)
+
+
+def both_modes(cases: list[Case]) -> tuple[Any, Any, Any]:
+    """The module-level fixture and the two parametrized tests that run ``cases`` in this
+    process's sandbox and as an ordinary user (skipped with the reason where impossible)::
+
+        ordinary_user_outcomes, test_as_the_judging_user, test_as_an_ordinary_user = (
+            both_modes(CASES)
+        )
+    """
+    import pytest
+
+    @pytest.fixture(scope="module")
+    def ordinary_user_outcomes() -> dict[str, Outcome] | str:
+        reason = ordinary_user_unavailable()
+        return reason if reason else run_as_ordinary_user(cases)
+
+    @pytest.mark.parametrize("item", cases, ids=[c.id for c in cases])
+    def test_as_the_judging_user(own_sandbox: Sandbox, item: Case) -> None:
+        check_outcome(item, run_case(own_sandbox, item))
+
+    @pytest.mark.parametrize("item", cases, ids=[c.id for c in cases])
+    def test_as_an_ordinary_user(
+        ordinary_user_outcomes: dict[str, Outcome] | str, item: Case
+    ) -> None:
+        if isinstance(ordinary_user_outcomes, str):
+            pytest.skip(ordinary_user_outcomes)
+        check_outcome(item, ordinary_user_outcomes[item.id])
+
+    return ordinary_user_outcomes, test_as_the_judging_user, test_as_an_ordinary_user

@@ -8,12 +8,10 @@ import os
 
 import pytest
 from _support import (
-    Case,
-    Outcome,
+    both_modes,
     case,
     check_outcome,
-    ordinary_user_unavailable,
-    run_as_ordinary_user,
+    prints,
     run_case,
 )
 
@@ -25,39 +23,32 @@ LOOK = "import os\nprint(sorted(os.listdir('.')), os.listdir('/tmp'), oct(os.sta
 CLEAN = "[] [] 0o40777"
 
 
-def stdout_is(text: str) -> object:
-    def check(outcome: Outcome) -> None:
-        assert outcome.stdout.strip() == text, outcome.stdout[-500:]
-
-    return check
-
-
 # Pairs: a run that leaves something, then a run that must not find it.
 CASES = [
     case("leave_a_file", "open('note', 'w').write('from an earlier program')", V.OK),
-    case("find_no_file", LOOK, V.OK, check=stdout_is(CLEAN)),
+    case("find_no_file", LOOK, V.OK, check=prints(CLEAN)),
     case(
         "fill_the_inodes",
         "n = 0\ntry:\n    while n < 70000:\n        open(f'f{n}', 'w').close()\n        n += 1\n"
         "except OSError as e:\n    print(n, e.errno)",
         V.OK,
         limits=ROOMY,
-        check=stdout_is("16383 28"),
+        check=prints("16383 28"),
     ),
     case(
         "still_write_files",
         "open('x', 'w').write('y' * 1000)\nprint(open('x').read()[:3])",
         V.OK,
-        check=stdout_is("yyy"),
+        check=prints("yyy"),
     ),
     case(
         "dig_3000_deep",
         "import os\nfor _ in range(3000):\n    os.mkdir('d')\n    os.chdir('d')\nprint('dug')",
         V.OK,
         limits=ROOMY,
-        check=stdout_is("dug"),
+        check=prints("dug"),
     ),
-    case("find_no_tunnel", LOOK, V.OK, check=stdout_is(CLEAN)),
+    case("find_no_tunnel", LOOK, V.OK, check=prints(CLEAN)),
     case(
         "mark_tmp_itself",
         "import os\nos.chmod('/tmp', 0o700)\nos.setxattr('/tmp', 'user.note', b'hello')\n"
@@ -68,7 +59,7 @@ CASES = [
         "find_no_mark",
         LOOK + "\nprint(os.listxattr('/tmp'))",
         V.OK,
-        check=stdout_is(CLEAN + "\n[]"),
+        check=prints(CLEAN + "\n[]"),
     ),
     case(
         "read_later_inputs",
@@ -90,23 +81,13 @@ CASES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def ordinary_user_outcomes() -> dict[str, Outcome] | str:
-    reason = ordinary_user_unavailable()
-    return reason if reason else run_as_ordinary_user(CASES)
+ordinary_user_outcomes, _, test_as_an_ordinary_user = both_modes(CASES)
 
 
 def test_as_the_judging_user(own_sandbox: Sandbox) -> None:
     # In order, through one fork-server: each run after its predecessor.
     for item in CASES:
         check_outcome(item, run_case(own_sandbox, item))
-
-
-@pytest.mark.parametrize("item", CASES, ids=[c.id for c in CASES])
-def test_as_an_ordinary_user(ordinary_user_outcomes: dict[str, Outcome] | str, item: Case) -> None:
-    if isinstance(ordinary_user_outcomes, str):
-        pytest.skip(ordinary_user_outcomes)
-    check_outcome(item, ordinary_user_outcomes[item.id])
 
 
 def test_nothing_is_left_on_the_host(own_sandbox: Sandbox) -> None:

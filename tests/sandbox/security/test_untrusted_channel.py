@@ -12,12 +12,10 @@ from pathlib import Path
 import pytest
 from _support import (
     REPO,
-    Case,
     Outcome,
+    both_modes,
     case,
     check_outcome,
-    ordinary_user_unavailable,
-    run_as_ordinary_user,
     run_case,
 )
 from typer.testing import CliRunner
@@ -137,22 +135,7 @@ CASES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def ordinary_user_outcomes() -> dict[str, Outcome] | str:
-    reason = ordinary_user_unavailable()
-    return reason if reason else run_as_ordinary_user(CASES)
-
-
-@pytest.mark.parametrize("item", CASES, ids=[c.id for c in CASES])
-def test_as_the_judging_user(own_sandbox: Sandbox, item: Case) -> None:
-    check_outcome(item, run_case(own_sandbox, item))
-
-
-@pytest.mark.parametrize("item", CASES, ids=[c.id for c in CASES])
-def test_as_an_ordinary_user(ordinary_user_outcomes: dict[str, Outcome] | str, item: Case) -> None:
-    if isinstance(ordinary_user_outcomes, str):
-        pytest.skip(ordinary_user_outcomes)
-    check_outcome(item, ordinary_user_outcomes[item.id])
+ordinary_user_outcomes, test_as_the_judging_user, test_as_an_ordinary_user = both_modes(CASES)
 
 
 def peak_memory_mb() -> float:
