@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
 export_app = typer.Typer(
     name="export",
-    help="Write training data for verl (parquet), TRL (a datasets dataset) or SFT (JSONL).",
+    help="Write training data for verl, TRL or SFT.",
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -61,7 +61,8 @@ Target = Literal["verl", "trl", "sft"]
 InputArgument = Annotated[
     Path | None,
     typer.Argument(
-        help="Questions, programs, chat rows or training rows (JSONL); omit with --dataset."
+        metavar="INPUT",
+        help="Questions, programs, chat rows or training rows (JSONL); omit with --dataset.",
     ),
 ]
 OutputOption = Annotated[Path, typer.Option("-o", "--output", help="Where to write.")]

@@ -179,24 +179,23 @@ def test_rows_that_cannot_be_exported_are_named(
 
 
 USER = {"role": "user", "content": "go"}
+REPLY = {"role": "assistant", "content": "ok"}
 
 
 def test_chat_rows_are_sft_only(tmp_path: Path) -> None:
+    # the shape of ReCode's SFT export (execgym agent export): messages, and where they came from
+    recode = {
+        "messages": [{"role": "system", "content": "act"}, USER, REPLY],
+        "episode": "3",
+        "env": "household",
+        "depth": 0,
+    }
     chat = write_jsonl(
-        tmp_path / "chat.jsonl",
-        [
-            {
-                "messages": [
-                    {"role": "user", "content": "go"},
-                    {"role": "assistant", "content": "ok"},
-                ]
-            },
-            {"messages": [{"role": "user", "content": "go"}]},
-        ],
+        tmp_path / "chat.jsonl", [{"messages": [USER, REPLY]}, {"messages": [USER]}, recode]
     )
     done = execgym("export", "sft", str(chat), "-o", str(tmp_path / "sft.jsonl"))
     assert done.exit_code == 1 and "chat.jsonl:2: field 'messages'" in " ".join(done.output.split())
-    record = json.loads((tmp_path / "sft.jsonl").read_text())
-    assert record["messages"][-1] == {"role": "assistant", "content": "ok"}
+    first, last = [json.loads(line) for line in (tmp_path / "sft.jsonl").open()]
+    assert first["messages"] == [USER, REPLY] and last["messages"] == recode["messages"]
     done = execgym("export", "verl", str(chat), "-o", str(tmp_path / "chat.parquet"))
     assert done.exit_code == 1 and "SFT data" in done.output
