@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+import threading
 import types
 from importlib.metadata import EntryPoint
 from pathlib import Path
@@ -79,3 +80,30 @@ def test_plugins_come_from_the_entry_point_group(monkeypatch: pytest.MonkeyPatch
     assert family.entry("thirteen").metadata["plugin"] == "execgym_test_plugin:THIRTEEN"
     with pytest.raises(UnknownName, match="its plugin failed to load"):
         family.get("broken")
+
+
+def test_threads_looking_up_first_wait_for_every_builtin(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "execgym_test_slow_family.py").write_text(
+        "from execgym.registry import Registry\n"
+        "NUMBERS = Registry(\n"
+        "    'slow number', builtins=('execgym_test_slow_a', 'execgym_test_slow_b')\n"
+        ")\n"
+    )
+    (tmp_path / "execgym_test_slow_a.py").write_text(
+        "import time\nfrom execgym_test_slow_family import NUMBERS\n"
+        "NUMBERS.register('one', 1)\ntime.sleep(0.3)\n"
+    )
+    (tmp_path / "execgym_test_slow_b.py").write_text(
+        "from execgym_test_slow_family import NUMBERS\nNUMBERS.register('two', 2)\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    family = importlib.import_module("execgym_test_slow_family").NUMBERS
+    seen: list[list[str]] = []
+    threads = [threading.Thread(target=lambda: seen.append(family.names())) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert seen == [["one", "two"]] * 8

@@ -80,6 +80,7 @@ class Registry(Generic[T]):
         self._builtins = tuple(builtins)
         self._entries: dict[str, Entry[T]] = {}
         self._loaded = False
+        self._in_progress = False
         self._loading = threading.RLock()
         self.plugin_errors: dict[str, str] = {}
         """Plugins of the entry-point group that could not be loaded, with the reason."""
@@ -141,13 +142,17 @@ class Registry(Generic[T]):
     def _ensure_loaded(self) -> None:
         if self._loaded:
             return
-        with self._loading:
-            if self._loaded:
-                return
-            self._loaded = True  # set first: a built-in module may look itself up
-            for module in self._builtins:
-                importlib.import_module(module)
-            self._load_plugins()
+        with self._loading:  # other threads wait here until the family is complete
+            if self._loaded or self._in_progress:
+                return  # done, or a built-in module being loaded looks itself up
+            self._in_progress = True
+            try:
+                for module in self._builtins:
+                    importlib.import_module(module)
+                self._load_plugins()
+            finally:
+                self._in_progress = False
+                self._loaded = True
 
     def _load_plugins(self) -> None:
         for point in entry_points(group=self.entry_point_group):
