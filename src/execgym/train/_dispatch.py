@@ -14,6 +14,7 @@ flagged, or raises :class:`InfraError`.
 from __future__ import annotations
 
 import math
+import threading
 import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -140,6 +141,18 @@ def _score_one(
     )
 
 
+_POOLS: dict[int, ThreadPoolExecutor] = {}
+_POOLS_LOCK = threading.Lock()
+
+
+def _pool(threads: int) -> ThreadPoolExecutor:
+    """One long-lived pool per size (a trainer scores batch after batch)."""
+    with _POOLS_LOCK:
+        if threads not in _POOLS:
+            _POOLS[threads] = ThreadPoolExecutor(threads, thread_name_prefix="execgym-reward")
+        return _POOLS[threads]
+
+
 def score_rows(
     data_sources: Sequence[str],
     requests: Sequence[RewardRequest],
@@ -163,9 +176,7 @@ def score_rows(
             return _score_one(sources[index], requests[index], options.sandbox)
 
         if len(pending) > 1 and options.threads > 1:
-            workers = min(options.threads, len(pending))
-            with ThreadPoolExecutor(workers, thread_name_prefix="execgym-reward") as pool:
-                scored = list(pool.map(one, pending))
+            scored = list(_pool(options.threads).map(one, pending))
         else:
             scored = [one(index) for index in pending]
         for index, outcome in zip(pending, scored, strict=True):
