@@ -140,7 +140,7 @@ class Server:
     def __init__(self, sandbox: Sandbox) -> None:
         import uvicorn
 
-        from execgym.train._server import RewardServerSettings, create_reward_app
+        from execgym.train.server import RewardServerSettings, create_reward_app
 
         self.sock = socket.socket()
         self.sock.bind(("127.0.0.1", 0))

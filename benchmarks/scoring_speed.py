@@ -32,7 +32,14 @@ from collections.abc import Callable
 
 from execgym.rewards import ScoringData, question_ground_truth, score_question
 from execgym.rewards.verl import compute_score
-from execgym.tasks._question import Item, Kind, Question, Reference
+from execgym.tasks import (
+    Item,
+    Kind,
+    NextReference,
+    OutputReference,
+    Question,
+    StateReference,
+)
 
 TARGET_MEDIAN_US = 1000.0
 PROSE = (
@@ -76,7 +83,7 @@ def make_question(rng: random.Random, index: int) -> Question:
             kind=Kind.OUTPUT,
             text="",
             answer_format="",
-            reference=Reference(literal=repr(output), type_name=type(output).__name__),
+            reference=OutputReference(literal=repr(output), type_name=type(output).__name__),
             rendered=repr(output),
         )
     ]
@@ -88,7 +95,9 @@ def make_question(rng: random.Random, index: int) -> Question:
                 kind=Kind.NEXT,
                 text="",
                 answer_format="",
-                reference=Reference(line=line, source=f"x{line - 1} = x{line - 2} + {line - 1}"),
+                reference=NextReference(
+                    line=line, source=f"x{line - 1} = x{line - 2} + {line - 1}"
+                ),
                 rendered=str(line),
                 line=line - 1,
                 occurrence=1,
@@ -102,7 +111,7 @@ def make_question(rng: random.Random, index: int) -> Question:
                 kind=Kind.STATE,
                 text="",
                 answer_format="",
-                reference=Reference(literal=repr(value), type_name=type(value).__name__),
+                reference=StateReference(literal=repr(value), type_name=type(value).__name__),
                 rendered=repr(value),
                 line=rng.randint(2, 30),
                 occurrence=1,

@@ -5,8 +5,8 @@ One run of ``DatasetBuilder`` with the grammar generator over the six built-in l
 (sandbox A), the assertion-and-determinism run (sandbox B, another hash seed), branch
 coverage, metrics, deduplication and writing the JSONL. The filter validates candidates in
 batches of ``--batch-size`` (one child per batch and sandbox; see ``execgym.synth._filters``)
-and both sandboxes preload its instrument (``FILTER_PRELOAD``), as ``execgym synth``'s
-should. Both sandboxes are started before timing. The baseline, measured in the same run on
+and both sandboxes allow the filters' instruments (``INSTRUMENTS``), as ``execgym synth``'s
+do. Both sandboxes are started before timing. The baseline, measured in the same run on
 the same two sandboxes and threads, is a bare untraced execution of the call ``f(<input>)``
 of every program kept (one execution per program, no trace, no filters). Prints validated
 programs/s, the baseline's programs/s, their ratio, sandbox executions (children) per
@@ -33,7 +33,8 @@ from typing import Any
 
 from execgym.sandbox import CallTest, Sandbox, SandboxConfig, TestResult, Verdict
 from execgym.synth import (
-    FILTER_PRELOAD,
+    DEFAULT_BATCH_SIZE,
+    INSTRUMENTS,
     DatasetBuilder,
     FilterOptions,
     GrammarGenerator,
@@ -41,7 +42,6 @@ from execgym.synth import (
     SynthConfig,
     builtin_levels,
 )
-from execgym.synth._dataset import DEFAULT_BATCH_SIZE
 
 TARGET = 200.0
 
@@ -94,8 +94,8 @@ def main() -> int:
         f"2 sandboxes x {args.workers} workers, batches of {args.batch_size}, "
         f"Python {sys.version.split()[0]}"
     )
-    first = CountingSandbox(args.workers, SandboxConfig(hash_seed=0, preload=FILTER_PRELOAD))
-    second = CountingSandbox(args.workers, SandboxConfig(hash_seed=1, preload=FILTER_PRELOAD))
+    first = CountingSandbox(args.workers, SandboxConfig(hash_seed=0, instruments=INSTRUMENTS))
+    second = CountingSandbox(args.workers, SandboxConfig(hash_seed=1, instruments=INSTRUMENTS))
     with first, second, tempfile.TemporaryDirectory() as scratch:
         first.start()
         second.start()

@@ -21,9 +21,9 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from execgym.sandbox import CallTest, Limits, Sandbox, Verdict
+from execgym.sandbox import CallTest, Limits, Sandbox, SandboxConfig, Verdict
 from execgym.tasks import Kind, Program, build_questions
-from execgym.trace import TraceOptions, TraceStatus, trace_call
+from execgym.trace import INSTRUMENTS, TraceOptions, TraceStatus, trace_call
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "cruxeval.jsonl"
 LIMITS = Limits(time_s=2.0, memory_mb=512)
@@ -72,7 +72,7 @@ def main() -> int:
     programs = load_programs()
     print(f"trace throughput: {len(programs)} CRUXEval calls, {args.workers} workers, ", end="")
     print(f"Python {sys.version.split()[0]}")
-    with Sandbox(workers=args.workers) as sandbox:
+    with Sandbox(workers=args.workers, config=SandboxConfig(instruments=INSTRUMENTS)) as sandbox:
         sandbox.start()
         timed_round(sandbox, programs[:50], untraced)  # warm caches once
         best: dict[str, tuple[float, int]] = {}

@@ -7,14 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from execgym.sandbox import Sandbox
+from execgym.sandbox import Sandbox, SandboxConfig
+from execgym.synth import INSTRUMENTS
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
 
 @pytest.fixture(scope="session")
 def sandbox() -> Iterator[Sandbox]:
-    with Sandbox(workers=2) as sb:
+    # The tracer's and the synthesis filters' instruments are allowed (synth's include the
+    # tracer's).
+    with Sandbox(workers=2, config=SandboxConfig(instruments=INSTRUMENTS)) as sb:
         sb.start()
         yield sb
 

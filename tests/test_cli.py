@@ -13,10 +13,9 @@ import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner, Result
 
-from execgym._example_functions import EXAMPLE_FUNCTIONS
-from execgym._examples import EXAMPLE_PROGRAMS, ExampleProgram
-from execgym._pipeline import judge_examples_stage
-from execgym.cli import RUN_JSON_KEYS, app
+from execgym.cli import app
+from execgym.cli.run import RUN_JSON_KEYS
+from execgym.jobs import EXAMPLE_FUNCTIONS, EXAMPLE_PROGRAMS, ExampleProgram, judge_examples_stage
 from execgym.sandbox import Sandbox, Verdict
 from execgym.synth import builtin_levels
 from execgym.tasks import STYLES, Question

@@ -9,9 +9,9 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from execgym import __version__
-from execgym._cli_defaults import RUN_MEMORY_MB, RUN_TIME_LIMIT_S
 from execgym.bench._eval_task import eval_task_names
 from execgym.cli import app
+from execgym.cli._defaults import RUN_MEMORY_MB, RUN_TIME_LIMIT_S
 from execgym.sandbox import Limits
 from execgym.tasks import STYLE_KINDS, Kind
 

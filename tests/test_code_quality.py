@@ -1,4 +1,4 @@
-"""The lint and type gates the project promises: ruff clean, mypy strict on src/."""
+"""The lint and type gates the project promises: ruff clean, mypy strict on src/ and tests/."""
 
 from __future__ import annotations
 
@@ -26,6 +26,6 @@ def test_ruff_lint_and_format_are_clean() -> None:
     assert fmt.returncode == 0, fmt.stdout + fmt.stderr
 
 
-def test_mypy_strict_on_src_is_clean() -> None:
+def test_mypy_strict_on_src_and_tests_is_clean() -> None:
     result = subprocess.run([_tool("mypy")], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -18,6 +18,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -73,8 +74,9 @@ def _check_questions(outcome: Outcome) -> None:
     questions = outcome.json_lines("questions.jsonl")
     assert len(questions) >= 796
     for question in questions:
-        (item,) = question["items"]  # type: ignore[misc]
-        assert item["reference"]["literal"] == rows[question["program_id"]]["output"]  # type: ignore[index]
+        items: Any = question["items"]
+        (item,) = items
+        assert item["reference"]["literal"] == rows[str(question["program_id"])]["output"]
 
 
 def _check_synth(outcome: Outcome) -> None:
@@ -97,7 +99,7 @@ def _check_export(outcome: Outcome) -> None:
     rows = pq.read_table(outcome.workdir / "train.parquet").to_pylist()
     assert len(rows) == 6 and {row["data_source"] for row in rows} == {"execgym/execq"}
     assert [row["extra_info"]["level"] for row in rows] == ["L1"] * 3 + ["L2"] * 3
-    chats = outcome.json_lines("sft.jsonl")
+    chats: list[Any] = outcome.json_lines("sft.jsonl")
     assert len(chats) == 6 and all(c["messages"][-1]["role"] == "assistant" for c in chats)
 
 
@@ -169,7 +171,7 @@ def test_every_example_is_run_or_says_why_not() -> None:
     assert len(run) == len(CHECKS)
     for body in run:
         _check_for(body)
-    skipped = [reason_not_run(body) for _, body in BLOCKS if reason_not_run(body) is not None]
+    skipped = [why for _, body in BLOCKS if (why := reason_not_run(body)) is not None]
     assert sorted(set(skipped)) == sorted(NOT_RUN.values())
 
 

@@ -142,17 +142,17 @@ class Registry(Generic[T]):
     def _ensure_loaded(self) -> None:
         if self._loaded:
             return
-        with self._loading:  # other threads wait here until the family is complete
+        with self._loading:  # other threads wait here until the members are loaded
             if self._loaded or self._in_progress:
-                return  # done, or a built-in module being loaded looks itself up
+                return  # loaded meanwhile, or a built-in module looking itself up
             self._in_progress = True
             try:
                 for module in self._builtins:
                     importlib.import_module(module)
                 self._load_plugins()
+                self._loaded = True
             finally:
                 self._in_progress = False
-                self._loaded = True
 
     def _load_plugins(self) -> None:
         for point in entry_points(group=self.entry_point_group):

@@ -10,7 +10,7 @@ from test_eval_data import cli_app, cruxeval_rows
 from typer.testing import CliRunner
 
 from execgym.bench._eval_task import DatasetError, EvalItem, get_eval_task
-from execgym.bench._task_cruxeval import cruxeval_answer, judge_cruxeval
+from execgym.bench.benchmarks.cruxeval import cruxeval_answer, judge_cruxeval
 from execgym.sandbox import Sandbox
 
 CODE = "def f(s):\n    return s + 'a'"

@@ -14,7 +14,8 @@ from typing import Any
 
 import typer
 
-from execgym._eval_cli import eval_command, score_command
+from execgym.cli.eval import eval_ as eval_command
+from execgym.cli.score import score as score_command
 from execgym.llm import Completion, SamplingParams, Usage
 
 # ------------------------------------------------------------------------------ CLI
@@ -119,7 +120,7 @@ if __name__ == '__main__':
     unittest.main()
 """
 
-REVAL_DATA = [
+REVAL_DATA: list[dict[str, Any]] = [
     {
         "task_id": "DREval/0",
         "entry_point": "count_up",
@@ -166,7 +167,7 @@ REVAL_DATA = [
     },
 ]
 
-REVAL_TASKS = [
+REVAL_TASKS: list[dict[str, Any]] = [
     {
         "task_id": "DREval/0",
         "idx": 0,
@@ -242,8 +243,8 @@ def execq_questions(path: Path, sandbox: Any) -> Path:
     programs = write_jsonl(path.with_name("programs.jsonl"), EXECQ_PROGRAMS)
     lines = []
     for style in STYLES:
-        kinds = [kind for kind in Kind if kind in STYLE_KINDS[style]]  # type: ignore[index]
-        questions, _ = questions_for_file(sandbox, programs, kinds, style)  # type: ignore[arg-type]
+        kinds = [kind for kind in Kind if kind in STYLE_KINDS[style]]
+        questions, _ = questions_for_file(sandbox, programs, kinds, style)
         lines += [question.model_dump_json() for question in questions]
     path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
     return path
@@ -285,10 +286,10 @@ class ScriptedModel:
 
 
 def fake_openai_module() -> Any:
-    """``tests/llm/fake_openai.py``, importable from here."""
-    here = str(Path(__file__).resolve().parents[1] / "llm")
+    """``tests/llm/fake_openai.py`` (the module ``llm.fake_openai``), importable from here."""
+    here = str(Path(__file__).resolve().parents[1])
     if here not in sys.path:
         sys.path.insert(0, here)
-    import fake_openai
+    from llm import fake_openai
 
     return fake_openai

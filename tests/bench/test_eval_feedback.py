@@ -150,7 +150,7 @@ def test_score_progress_counts_items_as_they_finish(
             others_counted.set()
 
     task = _SlowFirstItem(items[0].id, others_counted)
-    report = score_generations(task, items, generations, tmp_path, sandbox, advance)  # type: ignore[arg-type]
+    report = score_generations(task, items, generations, tmp_path, sandbox, advance)
     assert task.waited_for_others, "progress waited for the slow first item"
     assert counted == len(items)
     assert report.summary["finished"] == len(items)

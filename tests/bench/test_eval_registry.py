@@ -20,7 +20,7 @@ from test_eval_data import (
 
 from execgym.bench._eval_task import EvalTask, eval_task_names, get_eval_task
 from execgym.bench._runner import EvalSettings, run_eval
-from execgym.bench._task_lcb_exec import lcb_extract
+from execgym.bench.benchmarks.lcb_exec import lcb_extract
 from execgym.sandbox import Sandbox
 
 Fixture = Callable[[Path, Path, Sandbox], Path]

@@ -20,7 +20,6 @@ from typer.testing import CliRunner
 
 from execgym.bench._eval_task import DatasetError, EvalItem, get_eval_task
 from execgym.bench._runner import score_generations
-from execgym.bench._task_reval import incremental_consistency
 from execgym.bench._task_reval_classeval import unittest_classes
 from execgym.bench._task_reval_truth import (
     EncodedValue,
@@ -31,6 +30,7 @@ from execgym.bench._task_reval_truth import (
     state_answer,
     state_matches,
 )
+from execgym.bench.benchmarks.reval import incremental_consistency
 from execgym.sandbox import Sandbox
 
 

@@ -11,19 +11,15 @@ import pytest
 from test_eval_data import ScriptedModel, cli_app, cruxeval_rows, write_jsonl
 from typer.testing import CliRunner
 
-from execgym.bench._eval_task import EvalItem, Judgement, get_eval_task
-from execgym.bench._run_output import (
-    markdown_table,
-    pass_at_k,
-    read_item_records,
-    summarize,
-)
-from execgym.bench._runner import (
+from execgym.bench import (
     EvalSettings,
     ResumeMismatch,
+    run_directory,
     run_eval,
     select_items,
 )
+from execgym.bench._eval_task import EvalItem, Judgement, get_eval_task
+from execgym.bench._run_output import markdown_table, pass_at_k, summarize
 from execgym.llm import ModelRequestError, ModelUnavailable
 from execgym.sandbox import Sandbox
 
@@ -68,7 +64,7 @@ def test_an_unavailable_server_stops_the_run_and_a_rerun_asks_only_the_rest(
     )
     report = _run(items, down, run_dir, sandbox, concurrency=1)
     assert report.aborted and "HTTP 503" in report.aborted
-    assert len(read_item_records(run_dir / "items.jsonl")) == 3
+    assert len(run_directory(run_dir).read_records()) == 3
     assert report.summary["finished"] == 3 and len(report.summary["missing"]) == 3
 
     up = ScriptedModel(_answers(rows))
@@ -117,8 +113,8 @@ def test_unjudged_samples_are_judged_again_without_asking(
     items, rows = crux
     run_dir = tmp_path / "run"
     _run(items, ScriptedModel(_answers(rows)), run_dir, sandbox)
-    records = read_item_records(run_dir / "items.jsonl")
-    broken = records["sample_1"]
+    records = run_directory(run_dir).read_records()
+    broken = records["sample_1"].as_json()
     for sample in broken["samples"]:
         sample.update(correct=None, verdict="SANDBOX_ERROR", reason="fork-server died")
     with (run_dir / "items.jsonl").open("a") as stream:
@@ -148,8 +144,8 @@ def test_a_failing_judge_gives_unjudged_samples(
         run_eval(Broken(), items, ScriptedModel(_answers(rows)), settings, tmp_path, sandbox)  # type: ignore[arg-type]
     )
     assert report.unjudged == COUNT and report.summary["pass@1"] is None
-    sample = read_item_records(tmp_path / "items.jsonl")["sample_0"]["samples"][0]
-    assert sample["verdict"] == "JUDGE_ERROR" and "RuntimeError: bug" in sample["reason"]
+    sample = run_directory(tmp_path).read_records()["sample_0"].samples[0]
+    assert sample.verdict == "JUDGE_ERROR" and "RuntimeError: bug" in sample.reason
 
 
 def test_resuming_with_other_settings_is_refused(
@@ -185,13 +181,13 @@ def test_pass_at_k_and_summary_by_hand() -> None:
     assert pass_at_k(5, 2, 5) == 1.0
     assert pass_at_k(10, 3, 5) == pytest.approx(1 - (7 * 6 * 5 * 4 * 3) / (10 * 9 * 8 * 7 * 6))
     assert pass_at_k(2, 0, 5) == 0.0 and pass_at_k(2, 1, 5) == 1.0
-    samples = [
+    samples: list[dict[str, Any]] = [
         {"correct": True},
         {"correct": False},
         {"correct": None},
         {"correct": True, "counted": False},
     ]
-    records = [
+    records: list[dict[str, Any]] = [
         {"id": "a", "kind": "output", "samples": samples},
         {"id": "b", "kind": "input", "samples": [{"correct": False}] * 2},
     ]
@@ -205,12 +201,13 @@ def test_pass_at_k_and_summary_by_hand() -> None:
     assert "| pass@1 | 25.0 |" in table and "| could not judge | 1 |" in table
 
 
-def test_check_run_config_writes_then_guards_the_settings(tmp_path: Path) -> None:
-    from execgym.bench import CONFIG_FILE, check_run_config
+def test_check_settings_writes_then_guards_the_settings(tmp_path: Path) -> None:
+    from execgym.bench import CONFIG_FILE, run_directory
 
-    check_run_config(tmp_path, {"task": "apps", "budget": 20})
+    log = run_directory(tmp_path)
+    log.check_settings({"task": "apps", "budget": 20})
     stored = json.loads((tmp_path / CONFIG_FILE).read_text(encoding="utf-8"))
     assert stored == {"task": "apps", "budget": 20}
-    check_run_config(tmp_path, {"task": "apps", "budget": 20, "added_later": 1})
+    log.check_settings({"task": "apps", "budget": 20, "added_later": 1})
     with pytest.raises(ResumeMismatch, match="budget: 20 there, 8 now"):
-        check_run_config(tmp_path, {"task": "apps", "budget": 8})
+        log.check_settings({"task": "apps", "budget": 8})

@@ -10,6 +10,7 @@ import pytest
 from test_eval_data import LCB_ROWS, cli_app, cruxeval_rows, execq_questions, write_jsonl
 from typer.testing import CliRunner
 
+from execgym.bench import DataRequired, get_eval_task, load_eval_items
 from execgym.sandbox import Sandbox
 
 
@@ -105,8 +106,8 @@ def test_score_lcb_exec_counts_like_livecodebench(tmp_path: Path) -> None:
 
 
 def test_score_execq_is_unchanged(sandbox: Sandbox, tmp_path: Path) -> None:
+    from execgym.bench import read_questions
     from execgym.cli import app as old_app
-    from execgym.rewards._score_file import read_questions
 
     questions = execq_questions(tmp_path / "questions.jsonl", sandbox)
     generations = {
@@ -148,3 +149,12 @@ def test_score_rejects_unknown_task_and_unmatched_generations(
         cli_app(), ["score", "cruxeval-o", "--generations", str(path), "--data", str(data)]
     )
     assert result.exit_code == 2 and "matches an item id" in result.output
+
+
+@pytest.mark.parametrize("task", ["execq", "reval"])
+def test_a_task_without_a_usual_source_needs_data(task: str, tmp_path: Path) -> None:
+    with pytest.raises(DataRequired, match=f"^{task} needs data: ") as caught:
+        load_eval_items(get_eval_task(task), None)
+    assert "--" not in str(caught.value)  # the library names its argument, not a flag
+    result = CliRunner().invoke(cli_app(), ["eval", task, "--model", "m", "-o", str(tmp_path)])
+    assert result.exit_code == 2 and f"{task} needs --data: " in result.output

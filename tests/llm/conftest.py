@@ -1,18 +1,10 @@
-"""Makes ``fake_openai`` importable and registers its ``fake_openai`` fixture.
+"""Registers the ``fake_openai`` fixture (a fake OpenAI-compatible server) for the llm tests.
 
-Other test packages can do the same in their own conftest::
-
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "llm"))
-    from fake_openai import FakeOpenAIServer, Fault, fake_openai  # noqa: F401
+Other test packages import it as ``from llm.fake_openai import FakeOpenAIServer, Fault``.
 """
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
+from llm.fake_openai import fake_openai
 
-_HERE = str(Path(__file__).resolve().parent)
-if _HERE not in sys.path:
-    sys.path.insert(0, _HERE)
-
-from fake_openai import fake_openai  # noqa: E402, F401
+__all__ = ["fake_openai"]

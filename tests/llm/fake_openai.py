@@ -152,7 +152,7 @@ class FakeOpenAIServer:
             fake = server
 
         httpd = _Server(("127.0.0.1", 0), Handler)
-        httpd.handle_error = lambda request, address: None  # type: ignore[method-assign]
+        httpd.handle_error = lambda request, client_address: None  # type: ignore[method-assign]
         self._httpd = httpd
         self._thread = threading.Thread(
             target=httpd.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
@@ -312,12 +312,12 @@ class _Handler(BaseHTTPRequestHandler):
         elif fault.kind == "malformed":
             self._send(200, b'{"choices": [{"message": ')
         elif fault.kind == "truncated":
-            payload = json.dumps(fake.completion_body(body, n)).encode()
+            whole = json.dumps(fake.completion_body(body, n)).encode()
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(payload)))
+            self.send_header("Content-Length", str(len(whole)))
             self.end_headers()
-            self.wfile.write(payload[: len(payload) // 2])
+            self.wfile.write(whole[: len(whole) // 2])
             self.wfile.flush()
             self.close_connection = True
         elif fault.kind == "drop":

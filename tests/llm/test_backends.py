@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
-from fake_openai import FakeOpenAIServer
 
 from execgym.llm import (
     BackendNotInstalled,
@@ -29,6 +28,7 @@ from execgym.llm import (
 )
 from execgym.llm._hf import cut_at_stop
 from execgym.llm._registry import split_spec
+from llm.fake_openai import FakeOpenAIServer
 
 
 @pytest.fixture

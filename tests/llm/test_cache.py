@@ -5,8 +5,6 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from fake_openai import FakeOpenAIServer
-
 from execgym.llm import (
     CachedChatModel,
     CacheStats,
@@ -16,6 +14,7 @@ from execgym.llm import (
     SamplingParams,
     sample_key,
 )
+from llm.fake_openai import FakeOpenAIServer
 
 FAST = RetryPolicy(max_attempts=3, backoff_base=0.001, backoff_max=0.01)
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import logging
 
 import pytest
-from fake_openai import FakeOpenAIServer, Fault
 
 from execgym.llm import (
+    ChatMessage,
     ModelRequestError,
     ModelUnavailable,
     OpenAIChatModel,
@@ -16,9 +16,10 @@ from execgym.llm import (
     SamplingParams,
 )
 from execgym.llm._openai import RETRY_FAILURE
+from llm.fake_openai import FakeOpenAIServer, Fault
 
 FAST = RetryPolicy(max_attempts=3, backoff_base=0.001, backoff_max=0.01)
-HELLO = [{"role": "user", "content": "hello"}]
+HELLO: list[ChatMessage] = [{"role": "user", "content": "hello"}]
 GATEWAY_PAGE = (
     "<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title>"
     "<style>body { font: 14px sans-serif }</style></head>\n"

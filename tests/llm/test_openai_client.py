@@ -7,9 +7,9 @@ import socket
 import time
 
 import pytest
-from fake_openai import FakeOpenAIServer, Fault
 
 from execgym.llm import (
+    ChatMessage,
     ModelRequestError,
     ModelUnavailable,
     OpenAIChatModel,
@@ -17,9 +17,10 @@ from execgym.llm import (
     RunUsage,
     SamplingParams,
 )
+from llm.fake_openai import FakeOpenAIServer, Fault
 
 FAST = RetryPolicy(max_attempts=4, backoff_base=0.001, backoff_max=0.01)
-HELLO = [{"role": "user", "content": "hello there"}]
+HELLO: list[ChatMessage] = [{"role": "user", "content": "hello there"}]
 
 
 def client(server: FakeOpenAIServer, **kwargs: object) -> OpenAIChatModel:
@@ -154,7 +155,7 @@ async def test_faults_can_target_one_prompt(fake_openai: FakeOpenAIServer) -> No
 async def test_concurrency_limit_is_honoured(fake_openai: FakeOpenAIServer) -> None:
     fake_openai.delay = 0.05
     model = client(fake_openai, max_concurrency=3)
-    prompts = [[{"role": "user", "content": f"q{i}"}] for i in range(12)]
+    prompts: list[list[ChatMessage]] = [[{"role": "user", "content": f"q{i}"}] for i in range(12)]
     results = await asyncio.gather(*(model.complete(p, SamplingParams()) for p in prompts))
     assert [r.texts[0] for r in results] == [f"echo[0]: q{i}" for i in range(12)]
     assert fake_openai.max_in_flight == 3
@@ -165,7 +166,7 @@ async def test_token_accounting_sums_over_requests(fake_openai: FakeOpenAIServer
     fake_openai.responses = {"one two three": ["a b", "c"]}
     fake_openai.faults_by_call = {1: Fault.http(500)}
     model = client(fake_openai)
-    messages = [
+    messages: list[ChatMessage] = [
         {"role": "system", "content": "be brief"},
         {"role": "user", "content": "one two three"},
     ]

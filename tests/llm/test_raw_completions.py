@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
-from fake_openai import FakeOpenAIServer, Fault
 
 from execgym.llm import (
     CachedChatModel,
@@ -26,6 +25,7 @@ from execgym.llm import (
     prompt_key,
     sample_key,
 )
+from llm.fake_openai import FakeOpenAIServer, Fault
 
 FAST = RetryPolicy(max_attempts=3, backoff_base=0.001, backoff_max=0.01)
 PROMPT = "[PYTHON]\ndef f(x):\n    return x\n[/PYTHON]\n[ANSWER]"
@@ -89,8 +89,9 @@ async def test_the_cache_keeps_raw_and_chat_samples_apart(
     fake_openai: FakeOpenAIServer, tmp_path: Path
 ) -> None:
     chat = SamplingParams(n=2, temperature=0.8, max_tokens=256, stop=("[/ANSWER]",))
-    key = {"model": "fake", "endpoint": fake_openai.base_url, "messages": user(PROMPT)}
-    assert sample_key(**key, params=RAW, index=0) != sample_key(**key, params=chat, index=0)
+    where = {"model": "fake", "endpoint": fake_openai.base_url}
+    raw_key = sample_key(**where, messages=user(PROMPT), params=RAW, index=0)
+    assert raw_key != sample_key(**where, messages=user(PROMPT), params=chat, index=0)
     for _ in range(2):
         model = CachedChatModel(client(fake_openai), tmp_path / "cache.sqlite")
         raw_result = await model.complete(user(PROMPT), RAW)

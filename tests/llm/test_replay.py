@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-from fake_openai import FakeOpenAIServer
 
 from execgym.llm import (
     CachedChatModel,
@@ -20,6 +19,7 @@ from execgym.llm import (
     prompt_key,
     record,
 )
+from llm.fake_openai import FakeOpenAIServer
 
 
 def prompt(text: str) -> list[ChatMessage]:
@@ -95,7 +95,7 @@ async def test_recording_then_replaying_gives_the_same_answers(
 ) -> None:
     path = tmp_path / "rec" / "run.jsonl"
     live = RecordingChatModel(OpenAIChatModel("fake", base_url=fake_openai.base_url), path)
-    messages = [
+    messages: list[list[ChatMessage]] = [
         [{"role": "system", "content": "terse"}, {"role": "user", "content": f"q{i}"}]
         for i in range(4)
     ]

@@ -11,19 +11,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from apps_programs import MARKERS, PRIME_RIGHT, PRIME_SQUARES_BUG, tree_programs
-from scripted import ScriptedModel, call_test, fenced, stdin_test
 from typer.testing import CliRunner, Result
 
-from execgym.bench import ITEMS_FILE, Problem, ResumeMismatch, read_item_records
+from execgym.bench import ITEMS_FILE, Problem, ResumeMismatch
 from execgym.cli import app
 from execgym.llm import ChatMessage, Completion, ModelRequestError, ModelUnavailable, SamplingParams
-from execgym.repair import RepairSettings
+from execgym.repair import RepairSettings, read_repair_records
 from execgym.repair._eval import RepairEvalSettings, run_repair_eval
 from execgym.sandbox import Sandbox
+from repair.apps_programs import MARKERS, PRIME_RIGHT, PRIME_SQUARES_BUG, tree_programs
+from repair.scripted import ScriptedModel, call_test, fenced, stdin_test
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "llm"))
-from fake_openai import FakeOpenAIServer, last_user_message
+from llm.fake_openai import FakeOpenAIServer, last_user_message
 
 BUDGET = 8
 
@@ -77,7 +77,7 @@ def test_records_summary_and_plot(
     assert summary["per_problem"]["calls"] == pytest.approx((5 + 4 + 8) / 3)
     assert summary["per_problem"]["breaches"] == pytest.approx(8 / 3)
     assert (tmp_path / "pass_at_budget.png").read_bytes().startswith(b"\x89PNG")
-    records = read_item_records(tmp_path / ITEMS_FILE)
+    records = read_repair_records(tmp_path)
     no_answer = records["2404"]
     assert no_answer["samples"][0]["verdict"] == "COMPILE_ERROR"
     assert no_answer["transcript"]["stop"] == "budget spent before the Coder kept its contract"
@@ -133,7 +133,7 @@ def test_model_failures_leave_problems_unfinished_and_keep_the_rest(
     )
     report = run(problems, rejected, tmp_path, sandbox)
     assert list(report.failures) == ["4184"] and report.solved == 1
-    assert set(read_item_records(tmp_path / ITEMS_FILE)) == {"2287"}
+    assert set(read_repair_records(tmp_path)) == {"2287"}
     gone = FailingOn(
         ScriptedModel(script(apps_solutions), MARKERS),
         "4184",
@@ -163,7 +163,7 @@ def test_an_answer_the_sandbox_could_not_judge_is_judged_again_without_the_model
     model = ScriptedModel(script(apps_solutions), MARKERS)
     report = run(problems, model, tmp_path, sandbox)
     assert model.requests == [] and report.summary["pass@1"] == 1.0
-    assert read_item_records(items)["4184"]["samples"][0]["verdict"] == "OK"
+    assert read_repair_records(tmp_path)["4184"]["samples"][0]["verdict"] == "OK"
 
 
 # ---------------------------------------------------------------------------- command line

@@ -8,7 +8,11 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from apps_programs import (
+
+from execgym.bench import Problem, judge_solution
+from execgym.repair import RepairSettings, Transcript, solve_problem
+from execgym.sandbox import Sandbox, StdioTest, Verdict
+from repair.apps_programs import (
     MARKERS,
     PRIME_BOTH_BUGS,
     PRIME_RIGHT,
@@ -17,11 +21,7 @@ from apps_programs import (
     TREE_RANGE_TEST,
     tree_programs,
 )
-from scripted import ScriptedModel, call_test, fenced, stdin_test
-
-from execgym.bench import Problem, judge_solution
-from execgym.repair import RepairSettings, Transcript, solve_problem
-from execgym.sandbox import Sandbox, Verdict
+from repair.scripted import ScriptedModel, call_test, fenced, stdin_test
 
 
 def solve(
@@ -33,7 +33,7 @@ def solve(
     initial: str | None = None,
     **settings: int,
 ) -> Transcript:
-    options = RepairSettings(**settings)  # type: ignore[arg-type]
+    options = RepairSettings(**settings)
     return asyncio.run(solve_problem(method, problem, model, sandbox, options, initial=initial))
 
 
@@ -128,7 +128,7 @@ def test_a_stdin_bug_is_fixed_after_a_regressing_fix_is_rolled_back(
     # hidden tests never reach a prompt
     prompts = "\n".join(m["content"] for c in transcript.calls for m in c.messages)
     for test in problem.hidden_tests:
-        assert test.input.strip() not in prompts
+        assert isinstance(test, StdioTest) and test.input.strip() not in prompts
 
 
 def test_a_wrong_auditor_expectation_does_not_break_a_correct_program(

@@ -8,13 +8,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from apps_programs import KTH_RIGHT, MARKERS, PRIME_RIGHT, TREE_RANGE_TEST, tree_programs
-from scripted import ScriptedModel, call_test, fenced, stdin_test
 
 from execgym.bench import Problem, load_dataset
 from execgym.repair import REPAIR_METHODS, RepairSettings
 from execgym.repair._eval import RepairEvalSettings, run_repair_eval
 from execgym.sandbox import Sandbox
+from repair.apps_programs import KTH_RIGHT, MARKERS, PRIME_RIGHT, TREE_RANGE_TEST, tree_programs
+from repair.scripted import ScriptedModel, call_test, fenced, stdin_test
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 from _bench_samples import codecontests, xcodeeval
@@ -93,9 +93,9 @@ def test_every_method_solves_every_problem_when_every_role_answers_right(
     summary = evaluate(method, problems, ScriptedModel(apps_oracle, MARKERS), tmp_path, sandbox)
     assert summary["finished"] == 3
     assert summary["pass@1"] == 1.0 and summary["avg_pass_ratio"] == 1.0
-    from execgym.bench import read_item_records
+    from execgym.repair import read_repair_records
 
-    for record in read_item_records(tmp_path / "items.jsonl").values():
+    for record in read_repair_records(tmp_path).values():
         transcript = record["transcript"]
         assert 1 <= record["calls"] <= 8
         assert all("candidate_after" in call for call in transcript["calls"])
@@ -119,8 +119,11 @@ def test_every_method_reports_the_same_metrics(
             sandbox,
             budget=4,
         )
-        assert set(summary["by_difficulty"]) == {"competition", "introductory"}
-        assert len(summary["pass_at_budget"]) == 4
+        by_difficulty = summary["by_difficulty"]
+        pass_at_budget = summary["pass_at_budget"]
+        assert isinstance(by_difficulty, dict) and isinstance(pass_at_budget, list)
+        assert set(by_difficulty) == {"competition", "introductory"}
+        assert len(pass_at_budget) == 4
         assert (tmp_path / method / "pass_at_budget.png").stat().st_size > 0
         keys.add(frozenset(summary))
     assert len(keys) == 1  # one shape for every method

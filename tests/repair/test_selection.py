@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import asyncio
 
-from apps_programs import MARKERS, PRIME_RIGHT, PRIME_SQUARES_BUG, tree_programs
-from scripted import ScriptedModel, call_test, fenced
-
 from execgym.bench import Problem
 from execgym.repair import RepairSettings, Transcript, dual_agreement, most_passed, solve_problem
 from execgym.repair.methods._test_selection import alternating_slots
 from execgym.sandbox import Sandbox
+from repair.apps_programs import MARKERS, PRIME_RIGHT, PRIME_SQUARES_BUG, tree_programs
+from repair.scripted import ScriptedModel, call_test, fenced
 
 
 def test_most_passed_takes_the_earliest_best_and_skips_broken_samples() -> None:

@@ -10,8 +10,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from apps_programs import MARKERS, PRIME_RIGHT, PRIME_SQUARES_BUG, TREE_RANGE_TEST, tree_programs
-from scripted import ScriptedModel, call_test, fenced, stdin_test
 
 from execgym.bench import Problem, judge_solution
 from execgym.repair import (
@@ -38,6 +36,14 @@ from execgym.rewards import openrlhf as openrlhf_adapter
 from execgym.rewards import trl as trl_adapter
 from execgym.rewards import verl as verl_adapter
 from execgym.sandbox import Sandbox, SandboxConfig, Verdict
+from repair.apps_programs import (
+    MARKERS,
+    PRIME_RIGHT,
+    PRIME_SQUARES_BUG,
+    TREE_RANGE_TEST,
+    tree_programs,
+)
+from repair.scripted import ScriptedModel, call_test, fenced, stdin_test
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "rewards"))
 from _reward_questions import all_questions, perturb, render

@@ -3,12 +3,14 @@
 They do not use the question generators: each one is built here, with its reference answer
 rendered as the answer-format contract says, so the scoring tests stand on their own.
 """
+# mypy: disable-error-code="attr-defined,arg-type"
 
 from __future__ import annotations
 
 import zlib
+from typing import Literal
 
-from execgym.tasks._question import NOT_EXECUTED, Item, Kind, Question, Reference, Style
+from execgym.tasks import NOT_EXECUTED, Item, Kind, Question, Style
 
 PROGRAM = """\
 def f(xs, k):
@@ -30,7 +32,7 @@ OUTPUT_LITERAL = "{'total': 12, 'seen': {1, 2, 3}, 'ratio': 3.0, 'label': 'its'}
 SIMPLE = "def f(s):\n    return s[::-1] + s\n"
 
 
-def item(kind: Kind, rendered: str, reference: Reference, **fields: object) -> Item:
+def item(kind: Kind, rendered: str, reference: dict[str, object], **fields: object) -> Item:
     return Item(
         id=f"{kind.value}-{zlib.crc32((rendered + repr(reference)).encode()) % 10_000}",
         kind=kind,
@@ -48,7 +50,7 @@ def question(
     *,
     code: str = PROGRAM,
     call_input: str = CALL_INPUT,
-    kind: str | None = None,
+    kind: Literal["combined"] | None = None,
     meta: dict[str, str] | None = None,
 ) -> Question:
     q = Question(
@@ -89,7 +91,7 @@ STATES = [
 
 def state(rendered: str, literal: str, type_name: str | None, *where: object) -> Item:
     line, occurrence, variable = where
-    reference = Reference(literal=literal, type_name=type_name)
+    reference = dict(literal=literal, type_name=type_name)
     return item(
         Kind.STATE, rendered, reference, line=line, occurrence=occurrence, variable=variable
     )
@@ -98,10 +100,10 @@ def state(rendered: str, literal: str, type_name: str | None, *where: object) ->
 def combined() -> Question:
     """The ``execverify-strict`` combined prompt: output, next statements, variable states."""
     items = [
-        item(Kind.OUTPUT, OUTPUT_LITERAL, Reference(literal=OUTPUT_LITERAL, type_name="dict")),
-        item(Kind.NEXT, "5", Reference(line=5, source="if x in seen:"), line=4, occurrence=1),
-        item(Kind.NEXT, "6", Reference(line=6, source="continue"), line=5, occurrence=3),
-        item(Kind.NEXT, "-1", Reference(line=-1, source=""), line=11, occurrence=1),
+        item(Kind.OUTPUT, OUTPUT_LITERAL, dict(literal=OUTPUT_LITERAL, type_name="dict")),
+        item(Kind.NEXT, "5", dict(line=5, source="if x in seen:"), line=4, occurrence=1),
+        item(Kind.NEXT, "6", dict(line=6, source="continue"), line=5, occurrence=3),
+        item(Kind.NEXT, "-1", dict(line=-1, source=""), line=11, occurrence=1),
         *(state(literal, literal, kind, *where) for literal, kind, *where in STATES),
         state("not executed", NOT_EXECUTED, None, 6, 2, "x"),
     ]
@@ -115,12 +117,12 @@ def paper_combined() -> Question:
         item(
             Kind.OUTPUT,
             f"assert f({CALL_INPUT}) == {OUTPUT_LITERAL}",
-            Reference(literal=OUTPUT_LITERAL, type_name="dict"),
+            dict(literal=OUTPUT_LITERAL, type_name="dict"),
         ),
-        item(Kind.NEXT, "if x in seen:", Reference(line=5, source="if x in seen:"), line=4),
-        item(Kind.NEXT, "for x in xs:", Reference(line=4, source="for x in xs:"), line=6),
-        item(Kind.NEXT, "continue", Reference(line=6, source="continue"), line=5, occurrence=3),
-        item(Kind.NEXT, "-1", Reference(line=-1, source=""), line=11, occurrence=1),
+        item(Kind.NEXT, "if x in seen:", dict(line=5, source="if x in seen:"), line=4),
+        item(Kind.NEXT, "for x in xs:", dict(line=4, source="for x in xs:"), line=6),
+        item(Kind.NEXT, "continue", dict(line=6, source="continue"), line=5, occurrence=3),
+        item(Kind.NEXT, "-1", dict(line=-1, source=""), line=11, occurrence=1),
         state("set(); set", "set()", "set", 3, 1, "seen"),
         *(state(f"{literal}; {kind}", literal, kind, *where) for literal, kind, *where in STATES),
     ]
@@ -129,25 +131,25 @@ def paper_combined() -> Question:
 
 def paper_input() -> Question:
     """ExecVerify's own input prompt, answered with a complete test case."""
-    reference = Reference(literal="'abc'", target_output="'cbaabc'", entry="f")
+    reference = dict(literal="'abc'", target_output="'cbaabc'", entry="f")
     test_case = f"```python\n{SIMPLE}\nassert f('abc') == 'cbaabc'\n```"
     return question("execverify", [item(Kind.INPUT, test_case, reference)], code=SIMPLE)
 
 
 def all_questions() -> list[Question]:
     """One question of every kind in every style that asks it, rendered as that style asks."""
-    output_ref = Reference(literal="'cbaabc'", type_name="str")
-    input_ref = Reference(literal="'abc'", target_output="'cbaabc'", entry="f")
-    dict_ref = Reference(literal=OUTPUT_LITERAL, type_name="dict")
-    strict = "execverify-strict"
+    output_ref = dict(literal="'cbaabc'", type_name="str")
+    input_ref = dict(literal="'abc'", target_output="'cbaabc'", entry="f")
+    dict_ref = dict(literal=OUTPUT_LITERAL, type_name="dict")
+    strict: Style = "execverify-strict"
     questions = [
         combined(),
         question(strict, [item(Kind.OUTPUT, OUTPUT_LITERAL, dict_ref)], kind="combined"),
         question(strict, [item(Kind.INPUT, "'abc'", input_ref)], code=SIMPLE),
-        question(strict, [item(Kind.COVERAGE, "yes", Reference(executed=True), line=6)]),
+        question(strict, [item(Kind.COVERAGE, "yes", dict(executed=True), line=6)]),
         question(
             strict,
-            [item(Kind.COVERAGE, "no", Reference(executed=False), line=6)],
+            [item(Kind.COVERAGE, "no", dict(executed=False), line=6)],
             call_input="[1, 2], 1",
         ),
         question(
@@ -156,7 +158,7 @@ def all_questions() -> list[Question]:
                 item(
                     Kind.PATH,
                     "2, 3, 4, 5, 7, 8, 4, 9, 10, 11",
-                    Reference(lines=[2, 3, 4, 5, 7, 8, 4, 9, 10, 11]),
+                    dict(lines=[2, 3, 4, 5, 7, 8, 4, 9, 10, 11]),
                 )
             ],
             call_input="[3], 1",
@@ -177,7 +179,7 @@ def all_questions() -> list[Question]:
         # REval: YES/NO, `value; type` or Nil, the next line's code or -1, the assertion.
         question(
             "reval",
-            [item(Kind.COVERAGE, "NO", Reference(executed=False), line=6)],
+            [item(Kind.COVERAGE, "NO", dict(executed=False), line=6)],
             call_input="[1, 2], 1",
         ),
         question(
@@ -186,7 +188,7 @@ def all_questions() -> list[Question]:
                 item(
                     Kind.STATE,
                     "12; int",
-                    Reference(literal="12", type_name="int"),
+                    dict(literal="12", type_name="int"),
                     line=8,
                     occurrence=3,
                     variable="total",
@@ -199,7 +201,7 @@ def all_questions() -> list[Question]:
                 item(
                     Kind.STATE,
                     "Nil",
-                    Reference(literal=NOT_EXECUTED),
+                    dict(literal=NOT_EXECUTED),
                     line=6,
                     occurrence=2,
                     variable="x",
@@ -212,7 +214,7 @@ def all_questions() -> list[Question]:
                 item(
                     Kind.NEXT,
                     "if x in seen:",
-                    Reference(line=5, source="if x in seen:"),
+                    dict(line=5, source="if x in seen:"),
                     line=4,
                     occurrence=2,
                 )
@@ -220,11 +222,11 @@ def all_questions() -> list[Question]:
         ),
         question(
             "reval",
-            [item(Kind.NEXT, "-1", Reference(line=-1, source=""), line=11, occurrence=1)],
+            [item(Kind.NEXT, "-1", dict(line=-1, source=""), line=11, occurrence=1)],
         ),
         question(
             "reval",
-            [item(Kind.PATH, "5", Reference(line=5, source="if x in seen:"), line=4, occurrence=2)],
+            [item(Kind.PATH, "5", dict(line=5, source="if x in seen:"), line=4, occurrence=2)],
         ),
         question(
             "reval",
@@ -232,7 +234,7 @@ def all_questions() -> list[Question]:
                 item(
                     Kind.PATH,
                     "2, 3, 4, 5, 7, 8, 4, 9, 10, 11",
-                    Reference(lines=[2, 3, 4, 5, 7, 8, 4, 9, 10, 11]),
+                    dict(lines=[2, 3, 4, 5, 7, 8, 4, 9, 10, 11]),
                 )
             ],
             call_input="[3], 1",
@@ -243,7 +245,7 @@ def all_questions() -> list[Question]:
         ),
         question(
             "reval",
-            [item(Kind.STATE, "3.0", Reference(literal="3.0", type_name="float"), line=9)],
+            [item(Kind.STATE, "3.0", dict(literal="3.0", type_name="float"), line=9)],
             meta={"marker": "Answer:"},
         ),
         # ExecVerify's own format.

@@ -1,6 +1,7 @@
 """ExecVerify's reward, and each place where execgym scores better than ExecVerify's own code:
 the paper's equality and the strict one, ``value; type`` split at the last top-level ``;``,
 per-line white-box credit, and answers that restate the call or redefine the function."""
+# mypy: disable-error-code="attr-defined,arg-type"
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ from execgym.rewards import (
 )
 from execgym.rewards.verl import compute_score
 from execgym.sandbox import Sandbox
-from execgym.tasks._question import Item, Kind, Reference
+from execgym.tasks import Item, Kind
 
 
 def make(kind: Kind, literal: str, type_name: str) -> Item:
@@ -35,13 +36,13 @@ def make(kind: Kind, literal: str, type_name: str) -> Item:
         kind=kind,
         text="",
         answer_format="",
-        reference=Reference(literal=literal, type_name=type_name),
+        reference=dict(literal=literal, type_name=type_name),
         rendered="",
     )
 
 
 def right(item: Item, answer: str, equality: str) -> bool:
-    return score_item(item, answer, equality=equality).correct  # type: ignore[arg-type]
+    return score_item(item, answer, equality=equality).correct
 
 
 # ---- the two equalities ---------------------------------------------------------------------

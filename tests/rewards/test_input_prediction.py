@@ -1,4 +1,5 @@
 """Input prediction: answers run in a real sandbox; sandbox failures are never scored wrong."""
+# mypy: disable-error-code="attr-defined,arg-type"
 
 from __future__ import annotations
 
@@ -14,10 +15,8 @@ from execgym.rewards import (
     score_question,
     set_default_sandbox,
 )
-from execgym.rewards._input import ArgumentError, normalize_arguments
 from execgym.sandbox import Sandbox, SandboxConfig
-from execgym.tasks import Arguments
-from execgym.tasks._question import Item, Kind, Reference
+from execgym.tasks import ArgumentError, Arguments, Item, Kind, normalize_arguments
 
 PROGRAM = """\
 def f(text, times=1):
@@ -35,7 +34,7 @@ def input_item(target: str) -> Item:
         kind=Kind.INPUT,
         text="",
         answer_format="",
-        reference=Reference(literal="'ab', 2", target_output=target, entry="f"),
+        reference=dict(literal="'ab', 2", target_output=target, entry="f"),
         rendered="'ab', 2",
     )
 
@@ -78,7 +77,7 @@ def test_values_reach_the_program_with_their_types(sandbox: Sandbox) -> None:
         kind=Kind.INPUT,
         text="",
         answer_format="",
-        reference=Reference(
+        reference=dict(
             literal="(1,), {2}, b'x', frozenset(), 1.5, 1j, dict(a=1), k=None",
             target_output="['tuple', 'set', 'bytes', 'frozenset', 'float', 'complex', 'dict', 'k']",
             entry="f",

@@ -7,18 +7,19 @@ import pytest
 from _reward_questions import all_questions, perturb, render
 
 from execgym.rewards import (
+    REWARDS,
     Reward,
-    UnknownReward,
+    UnknownName,
     get_reward,
     register,
     reward,
     reward_names,
     score_question,
 )
-from execgym.rewards._rewards import _REGISTRY
-from execgym.rewards._score import WHITEBOX_KINDS
 from execgym.sandbox import Sandbox
-from execgym.tasks._question import Kind, Question
+from execgym.tasks import Kind, Question, whitebox_kinds
+
+WHITEBOX_KINDS = whitebox_kinds()
 
 QUESTIONS = all_questions()
 
@@ -81,7 +82,7 @@ def test_unknown_reward_names_the_known_ones() -> None:
     q = QUESTIONS[0]
     with pytest.raises(KeyError) as caught:
         reward("exec-verify", q, q.reference_answer)
-    assert isinstance(caught.value, UnknownReward)
+    assert isinstance(caught.value, UnknownName)
     message = str(caught.value)
     assert "unknown reward 'exec-verify'" in message
     for name in ("accuracy", "execverify", "output", "whitebox"):
@@ -102,4 +103,4 @@ def test_register_a_custom_reward_and_reject_duplicates() -> None:
         with pytest.raises(ValueError, match="already registered"):
             register(custom)
     finally:
-        del _REGISTRY["test-half-accuracy"]
+        REWARDS.unregister("test-half-accuracy")

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from execgym.rewards import LiteralError, parse_literal, values_match
-from execgym.rewards._values import MAX_INT_DIGITS, MAX_LITERAL_CHARS, calls_function
+from execgym.tasks import MAX_INT_DIGITS, MAX_LITERAL_CHARS, calls_function
 
 
 @pytest.mark.parametrize(

@@ -1,11 +1,14 @@
 """Scoring one item and one response: the semantics of every kind, and adversarial answers."""
+# mypy: disable-error-code="attr-defined,arg-type"
 
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import pytest
 from _reward_questions import PROGRAM, combined, render
+from pydantic import ValidationError
 
 from execgym.rewards import (
     InvalidReference,
@@ -14,7 +17,7 @@ from execgym.rewards import (
     score_item,
     score_question,
 )
-from execgym.tasks._question import NOT_EXECUTED, Item, Kind, Reference
+from execgym.tasks import NOT_EXECUTED, Item, Kind
 
 
 def make(kind: Kind, **reference: object) -> Item:
@@ -23,7 +26,7 @@ def make(kind: Kind, **reference: object) -> Item:
         kind=kind,
         text="",
         answer_format="",
-        reference=Reference.model_validate(reference),
+        reference=reference,
         rendered="",
     )
 
@@ -32,7 +35,7 @@ def output(literal: str, type_name: str | None = None) -> Item:
     return make(Kind.OUTPUT, literal=literal, type_name=type_name)
 
 
-def right(item: Item, answer: str | None, **kw: str) -> bool:
+def right(item: Item, answer: str | None, **kw: Any) -> bool:
     return score_item(item, answer, **kw).correct
 
 
@@ -302,15 +305,22 @@ def test_score_item_without_an_answer() -> None:
     assert scored == ItemScore(False, "no answer", Kind.OUTPUT, "i", parsed=False)
 
 
-def test_malformed_references_raise() -> None:
-    with pytest.raises(InvalidReference):
-        score_item(make(Kind.OUTPUT), "1")
-    with pytest.raises(InvalidReference):
-        score_item(make(Kind.NEXT), "1")
-    with pytest.raises(InvalidReference):
-        score_item(make(Kind.COVERAGE), "yes")
-    with pytest.raises(InvalidReference):
-        score_item(make(Kind.INPUT, target_output="1", entry="f"), "1")  # no code
+def test_malformed_references_are_refused() -> None:
+    # A reference without what its kind needs cannot be built at all.
+    for kind, fields in [
+        (Kind.OUTPUT, {}),
+        (Kind.NEXT, {}),
+        (Kind.COVERAGE, {}),
+        (Kind.NEXT, {"line": 3, "literal": "3"}),  # a field of another kind
+        (Kind.COVERAGE, {"executed": "yes"}),  # not a bool
+    ]:
+        with pytest.raises(ValidationError, match="reference"):
+            make(kind, **fields)
+    # One that is well formed but cannot be scored against names the item.
+    with pytest.raises(InvalidReference, match="item 'i'"):
+        score_item(make(Kind.OUTPUT, literal="not a literal"), "1")
+    with pytest.raises(InvalidReference, match="item 'i'"):
+        score_item(make(Kind.INPUT, literal="1", target_output="1", entry="f"), "1")  # no code
 
 
 # ---- robustness --------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import numpy as np
 import pytest
@@ -16,7 +17,7 @@ from execgym.rewards import (
     GroundTruthError,
     SandboxUnavailable,
     ScoringData,
-    UnknownReward,
+    UnknownName,
     load_ground_truth,
     question_ground_truth,
 )
@@ -24,7 +25,7 @@ from execgym.rewards import openrlhf as openrlhf_adapter
 from execgym.rewards import trl as trl_adapter
 from execgym.rewards import verl as verl_adapter
 from execgym.sandbox import Sandbox, SandboxConfig
-from execgym.tasks._question import Kind, Question
+from execgym.tasks import Kind, Question
 
 METRIC_KEYS = {
     "score",
@@ -68,7 +69,7 @@ def test_ground_truth_round_trips_for_every_question() -> None:
 
 
 def test_ground_truth_rejects_unknown_rewards_and_malformed_data() -> None:
-    with pytest.raises(UnknownReward):
+    with pytest.raises(UnknownName):
         question_ground_truth(combined(), reward="nope")
     good = json.loads(question_ground_truth(combined()))
     cases = [
@@ -99,7 +100,7 @@ def test_ground_truth_with_arrays_from_parquet() -> None:
 def test_verl_compute_score_as_the_naive_reward_manager_calls_it() -> None:
     q = combined()
     ground_truth = question_ground_truth(q)
-    extra_info = {"index": 0, "num_turns": None, "rollout_reward_scores": {}}
+    extra_info: dict[str, Any] = {"index": 0, "num_turns": None, "rollout_reward_scores": {}}
     result = verl_adapter.compute_score(
         data_source="execgym/execverify",
         solution_str=q.reference_answer,

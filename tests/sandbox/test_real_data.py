@@ -293,7 +293,7 @@ def test_apps_reference_solutions(
         APPS_PASS_RATES[p.name] = (passed[p.name], len(p.solutions))
 
     lines = [
-        f"APPS {name} ({'call ' + by_id[name].fn_name if by_id[name].fn_name else 'stdin'}, "
+        f"APPS {name} ({f'call {by_id[name].fn_name}' if by_id[name].fn_name else 'stdin'}, "
         f"{len(by_id[name].tests)} tests): {ok}/{total} reference solutions pass"
         for name, (ok, total) in APPS_PASS_RATES.items()
     ]

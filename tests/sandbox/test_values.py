@@ -58,14 +58,14 @@ def test_bool_int_float_stay_distinct() -> None:
 
 
 def test_subclasses_decode_as_their_base_type() -> None:
-    point = collections.namedtuple("Point", "x y")
+    Point = collections.namedtuple("Point", "x y")
 
     class Color(enum.IntEnum):
         RED = 1
 
-    assert roundtrip(point(1, 2)) == (1, 2)
-    assert type(roundtrip(point(1, 2))) is tuple
-    assert encode_value(point(1, 2))["cls"].endswith("Point")
+    assert roundtrip(Point(1, 2)) == (1, 2)
+    assert type(roundtrip(Point(1, 2))) is tuple
+    assert encode_value(Point(1, 2))["cls"].endswith("Point")
     assert type(roundtrip(Color.RED)) is int
 
 

@@ -7,12 +7,12 @@ from collections.abc import Iterator
 import pytest
 
 from execgym.sandbox import Sandbox, SandboxConfig
-from execgym.synth import FilterOptions, ProgramFilter
+from execgym.synth import INSTRUMENTS, FilterOptions, ProgramFilter
 
 
 @pytest.fixture(scope="session")
 def second_sandbox() -> Iterator[Sandbox]:
-    with Sandbox(workers=2, config=SandboxConfig(hash_seed=1)) as sb:
+    with Sandbox(workers=2, config=SandboxConfig(hash_seed=1, instruments=INSTRUMENTS)) as sb:
         sb.start()
         yield sb
 

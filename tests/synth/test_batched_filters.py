@@ -33,8 +33,7 @@ from execgym.synth._batch_instrument import (
     output_problem,
 )
 from execgym.synth._filters import BATCH_INSTRUMENT
-from execgym.trace._determinism import compare_traces
-from execgym.trace._tracer import INSTRUMENT, _to_trace
+from execgym.trace import INSTRUMENT, compare_traces, trace_from_result
 
 SPEC = ConstraintSpec(name="any", max_output_chars=40)
 RAISES = ConstraintSpec(name="raises", max_output_chars=40, allow_exceptions=True)
@@ -301,8 +300,8 @@ def test_string_equal_traces_are_deterministic_for_compare_traces(
         (legacy_a,) = sandbox.execute(code, [test], preamble=False)
         (legacy_b,) = second_sandbox.execute(code, [test], preamble=False)
         report = compare_traces(
-            _to_trace(legacy_a, code, call, sandbox.config.hash_seed),
-            _to_trace(legacy_b, code, call, second_sandbox.config.hash_seed),
+            trace_from_result(legacy_a, code, call, sandbox.config.hash_seed),
+            trace_from_result(legacy_b, code, call, second_sandbox.config.hash_seed),
         )
         assert same == report.deterministic, code
     assert not same  # the last one iterates a set of strings

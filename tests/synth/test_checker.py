@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import ast
+
 from execgym.synth import ConstraintSpec, builtin_levels, check_program
+from execgym.synth._checker import unused_variables
 
 L1 = builtin_levels()["L1"]
 LOOSE = ConstraintSpec(name="loose", max_statements=50, control_kinds=("if", "for", "while"))
@@ -64,3 +67,30 @@ def test_input_types_counts_and_bounds() -> None:
     joined = " | ".join(report.violations)
     assert "more than 3" in joined and "type not in" in joined
     assert any("never read" in v for v in report.violations)
+
+
+def test_one_unused_variable_rule_for_the_checker_and_the_generator() -> None:
+    # ``x += 1`` updates x in place; a variable only ever updated is unused in both.
+    code = "def f(a):\n    x = 0\n    x += 1\n    return a\n"
+    (fn,) = [node for node in ast.parse(code).body if isinstance(node, ast.FunctionDef)]
+    assert unused_variables(fn) == ["x"]
+    report = check_program(code, L1, "str.replace", "[1]")
+    assert any("variables never read: ['x']" in v for v in report.violations)
+    read = "def f(a):\n    x = 0\n    x += a\n    return x\n"
+    (fn,) = [node for node in ast.parse(read).body if isinstance(node, ast.FunctionDef)]
+    assert unused_variables(fn) == []
+
+
+def test_model_written_inputs_are_read_by_the_literal_reader() -> None:
+    spec = L1
+    code = "def f(a):\n    return len(a)\n"
+    assert not any(
+        "literal" in v for v in check_program(code, spec, "str.replace", "'ab'").violations
+    )
+    for source in ("__import__('os')", "[1] * 10**9", "x", "*[1]"):
+        report = check_program(code, spec, "str.replace", source)
+        assert "the input is not a list of Python literals" in report.violations, source
+    assert (
+        "the input passes arguments by keyword"
+        in check_program(code, spec, "str.replace", "a='ab'").violations
+    )

@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 from typer.testing import CliRunner
 
-from execgym._synth_cli import synth_app
+from execgym.cli.synth import synth_app
 
 app = typer.Typer()
 app.add_typer(synth_app, name="synth")

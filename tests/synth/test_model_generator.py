@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-from scripted_model import ScriptedModel
 
 from execgym.synth import (
     Candidate,
@@ -22,6 +21,7 @@ from execgym.synth import (
     extract_program,
     render_prompt,
 )
+from synth.scripted_model import ScriptedModel
 
 GOOD = """Here is the program:
 
@@ -99,3 +99,15 @@ async def test_difficulty_filter_keeps_what_the_reference_model_misses(
     assert not await easy.keep(program)  # type: ignore[arg-type]
     assert await hard.keep(program)  # type: ignore[arg-type]
     assert easy.last_scores[candidate.code] == 3
+
+
+def test_the_difficulty_filter_reads_answers_with_the_project_readers() -> None:
+    from execgym.synth import answer_is_right
+
+    assert answer_is_right("thinking\n[ANSWER]\nassert f(1) == [1, 2]\n[/ANSWER]", "[1, 2]")
+    assert answer_is_right("[ANSWER]\n```\n{2, 1}\n```\n[/ANSWER]", "{1, 2}")
+    assert not answer_is_right("[ANSWER][1, 2][/ANSWER]", "(1, 2)")  # types differ
+    assert not answer_is_right("the answer is [1, 2]", "[1, 2]")  # no [ANSWER] block
+    # Never evaluated: a call is not a literal.
+    assert not answer_is_right("[ANSWER]__import__('os').getpid()[/ANSWER]", "1")
+    assert not answer_is_right("[ANSWER]" + "9" * 10_000 + "[/ANSWER]", "9")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -63,8 +64,8 @@ def dataset_rows(
 
 
 def test_rows_satisfy_constraints_and_record_right_outputs(
-    dataset_rows: list[dict],
-    sandbox: Sandbox,  # type: ignore[type-arg]
+    dataset_rows: list[dict[str, Any]],
+    sandbox: Sandbox,
 ) -> None:
     levels = builtin_levels()
     requests = []
@@ -84,10 +85,15 @@ def test_rows_terminate_and_are_deterministic_under_other_hash_seeds(
     dataset_rows: list[dict],  # type: ignore[type-arg]
 ) -> None:
     from execgym.sandbox import SandboxConfig
+    from execgym.trace import INSTRUMENTS as TRACE_INSTRUMENTS
 
     with (
-        Sandbox(workers=2, config=SandboxConfig(hash_seed=11)) as first,
-        Sandbox(workers=2, config=SandboxConfig(hash_seed=12)) as second,
+        Sandbox(
+            workers=2, config=SandboxConfig(hash_seed=11, instruments=TRACE_INSTRUMENTS)
+        ) as first,
+        Sandbox(
+            workers=2, config=SandboxConfig(hash_seed=12, instruments=TRACE_INSTRUMENTS)
+        ) as second,
     ):
         for row in dataset_rows[:: max(1, len(dataset_rows) // 24)]:
             report = check_determinism(first, second, row["code"], row["entry"], row["input"])

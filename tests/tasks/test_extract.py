@@ -1,4 +1,5 @@
 """Answer extraction from chat-model responses: every tolerated form, and never an exception."""
+# mypy: disable-error-code="attr-defined,arg-type"
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import string
 
 import pytest
 
+from execgym.tasks import Item, Kind, Question
 from execgym.tasks._extract import (
     ExtractedAnswer,
     extract_answers,
@@ -14,7 +16,6 @@ from execgym.tasks._extract import (
     split_assertion,
     top_level_call_arguments,
 )
-from execgym.tasks._question import Item, Kind, Question, Reference
 
 COMBINED = [Kind.OUTPUT, Kind.NEXT, Kind.NEXT, Kind.STATE]
 
@@ -266,7 +267,7 @@ def test_extract_answers_reads_the_question() -> None:
             kind=kind,
             text="",
             answer_format="",
-            reference=Reference(literal="1"),
+            reference={"line": 1} if kind is Kind.NEXT else {"literal": "1"},
             rendered="1",
         )
         for k, kind in enumerate(COMBINED)
@@ -396,3 +397,13 @@ def test_pathological_responses_finish() -> None:
         ):
             answers = extract_item_answers(style, kinds, "f", response)
             assert len(answers) == len(kinds)
+
+
+def test_the_one_fence_and_answer_block_readers() -> None:
+    from execgym.tasks import fenced_blocks, last_answer_block
+
+    text = "a\n```python\nx = 1\n```\nb\n~~~\ny\n~~~\n```\nunclosed"
+    assert fenced_blocks(text) == ["x = 1", "y"]
+    assert last_answer_block("[answer] 1 [/ANSWER] [ANSWER]2[/ANSWER]") == "2"
+    assert last_answer_block("<answer>\n3\n</answer>", "<answer>") == "\n3\n"
+    assert last_answer_block("[ANSWER] unclosed") is None

@@ -1,4 +1,5 @@
 """Question generation: program rows, every registered kind, hand-computed answers, determinism."""
+# mypy: disable-error-code="attr-defined,arg-type"
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pytest
 
 from execgym.sandbox import Sandbox
 from execgym.tasks import (
+    KINDS,
     NOT_EXECUTED,
     STYLE_KINDS,
     STYLES,
@@ -27,7 +29,7 @@ from execgym.tasks import (
     question_kinds,
     questions_for_file,
     read_programs,
-    register,
+    register_kind,
 )
 from execgym.trace import Trace, TraceStatus, trace_many
 
@@ -177,7 +179,7 @@ def line_event_steps(trace: Trace) -> list[int]:
 def test_every_kind_has_a_generator() -> None:
     assert question_kinds() == tuple(Kind)
     with pytest.raises(ValueError, match="already registered"):
-        register(Kind.OUTPUT, generator_for(Kind.OUTPUT))
+        register_kind(KINDS.get(Kind.OUTPUT))
 
 
 @pytest.mark.parametrize("kind", list(Kind))
@@ -203,6 +205,7 @@ def test_registry_walk_ids_stable_and_references_consistent(
                 assert trace.output is not None
                 assert ref.literal == trace.output.literal
                 assert ref.type_name == trace.output.type
+                assert ref.literal is not None
                 assert type(ast.literal_eval(ref.literal)).__name__ == ref.type_name
             elif kind is Kind.INPUT:
                 assert trace.output is not None
@@ -218,6 +221,7 @@ def test_registry_walk_ids_stable_and_references_consistent(
                     index = kth_event(trace, pick.line, pick.occurrence)
                     expected = events[index + 1][0] if index + 1 < len(events) else -1
                     assert ref.line == expected, (program.id, pick)
+                assert ref.line is not None
                 source = program.code.splitlines()[ref.line - 1].strip() if ref.line != -1 else ""
                 assert ref.source == source
             elif kind is Kind.STATE:
@@ -261,6 +265,7 @@ def test_helper_call_next_state_coverage_path(traced: dict[str, tuple[Program, T
         # ten of the eleven runs are preferred (branching or non-sequential), spread over lines
         assert sorted({p.line for p in nexts if p.line is not None}) == [2, 6, 7, 8, 9]
         for pick in nexts:
+            assert pick.line is not None and pick.occurrence is not None
             assert pick.reference.line == HELPER_NEXT[(pick.line, pick.occurrence)]
         states = picks(Kind.STATE, program, trace, seed)
         got = {(p.line, p.occurrence, p.variable): p.reference.literal for p in states}
@@ -280,6 +285,7 @@ def test_branches_not_executed_line(traced: dict[str, tuple[Program, Trace]]) ->
     program, trace = traced["branches"]
     for seed in range(5):
         for pick in picks(Kind.NEXT, program, trace, seed):
+            assert pick.line is not None and pick.occurrence is not None
             assert pick.reference.line == BRANCHES_NEXT[(pick.line, pick.occurrence)]
         states = picks(Kind.STATE, program, trace, seed)
         assert len(states) == 5
@@ -287,6 +293,8 @@ def test_branches_not_executed_line(traced: dict[str, tuple[Program, Trace]]) ->
         assert [(p.line, p.occurrence, p.variable, p.runs) for p in missing] == [(6, 1, "label", 0)]
         for pick in states:
             if pick not in missing:
+                assert pick.line is not None and pick.occurrence is not None
+                assert pick.variable is not None
                 key = (pick.line, pick.occurrence, pick.variable)
                 assert pick.reference.literal == BRANCHES_STATE[key]
         coverage = picks(Kind.COVERAGE, program, trace, seed)

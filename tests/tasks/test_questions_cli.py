@@ -1,4 +1,5 @@
 """``execgym questions`` and ``execgym score execq`` as users call them."""
+# mypy: disable-error-code="attr-defined,arg-type"
 
 from __future__ import annotations
 
@@ -196,10 +197,13 @@ def test_score_input_errors(tmp_path: Path) -> None:
 _MAIN_JOB_QUESTIONS = """
 import sys
 from pathlib import Path
-from execgym._dataset_stage import dataset_stage
-from execgym._example_functions import EXAMPLE_FUNCTIONS
+from execgym.jobs import dataset_stage
+from execgym.jobs import EXAMPLE_FUNCTIONS
 from execgym.sandbox import Sandbox, SandboxConfig
-with Sandbox(workers=2) as first, Sandbox(workers=2, config=SandboxConfig(hash_seed=1)) as second:
+from execgym.synth import INSTRUMENTS
+one = SandboxConfig(instruments=INSTRUMENTS)
+two = SandboxConfig(hash_seed=1, instruments=INSTRUMENTS)
+with Sandbox(workers=2, config=one) as first, Sandbox(workers=2, config=two) as second:
     dataset_stage(first, second, [], EXAMPLE_FUNCTIONS, Path(sys.argv[1]))
 """
 

@@ -12,16 +12,17 @@ import pytest
 
 from execgym.sandbox import Sandbox, SandboxConfig
 from execgym.trace import (
+    INSTRUMENTS,
     CallItem,
     TraceOptions,
     TraceStatus,
     check_determinism,
+    compare_traces,
     split_call,
     trace_call,
     trace_many,
     trace_script,
 )
-from execgym.trace._determinism import compare_traces
 
 BRANCHY = """\
 def helper(x):
@@ -149,7 +150,7 @@ def test_split_call() -> None:
 
 @pytest.fixture(scope="module")
 def second_seed_sandbox() -> Iterator[Sandbox]:
-    with Sandbox(workers=1, config=SandboxConfig(hash_seed=1)) as sb:
+    with Sandbox(workers=1, config=SandboxConfig(hash_seed=1, instruments=INSTRUMENTS)) as sb:
         yield sb
 
 

@@ -6,10 +6,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from _train_data import PROGRAMS, execgym, write_jsonl
 
 from execgym.sandbox import Sandbox, SandboxConfig
 from execgym.train import TrainingRow, benchmark_rows, read_rows
+from train._train_data import PROGRAMS, execgym, write_jsonl
 
 
 @pytest.fixture(scope="session")

@@ -92,13 +92,13 @@ def test_picker_follows_the_weights() -> None:
 
 def test_trl_curriculum_dataset_callback_and_observer(tmp_path: Path) -> None:
     pytest.importorskip("trl", reason="needs the train extra: pip install -e '.[train]'")
-    from _train_data import PROGRAMS, execgym, write_jsonl
     from datasets import load_from_disk
-    from test_trl_smoke import LogCapture, tiny_model, tiny_tokenizer
     from trl import GRPOConfig, GRPOTrainer
 
     from execgym.train.curriculum_trl import STATE_FILE, CurriculumCallback, curriculum_dataset
     from execgym.train.trl import make_reward_function
+    from train._train_data import PROGRAMS, execgym, write_jsonl
+    from train.test_trl_smoke import LogCapture, tiny_model, tiny_tokenizer
 
     programs = write_jsonl(tmp_path / "programs.jsonl", PROGRAMS)
     target = tmp_path / "trl-data"

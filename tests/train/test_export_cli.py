@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from _train_data import PROGRAMS, execgym, write_jsonl
 
 from execgym.tasks import Question
+from execgym.train import TrainingRow
+from train._train_data import PROGRAMS, execgym, write_jsonl
 
 
-def verl_rows(path: Path) -> list[dict[str, object]]:
-    return pq.read_table(path).to_pylist()
+def verl_rows(path: Path) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = pq.read_table(path).to_pylist()
+    return rows
 
 
 def test_verl_export_of_questions_has_verls_fields(questions_file: Path, tmp_path: Path) -> None:
@@ -35,12 +38,12 @@ def test_verl_export_of_questions_has_verls_fields(questions_file: Path, tmp_pat
     for index, (row, question) in enumerate(zip(rows, questions, strict=True)):
         assert row["data_source"] == "execgym/execq"
         assert row["prompt"] == [{"role": "user", "content": question.prompt}]
-        assert row["reward_model"]["style"] == "rule"  # type: ignore[index]
-        truth = json.loads(row["reward_model"]["ground_truth"])  # type: ignore[index]
+        assert row["reward_model"]["style"] == "rule"
+        truth = json.loads(row["reward_model"]["ground_truth"])
         assert truth["id"] == question.id and truth["reward"] == "execverify"
         info = row["extra_info"]
-        assert info["id"] == question.id and info["split"] == "train"  # type: ignore[index]
-        assert info["index"] == index  # type: ignore[index]
+        assert info["id"] == question.id and info["split"] == "train"
+        assert info["index"] == index
 
 
 def test_trl_export_has_the_columns_the_reward_reads(questions_file: Path, tmp_path: Path) -> None:
@@ -95,11 +98,11 @@ def test_programs_become_combined_or_output_questions_and_failures_are_named(
     assert done.exit_code == 1
     assert f"{programs}:5: field 'code': its call did not run" in " ".join(done.output.split())
     combined = verl_rows(out)
-    assert [r["extra_info"]["level"] for r in combined] == ["L1", "L1", "L2", "L2"]  # type: ignore[index]
-    items = [json.loads(r["reward_model"]["ground_truth"])["items"] for r in combined]  # type: ignore[index]
+    assert [r["extra_info"]["level"] for r in combined] == ["L1", "L1", "L2", "L2"]
+    items = [json.loads(r["reward_model"]["ground_truth"])["items"] for r in combined]
     assert all(len(i) > 1 and i[0]["kind"] == "output" for i in items)
     done = execgym("export", "verl", str(programs), "-o", str(out), "--as", "output")
-    outputs = [json.loads(r["reward_model"]["ground_truth"]) for r in verl_rows(out)]  # type: ignore[index]
+    outputs = [json.loads(r["reward_model"]["ground_truth"]) for r in verl_rows(out)]
     assert [len(o["items"]) for o in outputs] == [1, 1, 1, 1]
 
 
@@ -121,10 +124,10 @@ def test_benchmark_export(shared_data: Path, tmp_path: Path) -> None:
     assert done.exit_code == 0, done.output
     rows = verl_rows(out)
     assert len(rows) == 5 and {r["data_source"] for r in rows} == {"execgym/codegen"}
-    truth = json.loads(rows[0]["reward_model"]["ground_truth"])  # type: ignore[index]
+    truth = json.loads(rows[0]["reward_model"]["ground_truth"])
     assert truth["reward"] == "pass_rate" and truth["problem"]["reference_solutions"] == []
-    assert rows[0]["extra_info"]["dataset"] == "apps"  # type: ignore[index]
-    assert "Solve the following programming problem" in rows[0]["prompt"][0]["content"]  # type: ignore[index]
+    assert rows[0]["extra_info"]["dataset"] == "apps"
+    assert "Solve the following programming problem" in rows[0]["prompt"][0]["content"]
     sft = tmp_path / "apps.jsonl"
     done = execgym("export", "sft", "--dataset", "apps", "--data", data, "-o", str(sft))
     assert done.exit_code == 0, done.output
@@ -148,7 +151,7 @@ def test_usage_errors(args: list[str], message: str, tmp_path: Path) -> None:
 
 
 def test_rows_that_cannot_be_exported_are_named(
-    questions_file: Path, apps_rows: list, tmp_path: Path
+    questions_file: Path, apps_rows: list[TrainingRow], tmp_path: Path
 ) -> None:
     good = json.loads(questions_file.read_text().splitlines()[0])
     truth = apps_rows[0].ground_truth

@@ -9,7 +9,6 @@ from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
-from _train_data import execgym, write_jsonl
 
 from execgym.bench import load_dataset
 from execgym.repair import auditor_rows, fixer_rows, mutation_candidates, solution_sft_rows
@@ -18,6 +17,7 @@ from execgym.train import metric_keys
 from execgym.train import openrlhf as openrlhf_entry
 from execgym.train import trl as trl_entry
 from execgym.train import verl as verl_entry
+from train._train_data import execgym, write_jsonl
 
 
 @pytest.fixture(scope="module")

@@ -19,9 +19,9 @@ from typing import Any
 import pyarrow.parquet as pq
 import pytest
 import yaml
-from _train_data import execgym
 
 from execgym.train import verl as verl_entry
+from train._train_data import execgym
 
 ROOT = Path(__file__).resolve().parents[2]
 VERL = ROOT / "recipes" / "verl"
@@ -144,7 +144,7 @@ def test_the_reward_loads_by_path_and_returns_verls_shape(
 ) -> None:
     """Load ``execgym/train/verl.py`` as verl's ``load_extern_object`` does and call it on
     every exported row as verl's reward manager does."""
-    parts = []
+    parts: list[dict[str, Any]] = []
     for args in (
         [str(questions_file)],
         ["--dataset", "apps", "--data", str(shared_data / "apps_coderl")],

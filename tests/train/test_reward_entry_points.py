@@ -79,7 +79,7 @@ def test_verl_pass_rate_rows_give_partial_credit(shared_data: Path) -> None:
     rows, _ = benchmark_rows("apps", shared_data / "apps_coderl", reward="pass_rate")
     row = next(r for r in rows if r.id == "apps/4184")  # eight call tests of is_prime
     half = "```python\ndef is_prime(n):\n    return n % 2 == 1\n```"
-    result = verl_entry.compute_score(row.data_source, half, row.ground_truth)
+    result = verl_entry.compute_score(row.data_source, half, row.ground_truth or "")
     assert 0.0 < result["score"] < 1.0 and result["score"] == result["pass_rate"]
     assert result["solved"] == 0.0
 
@@ -103,7 +103,7 @@ def test_the_ground_truths_own_source_wins_and_an_unknown_one_is_named(
 ) -> None:
     # verl's data_source column says one thing, the ground truth another: the ground truth's
     row = question_rows[0]
-    result = verl_entry.compute_score("openai/gsm8k", row.reference, row.ground_truth or "")
+    result = verl_entry.compute_score("openai/gsm8k", row.reference or "", row.ground_truth or "")
     assert result["score"] == 2.0
     with pytest.raises(UnknownSource, match="known data sources: execgym/codegen"):
         verl_entry.compute_score("openai/gsm8k", "42", '{"answer": 42}')

@@ -19,7 +19,7 @@ import uvicorn
 
 from execgym.sandbox import Sandbox
 from execgym.train import TrainingRow
-from execgym.train._server import RewardServerSettings, create_reward_app
+from execgym.train.server import RewardServerSettings, create_reward_app
 from execgym.train.verl import compute_score
 
 

@@ -18,7 +18,6 @@ import pytest
 pytest.importorskip("trl", reason="needs the train extra: pip install -e '.[train]'")
 
 import torch
-from _train_data import PROGRAMS, execgym, write_jsonl
 from datasets import load_from_disk
 from tokenizers import Tokenizer, models, pre_tokenizers
 from transformers import LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast, TrainerCallback
@@ -27,6 +26,7 @@ from trl import GRPOConfig, GRPOTrainer
 from execgym.rewards import reward as execgym_score
 from execgym.tasks import Question
 from execgym.train.trl import completion_text, make_reward_function
+from train._train_data import PROGRAMS, execgym, write_jsonl
 
 WORDS = ["3", "4"]
 CHAT_TEMPLATE = (
@@ -41,7 +41,7 @@ def tiny_tokenizer() -> PreTrainedTokenizerFast:
         vocab[word] = len(vocab)
     core = Tokenizer(models.WordLevel(vocab=vocab, unk_token="[UNK]"))
     core.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
-    tokenizer = PreTrainedTokenizerFast(
+    tokenizer = PreTrainedTokenizerFast(  # type: ignore[no-untyped-call]
         tokenizer_object=core, unk_token="[UNK]", pad_token="[PAD]", eos_token="[EOS]"
     )
     tokenizer.chat_template = CHAT_TEMPLATE
@@ -90,7 +90,7 @@ class Recorder:
         return rewards
 
 
-class LogCapture(TrainerCallback):  # type: ignore[misc]
+class LogCapture(TrainerCallback):
     def __init__(self) -> None:
         self.logs: list[dict[str, float]] = []
 

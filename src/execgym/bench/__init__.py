@@ -11,14 +11,67 @@ A model sees :meth:`Problem.prompt_text` and never the hidden tests; its respons
 through :func:`extract_code`, and :func:`judge_solution` / :func:`judge_response` judge it
 with the problem's checker, limits and tests.
 
-A run directory (``config.json``, ``items.jsonl`` written as items finish, ``summary.json``;
-see :mod:`execgym.bench._run_output`) is shared by every command that evaluates a model:
-:func:`check_run_config` guards a resumed run's settings, :func:`read_item_records` reads
-back what is finished, :func:`summarize` and :func:`run_totals` make the summary that
-:func:`write_summary` writes.
+Eval tasks (registry: :data:`EVAL_TASKS`): every benchmark of :mod:`execgym.bench.benchmarks`
+as an :class:`EvalTask`, run against a model by :func:`run_eval` or against existing
+generations by :func:`score_generations` / :func:`score_generation_file`, each writing the
+one run log (:class:`RunDirectory`, :class:`RunLog`). :func:`judge_batch` judges a JSONL
+batch file of programs and tests (``execgym judge``).
 """
 
+from execgym.bench._batch import (
+    MAX_OUTPUT_CHARS,
+    BatchLine,
+    BatchLineError,
+    ResumeState,
+    batch_line_ids,
+    count_nonblank_lines,
+    parse_batch_line,
+    read_batch,
+    read_resume_state,
+    repair_torn_tail,
+    result_record,
+    truncate_text,
+)
+from execgym.bench._batch_judge import (
+    BatchEvents,
+    BatchJob,
+    BatchTally,
+    BatchUsageError,
+    ProgressBar,
+    RepeatedId,
+    judge_batch,
+    no_progress,
+)
+from execgym.bench._eval_job import (
+    CACHE_FILE,
+    TaskArgumentError,
+    build_model,
+    load_eval_items,
+    mark_extracted,
+    open_eval_task,
+)
+from execgym.bench._eval_task import (
+    ANSWERS_EXTRACTED,
+    EVAL_TASKS,
+    DataRequired,
+    DatasetError,
+    EvalItem,
+    EvalTask,
+    Judgement,
+    PartVerdict,
+    SamplingDefaults,
+    eval_task_names,
+    get_eval_task,
+    register_eval_task,
+    sampling_defaults,
+)
 from execgym.bench._extract import ExtractedCode, ExtractionMethod, extract_code
+from execgym.bench._generations import (
+    InputFileError,
+    read_generation_file,
+    read_generations,
+    read_questions,
+)
 from execgym.bench._judge import (
     judge_request,
     judge_response,
@@ -31,6 +84,7 @@ from execgym.bench._problem import Problem, TestSelection
 from execgym.bench._program import ProgramMode, assemble_program, resolve_mode
 from execgym.bench._reference import resolve_expected_outputs, resolve_expected_outputs_many
 from execgym.bench._registry import (
+    DATASETS,
     DatasetSpec,
     HubSource,
     dataset_names,
@@ -39,56 +93,129 @@ from execgym.bench._registry import (
 )
 from execgym.bench._registry import register as register_dataset
 from execgym.bench._rows import DatasetFormatError, DatasetUnavailableError
-from execgym.bench._run_output import (
+from execgym.bench._run_log import (
     CONFIG_FILE,
     ITEMS_FILE,
     SUMMARY_FILE,
+    ItemRecord,
+    ResponseRecord,
     ResumeMismatch,
-    check_run_config,
-    needs_judging,
-    read_item_records,
-    read_summary,
-    run_totals,
-    summarize,
-    write_summary,
+    RunDirectory,
+    RunLog,
+    RunRecord,
+    RunSpec,
+    RunUsage,
+    SampleRecord,
 )
+from execgym.bench._run_output import markdown_table, run_totals, summarize
+from execgym.bench._runner import (
+    EvalReport,
+    EvalSettings,
+    finished_items,
+    run_directory,
+    run_eval,
+    score_generations,
+    select_items,
+)
+from execgym.bench._score_execq import ScoreSummary, score_generation_file
 from execgym.bench._task_codegen import problem_prompt
+from execgym.bench._task_table import task_table
 
 __all__ = [
+    "ANSWERS_EXTRACTED",
+    "CACHE_FILE",
     "CONFIG_FILE",
+    "DATASETS",
+    "EVAL_TASKS",
     "ITEMS_FILE",
+    "MAX_OUTPUT_CHARS",
     "SUMMARY_FILE",
+    "BatchEvents",
+    "BatchJob",
+    "BatchLine",
+    "BatchLineError",
+    "BatchTally",
+    "BatchUsageError",
+    "DataRequired",
+    "DatasetError",
     "DatasetFormatError",
     "DatasetSpec",
     "DatasetUnavailableError",
+    "EvalItem",
+    "EvalReport",
+    "EvalSettings",
+    "EvalTask",
     "ExtractedCode",
     "ExtractionMethod",
     "HubSource",
+    "InputFileError",
+    "ItemRecord",
+    "Judgement",
+    "PartVerdict",
     "Problem",
     "ProgramMode",
+    "ProgressBar",
+    "RepeatedId",
+    "ResponseRecord",
     "ResumeMismatch",
+    "ResumeState",
+    "RunDirectory",
+    "RunLog",
+    "RunRecord",
+    "RunSpec",
+    "RunUsage",
+    "SampleRecord",
+    "SamplingDefaults",
+    "ScoreSummary",
+    "TaskArgumentError",
     "TestSelection",
     "assemble_program",
-    "check_run_config",
+    "batch_line_ids",
+    "build_model",
+    "count_nonblank_lines",
     "dataset_names",
+    "eval_task_names",
     "extract_code",
+    "finished_items",
     "get_dataset",
+    "get_eval_task",
+    "judge_batch",
     "judge_request",
     "judge_response",
     "judge_responses",
     "judge_solution",
     "judge_solutions",
     "load_dataset",
-    "needs_judging",
+    "load_eval_items",
+    "mark_extracted",
+    "markdown_table",
     "no_code_result",
+    "no_progress",
+    "open_eval_task",
+    "parse_batch_line",
     "problem_prompt",
+    "read_batch",
+    "read_generation_file",
+    "read_generations",
     "read_item_records",
+    "read_questions",
+    "read_resume_state",
     "read_summary",
     "register_dataset",
+    "register_eval_task",
+    "repair_torn_tail",
     "resolve_expected_outputs",
     "resolve_expected_outputs_many",
     "resolve_mode",
+    "result_record",
+    "run_directory",
+    "run_eval",
     "run_totals",
+    "sampling_defaults",
+    "score_generation_file",
+    "score_generations",
+    "select_items",
     "summarize",
-    "write_summary",
+    "task_table",
+    "truncate_text",
 ]

@@ -3,12 +3,12 @@ checker at a task's own tolerance, registered on demand under ``evalplus-atol=<a
 
 from __future__ import annotations
 
+import dataclasses
 import threading
-from typing import Final
+from typing import Any, Final
 
-from execgym.sandbox import checker_names
+from execgym.sandbox import checker_names, get_checker
 from execgym.sandbox import register as register_checker
-from execgym.sandbox._builtin_checkers import EvalPlusChecker
 
 EVALPLUS_ATOL_PREFIX: Final = "evalplus-atol="
 
@@ -22,7 +22,9 @@ def evalplus_checker_name(atol: float) -> str:
     name = f"{EVALPLUS_ATOL_PREFIX}{atol!r}"
     with _lock:
         if name not in checker_names():
-            register_checker(EvalPlusChecker(name=name, atol=atol))
+            # The built-in ``evalplus`` checker is a dataclass whose tolerance is its ``atol``.
+            evalplus: Any = get_checker("evalplus")
+            register_checker(dataclasses.replace(evalplus, name=name, atol=atol))
     return name
 
 

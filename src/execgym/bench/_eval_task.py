@@ -5,7 +5,8 @@ what its judge needs) and judges a model's responses to an item, returning one
 :class:`Judgement` per response. The runner (:mod:`execgym.bench._runner`) does everything
 else: asking the model, writing results as they arrive, resuming, and the metrics.
 
-Tasks register themselves with :func:`register_eval_task` beside their definition; every
+Tasks register themselves with :func:`register_eval_task` beside their definition, one
+benchmark per module of :mod:`execgym.bench.benchmarks`; every
 registered task must judge its own :meth:`EvalTask.reference_response` correct (a test walks
 the registry and checks it).
 
@@ -20,7 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
+from execgym.bench.benchmarks import benchmark_modules
 from execgym.llm import ChatMessage
+from execgym.registry import Registry
 from execgym.sandbox import Sandbox
 
 EXPERT_SYSTEM_PROMPT = (
@@ -60,6 +63,17 @@ class DatasetError(ValueError):
         self.where = where
         self.field = field_name
         self.problem = problem
+
+
+class DataRequired(DatasetError):
+    """A task that has no usual source was given no data; ``what`` says what it needs."""
+
+    def __init__(self, task: str, what: str) -> None:
+        super().__init__(
+            task, "<data>", f"{task} needs data: {what}", message=f"{task} needs data: {what}"
+        )
+        self.task = task
+        self.what = what
 
 
 @dataclass(frozen=True)
@@ -177,42 +191,27 @@ class EvalTask(Protocol):
         ...
 
 
-_TASKS: dict[str, EvalTask] = {}
+EVAL_TASKS: Registry[EvalTask] = Registry(
+    "task", builtins=benchmark_modules(), entry_point_group="execgym.eval_tasks"
+)
+"""Every eval task by name (``execgym eval TASK``); a plugin's entry point names a task."""
 
 
 def register_eval_task(task: EvalTask) -> EvalTask:
-    """Make ``task`` available as ``execgym eval <task.name>`` (once per name)."""
-    if task.name in _TASKS:
-        raise ValueError(f"an eval task named {task.name!r} is already registered")
-    _TASKS[task.name] = task
-    return task
+    """Make ``task`` available as ``execgym eval <task.name>`` (once per name), with its
+    description as the summary."""
+    return EVAL_TASKS.register(task.name, task, summary=task.description)
 
 
 def eval_task_names() -> list[str]:
-    """The registered task names, in registration order."""
-    _load_builtin_tasks()
-    return list(_TASKS)
+    """The registered task names, sorted."""
+    return EVAL_TASKS.names()
 
 
 def get_eval_task(name: str) -> EvalTask:
-    """The task called ``name``; ``ValueError`` naming the known tasks otherwise."""
-    _load_builtin_tasks()
-    try:
-        return _TASKS[name]
-    except KeyError:
-        known = ", ".join(_TASKS)
-        raise ValueError(f"unknown task {name!r}; known tasks: {known}") from None
-
-
-def _load_builtin_tasks() -> None:
-    # The task modules register themselves on import.
-    from execgym.bench import (  # noqa: F401
-        _task_codegen,
-        _task_cruxeval,
-        _task_execq,
-        _task_lcb_exec,
-        _task_reval,
-    )
+    """The task called ``name``; :class:`~execgym.registry.UnknownName` (a ``ValueError``)
+    naming the known tasks otherwise."""
+    return EVAL_TASKS.get(name)
 
 
 # ---------------------------------------------------------------------------- data helpers

@@ -1,6 +1,7 @@
-"""The dataset registry: every benchmark loader registers a :class:`DatasetSpec` beside its
-definition, and :func:`load_dataset` reads a dataset from a local path in its native format or,
-without a path, from the Hugging Face hub when the optional ``datasets`` package is installed.
+"""The dataset registry: every benchmark module (:mod:`execgym.bench.benchmarks`) registers a
+:class:`DatasetSpec` beside its definition, and :func:`load_dataset` reads a dataset from a
+local path in its native format or, without a path, from the Hugging Face hub when the
+optional ``datasets`` package is installed.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from typing import Any
 
 from execgym.bench._problem import Problem
 from execgym.bench._rows import DatasetUnavailableError, Row
+from execgym.bench.benchmarks import benchmark_modules
+from execgym.registry import Registry
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -40,41 +43,27 @@ class DatasetSpec:
     hub: HubSource | None = None
 
 
-_REGISTRY: dict[str, DatasetSpec] = {}
-
-_LOADER_MODULES = (
-    "execgym.bench._humaneval",
-    "execgym.bench._evalplus",
-    "execgym.bench._mbpp",
-    "execgym.bench._apps",
-    "execgym.bench._codecontests",
-    "execgym.bench._xcodeeval",
-    "execgym.bench._livecodebench",
+DATASETS: Registry[DatasetSpec] = Registry(
+    "dataset", builtins=benchmark_modules(), entry_point_group="execgym.datasets"
 )
+"""Every dataset by name; a plugin's entry point names a :class:`DatasetSpec`."""
 
 
 def register(spec: DatasetSpec) -> DatasetSpec:
-    """Add ``spec`` under ``spec.name``; a duplicate name is an error."""
-    if spec.name in _REGISTRY:
-        raise ValueError(f"dataset {spec.name!r} is already registered")
-    _REGISTRY[spec.name] = spec
-    return spec
+    """Add ``spec`` under ``spec.name`` (its description as the summary); a duplicate name is
+    an error."""
+    return DATASETS.register(spec.name, spec, summary=spec.description)
 
 
 def dataset_names() -> list[str]:
     """Names of all registered datasets, sorted."""
-    _ensure_loaded()
-    return sorted(_REGISTRY)
+    return DATASETS.names()
 
 
 def get_dataset(name: str) -> DatasetSpec:
-    """The spec registered as ``name``; an unknown name raises ``KeyError`` naming the known."""
-    _ensure_loaded()
-    try:
-        return _REGISTRY[name]
-    except KeyError:
-        known = ", ".join(sorted(_REGISTRY))
-        raise KeyError(f"unknown dataset {name!r}; known datasets: {known}") from None
+    """The spec registered as ``name``; an unknown name raises
+    :class:`~execgym.registry.UnknownName` (a ``KeyError``) naming the known."""
+    return DATASETS.get(name)
 
 
 def load_dataset(
@@ -133,9 +122,3 @@ def hub_rows(name: str, hub: HubSource) -> list[Row]:
     table = datasets.load_dataset(hub.dataset_id, hub.config, split=hub.split, **hub.options)
     where = f"hf://{hub.dataset_id}" + (f"/{hub.config}" if hub.config else "") + f"[{hub.split}]"
     return [Row(dict(row), where=where, index=index) for index, row in enumerate(table, 1)]
-
-
-def _ensure_loaded() -> None:
-    # Each loader module registers its datasets when imported.
-    for module in _LOADER_MODULES:
-        importlib.import_module(module)

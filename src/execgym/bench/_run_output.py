@@ -1,25 +1,10 @@
-"""What an eval run writes, and the metrics read back from it.
+"""The metrics of an eval run, read from its item records (the run log,
+:mod:`execgym.bench._run_log`, holds the files).
 
-A run directory holds:
-
-``config.json``
-    The settings the run was started with; a restart into the same directory must ask for
-    the same task, model and sampling, or it is refused.
-``items.jsonl``
-    One line per item, appended and flushed as each item is judged::
-
-        {"id", "group", "kind", "system", "prompt", "model", "cached", "finish_reasons",
-         "samples": [{"response", "extracted", "correct", "verdict", "reason", ...}]}
-
-    A restart reads it back: items with a line are not asked again (the last line of an
-    id wins, and a line cut short by a killed run is dropped). A sample whose ``correct``
-    is ``null`` could not be judged (the sandbox failed); a restart judges it again from
-    the stored response, without asking the model.
-``summary.json``
-    The metrics (:func:`summarize`), rewritten at the end of every run (and when a run is
-    interrupted). ``usage`` (tokens, items answered from the cache), ``elapsed_s`` and
-    ``runs`` are totals over every run into the directory (:func:`run_totals`);
-    ``this_run`` holds the last run's own.
+``summary.json`` holds the metrics (:func:`summarize`), rewritten at the end of every run
+(and when a run is interrupted). ``usage`` (tokens, items answered from the cache),
+``elapsed_s`` and ``runs`` are totals over every run into the directory (:func:`run_totals`);
+``this_run`` holds the last run's own.
 
 Metrics: the unbiased pass@k estimator of Chen et al. (2021), ``1 - C(n-c, k) / C(n, k)``
 for an item with ``n`` samples of which ``c`` are correct, averaged over items, for
@@ -31,18 +16,11 @@ counted samples scores 1 if any is correct.
 
 from __future__ import annotations
 
-import json
-import os
 from collections.abc import Iterable, Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
-from execgym._jsonl import json_text
 from execgym.bench.metrics import pass_at_k as shared_pass_at_k
 
-ITEMS_FILE = "items.jsonl"
-SUMMARY_FILE = "summary.json"
-CONFIG_FILE = "config.json"
 PASS_KS = (1, 5)
 
 
@@ -54,83 +32,6 @@ def pass_at_k(n: int, c: int, k: int) -> float:
             raise ValueError(f"need 0 <= c <= n, got n={n}, c={c}")
         return 1.0 if c > 0 else 0.0
     return shared_pass_at_k(n, c, k)
-
-
-# ---------------------------------------------------------------------------- config file
-
-
-class ResumeMismatch(ValueError):
-    """``RUN_DIR`` holds a run with other settings; resuming it would mix two runs."""
-
-
-def check_run_config(run_dir: Path, identity: Mapping[str, Any]) -> None:
-    """Write ``identity`` (what must not change when a run is resumed) to ``config.json``,
-    or, when the directory already holds one, check that it agrees.
-
-    Raises :class:`ResumeMismatch` naming every setting that differs. A key absent from the
-    stored config is not compared (settings added later keep old runs resumable); an
-    unreadable config is overwritten.
-    """
-    path = run_dir / CONFIG_FILE
-    if path.exists():
-        try:
-            stored = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError):
-            stored = None
-        if isinstance(stored, dict):
-            differing = [
-                f"{key}: {stored.get(key)!r} there, {value!r} now"
-                for key, value in identity.items()
-                if key in stored and stored[key] != value
-            ]
-            if differing:
-                raise ResumeMismatch(
-                    f"{run_dir} holds a run with other settings ({'; '.join(differing)}); "
-                    "use another output directory or the same settings"
-                )
-            return
-    path.write_text(json_text(dict(identity), indent=2) + "\n", encoding="utf-8")
-
-
-# ---------------------------------------------------------------------------- items file
-
-
-def read_item_records(path: Path) -> dict[str, dict[str, Any]]:
-    """The records of an items file by id (the last record of an id wins).
-
-    Lines that are not complete JSON objects with an ``id`` (a line cut short by a killed
-    run) are dropped; if there were any, the file is rewritten without them so that the
-    lines appended next start on a line of their own.
-    """
-    if not path.exists():
-        return {}
-    records: dict[str, dict[str, Any]] = {}
-    good: list[str] = []
-    broken = 0
-    text = path.read_text(encoding="utf-8")
-    for line in text.splitlines():
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError:
-            broken += 1
-            continue
-        if not isinstance(record, dict) or not isinstance(record.get("id"), str):
-            broken += 1
-            continue
-        records[record["id"]] = record
-        good.append(line)
-    if broken or (text and not text.endswith("\n")):
-        temporary = path.with_suffix(".jsonl.tmp")
-        temporary.write_text("".join(line + "\n" for line in good), encoding="utf-8")
-        os.replace(temporary, path)
-    return records
-
-
-def needs_judging(record: Mapping[str, Any]) -> bool:
-    """Whether a stored record has samples that could not be judged."""
-    return any(sample.get("correct") is None for sample in record.get("samples", []))
 
 
 # ---------------------------------------------------------------------------- metrics
@@ -239,21 +140,6 @@ def markdown_table(summary: Mapping[str, Any]) -> str:
 
 def _percent(value: object) -> str:
     return f"{100 * value:.1f}" if isinstance(value, (int, float)) else "-"
-
-
-def write_summary(run_dir: Path, summary: Mapping[str, Any]) -> Path:
-    path = run_dir / SUMMARY_FILE
-    path.write_text(json_text(summary, indent=2) + "\n", encoding="utf-8")
-    return path
-
-
-def read_summary(run_dir: Path) -> dict[str, Any]:
-    """The ``summary.json`` an earlier run left in ``run_dir`` (empty if none is readable)."""
-    try:
-        stored = json.loads((run_dir / SUMMARY_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return stored if isinstance(stored, dict) else {}
 
 
 def run_totals(

@@ -24,20 +24,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from execgym._jsonl import JsonLinesWriter
 from execgym.bench._eval_task import EvalItem, EvalTask, Judgement
-from execgym.bench._run_output import (
-    ITEMS_FILE,
+from execgym.bench._run_log import (
+    ItemRecord,
     ResumeMismatch,
-    check_run_config,
-    markdown_table,
-    needs_judging,
-    read_item_records,
-    read_summary,
-    run_totals,
-    summarize,
-    write_summary,
+    RunDirectory,
+    SampleRecord,
 )
+from execgym.bench._run_output import markdown_table, run_totals, summarize
 from execgym.llm import ChatModel, Completion, ModelError, ModelRequestError, SamplingParams
 from execgym.sandbox import Sandbox
 
@@ -146,9 +140,9 @@ def item_record(
     model: str | None,
     cached: bool | None = None,
     finish_reasons: Sequence[str] | None = None,
-) -> dict[str, Any]:
-    """The ``items.jsonl`` line of one judged item."""
-    record: dict[str, Any] = {
+) -> ItemRecord:
+    """The ``items.jsonl`` record of one judged item."""
+    fields: dict[str, Any] = {
         "id": item.id,
         "group": item.group,
         "kind": item.kind,
@@ -157,14 +151,14 @@ def item_record(
         "model": model,
     }
     if cached is not None:
-        record["cached"] = cached
+        fields["cached"] = cached
     if finish_reasons is not None:
-        record["finish_reasons"] = list(finish_reasons)
-    record["samples"] = [
-        {"response": response, **judgement.as_json()}
+        fields["finish_reasons"] = list(finish_reasons)
+    fields["samples"] = [
+        SampleRecord.model_validate({"response": response, **judgement.as_json()})
         for response, judgement in zip(responses, judgements, strict=True)
     ]
-    return record
+    return ItemRecord.model_validate(fields)
 
 
 def safe_judge(
@@ -182,22 +176,27 @@ def safe_judge(
     return judgements
 
 
+def run_directory(run_dir: Path) -> RunDirectory[ItemRecord]:
+    """The run log of an eval (or scoring) run in ``run_dir``."""
+    return RunDirectory(run_dir, ItemRecord)
+
+
 def finished_items(run_dir: Path, items: Sequence[EvalItem]) -> int:
     """How many of ``items`` have a judged record in ``run_dir`` (a rerun will not ask them)."""
-    records = read_item_records(run_dir / ITEMS_FILE)
-    return sum(1 for item in items if item.id in records and not needs_judging(records[item.id]))
+    records = run_directory(run_dir).read_records()
+    return sum(1 for item in items if item.id in records and not records[item.id].needs_judging)
 
 
 def _finish(
     task: EvalTask,
     items: Sequence[EvalItem],
-    run_dir: Path,
+    log: RunDirectory[ItemRecord],
     header: dict[str, Any],
     n: int,
 ) -> tuple[dict[str, Any], str]:
-    records = read_item_records(run_dir / ITEMS_FILE)
+    records = log.read_records()
     wanted = {item.id for item in items}
-    selected = [record for item_id, record in records.items() if item_id in wanted]
+    selected = [record.as_json() for item_id, record in records.items() if item_id in wanted]
     summary = summarize(
         selected,
         n=n,
@@ -205,7 +204,7 @@ def _finish(
         task_metrics=task.task_metrics(selected),
         header=header,
     )
-    write_summary(run_dir, summary)
+    log.write_summary(summary)
     return summary, markdown_table(summary)
 
 
@@ -223,23 +222,24 @@ async def run_eval(
     if settings.raw_completions:  # the prompt alone, and the records say so
         items = [replace(item, system=None) for item in items]
     run_dir.mkdir(parents=True, exist_ok=True)
+    log = run_directory(run_dir)
     identity = settings.identity(task)
-    check_run_config(run_dir, identity)
-    finished = read_item_records(run_dir / ITEMS_FILE)
+    log.check_settings(identity)
+    finished = log.read_records()
     report = EvalReport({}, "", run_dir)
     to_ask: list[EvalItem] = []
-    to_rejudge: list[tuple[EvalItem, dict[str, Any]]] = []
+    to_rejudge: list[tuple[EvalItem, ItemRecord]] = []
     for item in items:
         record = finished.get(item.id)
         if record is None:
             to_ask.append(item)
-        elif needs_judging(record):
+        elif record.needs_judging:
             to_rejudge.append((item, record))
         else:
             report.resumed += 1
             advance()
     usage = {"prompt_tokens": 0, "completion_tokens": 0, "cached_items": 0}
-    previous = read_summary(run_dir)
+    previous = log.read_summary()
     started = time.monotonic()
 
     def finish() -> None:
@@ -251,11 +251,11 @@ async def run_eval(
             "model_failures": dict(report.failures),
             "aborted": report.aborted,
         }
-        report.summary, report.markdown = _finish(task, items, run_dir, header, settings.n)
+        report.summary, report.markdown = _finish(task, items, log, header, settings.n)
 
     try:
         await _ask_and_judge(
-            task, to_ask, to_rejudge, model, settings, run_dir, sandbox, advance, report, usage
+            task, to_ask, to_rejudge, model, settings, log, sandbox, advance, report, usage
         )
     except asyncio.CancelledError:  # Ctrl-C: keep the totals so far, then stop
         report.aborted = "interrupted"
@@ -268,10 +268,10 @@ async def run_eval(
 async def _ask_and_judge(
     task: EvalTask,
     to_ask: Sequence[EvalItem],
-    to_rejudge: Sequence[tuple[EvalItem, dict[str, Any]]],
+    to_rejudge: Sequence[tuple[EvalItem, ItemRecord]],
     model: ChatModel,
     settings: EvalSettings,
-    run_dir: Path,
+    log: RunDirectory[ItemRecord],
     sandbox: Sandbox,
     advance: Progress,
     report: EvalReport,
@@ -281,11 +281,13 @@ async def _ask_and_judge(
     ``report`` and ``usage`` are updated as answers arrive."""
     params = settings.sampling(task)
     semaphore = asyncio.Semaphore(settings.concurrency)
-    with (run_dir / ITEMS_FILE).open("a", encoding="utf-8") as stream:
-        writer = JsonLinesWriter(stream)
+    with log.open_records(append=True) as writer:
 
         async def judge_and_write(
-            item: EvalItem, responses: Sequence[str], completion: Completion | None, stored: Any
+            item: EvalItem,
+            responses: Sequence[str],
+            completion: Completion | None,
+            stored: ItemRecord | None,
         ) -> None:
             judgements = await asyncio.to_thread(safe_judge, task, item, responses, sandbox)
             if completion is not None:
@@ -298,10 +300,17 @@ async def _ask_and_judge(
                     finish_reasons=completion.finish_reasons,
                 )
             else:
-                record = item_record(item, responses, judgements, model=stored.get("model"))
-                for key in ("cached", "finish_reasons"):
-                    if key in stored:
-                        record[key] = stored[key]
+                assert stored is not None  # a re-judged item has its stored record
+                record = item_record(
+                    item,
+                    responses,
+                    judgements,
+                    model=stored.model,
+                    cached=stored.cached if "cached" in stored.model_fields_set else None,
+                    finish_reasons=stored.finish_reasons
+                    if "finish_reasons" in stored.model_fields_set
+                    else None,
+                )
             writer.write(record)
             advance()
 
@@ -319,8 +328,8 @@ async def _ask_and_judge(
             texts = completion.texts[: settings.n]
             judging.append(asyncio.ensure_future(judge_and_write(item, texts, completion, None)))
 
-        async def rejudge(item: EvalItem, stored: dict[str, Any]) -> None:
-            responses = [str(sample.get("response", "")) for sample in stored["samples"]]
+        async def rejudge(item: EvalItem, stored: ItemRecord) -> None:
+            responses = [sample.response for sample in stored.samples]
             await judge_and_write(item, responses, None, stored)
 
         # Answered items are judged in tasks of their own, so that when the server goes
@@ -363,16 +372,15 @@ def score_generations(
     from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 
     advance = progress or (lambda: None)
-    run_dir.mkdir(parents=True, exist_ok=True)
+    log = run_directory(run_dir)
     present = [item for item in items if item.id in generations]
     known = {item.id for item in items}
     n = max((len(generations[item.id]) for item in present), default=1)
     threads = workers or max(2, 2 * sandbox.workers)
     with (
-        (run_dir / ITEMS_FILE).open("w", encoding="utf-8") as stream,
+        log.open_records(append=False) as writer,
         ThreadPoolExecutor(max_workers=threads, thread_name_prefix="execgym-score") as pool,
     ):
-        writer = JsonLinesWriter(stream)
         futures: dict[Future[list[Judgement]], int] = {
             pool.submit(safe_judge, task, item, list(generations[item.id]), sandbox): index
             for index, item in enumerate(present)
@@ -401,7 +409,7 @@ def score_generations(
         "settings": {"task": task.name, "n": n},
         "unknown_ids": sorted(set(generations) - known),
     }
-    summary, markdown = _finish(task, items, run_dir, header, n)
+    summary, markdown = _finish(task, items, log, header, n)
     return EvalReport(summary, markdown, run_dir)
 
 
@@ -411,6 +419,7 @@ __all__ = [
     "ResumeMismatch",
     "finished_items",
     "item_record",
+    "run_directory",
     "run_eval",
     "score_generations",
     "select_items",

@@ -21,7 +21,8 @@ from typing import Any
 from execgym.bench._eval_task import DatasetError, EvalItem, Judgement, register_eval_task
 from execgym.bench._judge import judge_responses
 from execgym.bench._problem import Problem
-from execgym.bench._registry import load_dataset
+from execgym.bench._registry import DatasetSpec, load_dataset
+from execgym.bench._registry import register as register_dataset
 from execgym.bench._rows import DatasetFormatError, DatasetUnavailableError
 from execgym.bench.metrics import (
     SampleScore,
@@ -147,14 +148,9 @@ class CodegenTask:
         return metrics
 
 
-for _name, _dataset, _description in (
-    ("humaneval", "humaneval", "HumanEval: complete a function; its check() tests"),
-    ("humaneval+", "humaneval+", "HumanEval+: HumanEval with EvalPlus's extra tests"),
-    ("mbpp", "mbpp", "MBPP: a function from a description and its asserts"),
-    ("mbpp+", "mbpp+", "MBPP+: MBPP with EvalPlus's extra tests"),
-    ("apps", "apps", "APPS: competitive problems, stdin or call-based, APPS's judge"),
-    ("codecontests", "codecontests", "CodeContests: public, private and generated tests"),
-    ("xcodeeval", "xcodeeval", "xCodeEval program synthesis: several accepted outputs"),
-    ("lcb-codegen", "lcb-codegen", "LiveCodeBench code generation: public and private tests"),
-):
-    register_eval_task(CodegenTask(_name, _dataset, _description))
+def register_codegen_benchmark(spec: DatasetSpec, *, task_description: str) -> DatasetSpec:
+    """Register a code-generation benchmark: its dataset ``spec`` and, under the same name,
+    its eval task (:class:`CodegenTask`, described by ``task_description``)."""
+    register_dataset(spec)
+    register_eval_task(CodegenTask(spec.name, spec.name, task_description))
+    return spec

@@ -22,7 +22,7 @@ from execgym.llm._errors import (
 from execgym.llm._factory import make_model, open_model
 from execgym.llm._hf import HFChatModel
 from execgym.llm._keys import CACHE_KEY_VERSION, prompt_key, sample_key
-from execgym.llm._openai import OpenAIChatModel
+from execgym.llm._openai import RETRY_FAILURE, OpenAIChatModel
 from execgym.llm._protocol import (
     ChatMessage,
     ChatModel,
@@ -31,6 +31,7 @@ from execgym.llm._protocol import (
     Usage,
 )
 from execgym.llm._registry import (
+    BACKENDS,
     Backend,
     BackendOptions,
     backend_names,
@@ -48,7 +49,9 @@ from execgym.llm._usage import CacheStats, RunUsage
 from execgym.llm._vllm import VLLMChatModel
 
 __all__ = [
+    "BACKENDS",
     "CACHE_KEY_VERSION",
+    "RETRY_FAILURE",
     "Backend",
     "BackendNotInstalled",
     "BackendOptions",

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-# The backend modules register themselves on import.
-from execgym.llm import _hf, _openai, _vllm  # noqa: F401
 from execgym.llm._cache import CachedChatModel
 from execgym.llm._protocol import ChatModel
 from execgym.llm._registry import BackendOptions, get_backend, split_spec

@@ -1,6 +1,8 @@
 """The registry of model backends: ``openai``, ``vllm``, ``hf``.
 
-Each backend module calls :func:`register_backend` beside its class. A model spec
+Each backend module calls :func:`register_backend` beside its class; the built-in modules
+load on the first lookup, third-party backends through the ``execgym.backends`` entry-point
+group. A model spec
 ``"BACKEND:NAME"`` names one (``"vllm:Qwen/Qwen2.5-7B-Instruct"``); a spec whose prefix is
 not a registered backend is a model name for the OpenAI-compatible backend, so
 ``"llama3:8b"`` (an Ollama tag) stays whole.
@@ -12,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from execgym.llm._protocol import ChatModel
+from execgym.registry import Registry
 
 
 @dataclass(frozen=True)
@@ -37,36 +40,35 @@ class Backend:
     """The ``pip install 'execgym[EXTRA]'`` extra its library comes from, if any."""
 
 
-_BACKENDS: dict[str, Backend] = {}
+BACKENDS: Registry[Backend] = Registry(
+    "model backend",
+    builtins=("execgym.llm._openai", "execgym.llm._vllm", "execgym.llm._hf"),
+    entry_point_group="execgym.backends",
+)
+"""Every model backend by name; a plugin's entry point names a :class:`Backend`."""
 
 
 def register_backend(
     name: str, factory: BackendFactory, *, summary: str, extra: str | None = None
 ) -> None:
     """Register a backend under ``name``; registering a name twice is an error."""
-    if name in _BACKENDS:
-        raise ValueError(f"model backend {name!r} is already registered")
-    _BACKENDS[name] = Backend(name, factory, summary, extra)
+    BACKENDS.register(name, Backend(name, factory, summary, extra), summary=summary)
 
 
 def backend_names() -> list[str]:
     """The registered backend names, sorted."""
-    return sorted(_BACKENDS)
+    return BACKENDS.names()
 
 
 def get_backend(name: str) -> Backend:
-    """The backend registered as ``name``."""
-    try:
-        return _BACKENDS[name]
-    except KeyError:
-        raise KeyError(
-            f"unknown model backend {name!r}; known: {', '.join(backend_names())}"
-        ) from None
+    """The backend registered as ``name``; :class:`~execgym.registry.UnknownName` (a
+    ``KeyError``) naming the known ones otherwise."""
+    return BACKENDS.get(name)
 
 
 def split_spec(spec: str) -> tuple[str, str]:
     """``"vllm:path"`` -> ``("vllm", "path")``; anything else -> ``("openai", spec)``."""
     prefix, sep, rest = spec.partition(":")
-    if sep and prefix in _BACKENDS and rest:
+    if sep and prefix in BACKENDS and rest:
         return prefix, rest
     return "openai", spec

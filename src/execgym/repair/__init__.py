@@ -30,11 +30,13 @@ from execgym.repair._eval import (
     RepairEvalSettings,
     RepairReport,
     problems_with_hidden_tests,
+    read_repair_records,
     run_repair_eval,
 )
 from execgym.repair._execution import SandboxFailure, TestOutcome, run_tests
 from execgym.repair._method import REPAIR_METHODS, RepairMethod, solve_problem
 from execgym.repair._mutations import MUTATION_KINDS, Mutant, MutationKind, mutants
+from execgym.repair._render import render_record
 from execgym.repair._rewards import (
     AUDITOR_SOURCE,
     FIXER_SOURCE,
@@ -48,6 +50,7 @@ from execgym.repair._roles import ROLES, Role
 from execgym.repair._selection import dual_agreement, most_passed
 from execgym.repair._session import BudgetSpent, Reply, Session
 from execgym.repair._settings import RepairSettings
+from execgym.repair._summary import PLOT_FILE, markdown_summary
 from execgym.repair._tests import LoopTest, public_loop_tests
 from execgym.repair._training import (
     audited_fixer_rows,
@@ -69,6 +72,7 @@ __all__ = [
     "AUDITOR_SOURCE",
     "FIXER_SOURCE",
     "MUTATION_KINDS",
+    "PLOT_FILE",
     "REPAIR_METHODS",
     "ROLES",
     "BudgetSpent",
@@ -106,6 +110,7 @@ __all__ = [
     "fixer_truth",
     "incorrect_solution_candidates",
     "keep_buggy",
+    "markdown_summary",
     "model_candidates",
     "most_passed",
     "mutants",
@@ -114,6 +119,8 @@ __all__ = [
     "parse_tests",
     "problems_with_hidden_tests",
     "public_loop_tests",
+    "read_repair_records",
+    "render_record",
     "run_repair_eval",
     "run_tests",
     "solution_sft_rows",

@@ -39,18 +39,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from execgym._jsonl import JsonLinesWriter
 from execgym.bench import (
-    ITEMS_FILE,
+    ItemRecord,
     Problem,
-    check_run_config,
     judge_solutions,
-    needs_judging,
     no_code_result,
-    read_item_records,
-    read_summary,
+    run_directory,
     run_totals,
-    write_summary,
 )
 from execgym.llm import ChatModel, ModelError, ModelRequestError
 from execgym.repair._execution import SandboxFailure
@@ -193,9 +188,14 @@ def _sample(
     }
 
 
+def read_repair_records(run_dir: Path) -> dict[str, dict[str, Any]]:
+    """The records of a repair run directory by problem id, as the JSON objects written."""
+    return {key: record.as_json() for key, record in run_directory(run_dir).read_records().items()}
+
+
 def _hidden_unjudged(record: Mapping[str, Any]) -> bool:
     hidden = record.get("hidden", {})
-    return needs_judging(record) or any(
+    return ItemRecord.model_validate(record).needs_judging or any(
         entry.get("verdict") == Verdict.SANDBOX_ERROR.value for entry in hidden.values()
     )
 
@@ -212,8 +212,9 @@ async def run_repair_eval(
     advance = progress or (lambda: None)
     run_dir.mkdir(parents=True, exist_ok=True)
     identity = settings.identity()
-    check_run_config(run_dir, identity)
-    finished = read_item_records(run_dir / ITEMS_FILE)
+    log = run_directory(run_dir)
+    log.check_settings(identity)
+    finished = read_repair_records(run_dir)
     report = RepairReport({}, "", run_dir)
     to_solve: list[Problem] = []
     to_rejudge: list[tuple[Problem, dict[str, Any]]] = []
@@ -227,11 +228,11 @@ async def run_repair_eval(
             report.resumed += 1
             advance()
     usage = {"prompt_tokens": 0, "completion_tokens": 0, "calls": 0}
-    previous = read_summary(run_dir)
+    previous = log.read_summary()
     started = time.monotonic()
 
     def finish() -> None:
-        records = read_item_records(run_dir / ITEMS_FILE)
+        records = read_repair_records(run_dir)
         wanted = [records[p.id] for p in problems if p.id in records]
         header = {
             "task": f"repair:{settings.benchmark}",
@@ -246,7 +247,7 @@ async def run_repair_eval(
         report.summary = summarize_repair(
             wanted, [p.id for p in problems], settings.repair.budget, header
         )
-        write_summary(run_dir, report.summary)
+        log.write_summary(report.summary)
         plot_budget_curve(report.summary, run_dir / PLOT_FILE)
         report.markdown = markdown_summary(report.summary)
 
@@ -275,12 +276,11 @@ async def _solve_all(
 ) -> None:
     semaphore = asyncio.Semaphore(settings.concurrency)
     lock = threading.Lock()
-    with (run_dir / ITEMS_FILE).open("a", encoding="utf-8") as stream:
-        writer = JsonLinesWriter(stream)
+    with run_directory(run_dir).open_records(append=True) as writer:
 
         def write(record: dict[str, Any]) -> None:
             with lock:
-                writer.write(record)
+                writer.write(ItemRecord.model_validate(record))
 
         async def solve(problem: Problem) -> None:
             try:

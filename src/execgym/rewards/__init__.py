@@ -1,13 +1,14 @@
 """Verifiable rewards for execution questions, and their entry points for trainers.
 
-A response is scored item by item (:func:`score_item`, :func:`score_question`; the semantics
-are written down in :mod:`execgym.rewards._score`, :mod:`._values` and :mod:`._input`), and
-a named reward (:func:`reward`, registry in :mod:`._rewards`) turns the item verdicts into
-one number. Values are compared by one of two equalities (:data:`EQUALITIES`: ``python``,
-ExecVerify's ``==``, the default for the ``execverify`` style; ``strict``, type-aware, the
-default for every other style). Trainer adapters: :mod:`execgym.rewards.verl` (``compute_score``),
-:mod:`execgym.rewards.trl` (``execution_reward``) and :mod:`execgym.rewards.openrlhf`
-(``reward_func``); all read the ground truth written by :func:`question_ground_truth`.
+A response is scored item by item (:func:`score_item`, :func:`score_question`): each item by
+its question kind's scorer (the rules are written down in each kind's module of
+:mod:`execgym.tasks.kinds`), and a named reward (:func:`reward`, the registry
+:data:`REWARDS`) turns the item verdicts into one number. Values are compared by one of two
+equalities (:data:`EQUALITIES`: ``python``, ExecVerify's ``==``, the default for the
+``execverify`` style; ``strict``, type-aware, the default for every other style). Trainer
+adapters: :mod:`execgym.rewards.verl` (``compute_score``), :mod:`execgym.rewards.trl`
+(``execution_reward``) and :mod:`execgym.rewards.openrlhf` (``reward_func``); all read the
+ground truth written by :func:`question_ground_truth`.
 
 Rows that are not execution questions are scored by the reward of their data source
 (:data:`DATA_SOURCES`, :mod:`execgym.rewards._sources`; FixAudit's Fixer and Auditor
@@ -19,16 +20,11 @@ Only input prediction runs code, in the sandbox; a sandbox failure raises
 :class:`SandboxUnavailable` rather than scoring the answer wrong.
 """
 
+from execgym.registry import UnknownName
 from execgym.rewards._data import GroundTruthError, ScoringData, ScoringItem
-from execgym.rewards._equality import EQUALITIES, Equality, python_equal
-from execgym.rewards._input import (
-    SandboxUnavailable,
-    default_sandbox,
-    set_default_sandbox,
-)
 from execgym.rewards._rewards import (
+    REWARDS,
     Reward,
-    UnknownReward,
     get_reward,
     register,
     reward,
@@ -41,6 +37,7 @@ from execgym.rewards._score import (
     ItemScore,
     QuestionScore,
     default_equality,
+    resolve_equality,
     score_item,
     score_question,
 )
@@ -53,27 +50,40 @@ from execgym.rewards._sources import (
     find_source_reward,
     source_name,
 )
-from execgym.rewards._values import LiteralError, parse_literal, values_match
 from execgym.rewards.verl import load_ground_truth, question_ground_truth
+from execgym.tasks import (
+    EQUALITIES,
+    Equality,
+    LiteralError,
+    SandboxUnavailable,
+    default_sandbox,
+    parse_literal,
+    python_equal,
+    set_default_sandbox,
+    values_match,
+)
 
 __all__ = [
     "DATA_SOURCES",
     "EQUALITIES",
     "EXECQ_SOURCE",
+    "REWARDS",
     "Equality",
     "GroundTruth",
     "GroundTruthError",
+    "InputFileError",
     "InvalidReference",
     "ItemScore",
     "LiteralError",
     "QuestionScore",
     "Reward",
     "SandboxUnavailable",
+    "ScoreSummary",
     "ScoringData",
     "ScoringItem",
     "SourceReward",
     "SourceScore",
-    "UnknownReward",
+    "UnknownName",
     "default_equality",
     "default_sandbox",
     "find_source_reward",
@@ -82,10 +92,14 @@ __all__ = [
     "parse_literal",
     "python_equal",
     "question_ground_truth",
+    "read_generations",
+    "read_questions",
     "register",
+    "resolve_equality",
     "reward",
     "reward_names",
     "score_batch",
+    "score_generation_file",
     "score_item",
     "score_metrics",
     "score_question",

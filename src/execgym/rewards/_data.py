@@ -13,7 +13,8 @@ JSON form (:meth:`ScoringData.to_json`, what :func:`question_ground_truth` retur
                {"id": "...", "kind": "next", "line": 2, "occurrence": 1,
                 "reference": {"line": 3, "source": "y = x + 1"}}, ...]}
 
-``reference`` holds only the fields set on the item's :class:`~execgym.tasks.Reference`.
+``reference`` holds only the fields set on the item's reference (its kind's reference model,
+:class:`~execgym.tasks.Reference`), in the order question files write them.
 An optional ``"equality": "python"`` or ``"strict"`` fixes how values are compared (absent:
 the style's default, see :func:`~execgym.rewards.default_equality`).
 """
@@ -26,24 +27,25 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from pydantic import ValidationError
+
 from execgym._jsonl import json_text
-from execgym.rewards._equality import EQUALITIES
-from execgym.tasks import STYLES
-from execgym.tasks._question import Item, Kind, Question
+from execgym.registry import UnknownName
+from execgym.tasks import (
+    EQUALITIES,
+    KINDS,
+    STYLES,
+    Item,
+    Question,
+    Reference,
+    kind_name,
+    question_kinds,
+    reference_of,
+)
 
 __all__ = ["FORMAT_VERSION", "GroundTruthError", "ScoringData", "ScoringItem"]
 
 FORMAT_VERSION = 1
-_REFERENCE_FIELDS = (
-    "literal",
-    "type_name",
-    "line",
-    "source",
-    "executed",
-    "lines",
-    "target_output",
-    "entry",
-)
 
 
 class GroundTruthError(ValueError):
@@ -52,55 +54,36 @@ class GroundTruthError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class ScoringItem:
-    """One item as scoring needs it: its kind and canonical reference."""
+    """One item as scoring needs it: its kind, its reference (the kind's reference model),
+    and where it asks about (``asked_line``, ``occurrence``, ``variable``)."""
 
     id: str
-    kind: Kind
-    literal: str | None = None
-    type_name: str | None = None
-    line: int | None = None
-    source: str | None = None
-    executed: bool | None = None
-    lines: tuple[int, ...] | None = None
-    target_output: str | None = None
-    entry: str | None = None
+    kind: str
+    reference: Reference
     asked_line: int | None = None
     occurrence: int | None = None
     variable: str | None = None
 
     @classmethod
     def from_item(cls, item: Item) -> ScoringItem:
-        ref = item.reference
         return cls(
             id=item.id,
             kind=item.kind,
-            literal=ref.literal,
-            type_name=ref.type_name,
-            line=ref.line,
-            source=ref.source,
-            executed=ref.executed,
-            lines=tuple(ref.lines) if ref.lines is not None else None,
-            target_output=ref.target_output,
-            entry=ref.entry,
+            reference=item.reference,
             asked_line=item.line,
             occurrence=item.occurrence,
             variable=item.variable,
         )
 
     def to_dict(self) -> dict[str, Any]:
-        reference: dict[str, Any] = {}
-        for name in _REFERENCE_FIELDS:
-            value = getattr(self, name)
-            if value is not None:
-                reference[name] = list(value) if name == "lines" else value
-        data: dict[str, Any] = {"id": self.id, "kind": self.kind.value}
+        data: dict[str, Any] = {"id": self.id, "kind": str(self.kind)}
         if self.asked_line is not None:
             data["line"] = self.asked_line
         if self.occurrence is not None:
             data["occurrence"] = self.occurrence
         if self.variable is not None:
             data["variable"] = self.variable
-        data["reference"] = reference
+        data["reference"] = self.reference.ground_truth()
         return data
 
 
@@ -134,7 +117,7 @@ class ScoringData:
     @property
     def needs_sandbox(self) -> bool:
         """Whether scoring runs code (an input-prediction item)."""
-        return any(item.kind is Kind.INPUT for item in self.items)
+        return any(KINDS.get(item.kind).runs_code for item in self.items)
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -235,29 +218,22 @@ def _item(raw: Any, where: str) -> ScoringItem:
     if not isinstance(raw, Mapping):
         raise GroundTruthError(f"{where}: expected an object, got {type(raw).__name__}")
     kind_text = _field(raw, "kind", str, where)
-    try:
-        kind = Kind(kind_text)
-    except ValueError:
-        known = ", ".join(k.value for k in Kind)
-        raise GroundTruthError(
-            f"{where}.kind: unknown kind {kind_text!r}; known: {known}"
-        ) from None
+    if kind_text not in KINDS:
+        known = ", ".join(question_kinds())
+        raise GroundTruthError(f"{where}.kind: unknown kind {kind_text!r}; known: {known}")
     ref = _field(raw, "reference", Mapping, where)
-    ref_where = f"{where}.reference"
-    lines = _field(ref, "lines", list, ref_where, None)
-    if lines is not None and not all(type(n) is int for n in lines):
-        raise GroundTruthError(f"{ref_where}.lines: expected a list of integers")
+    try:
+        reference = reference_of(kind_text, {name: _plain(value) for name, value in ref.items()})
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        at = ".".join(str(part) for part in error["loc"])
+        raise GroundTruthError(f"{where}.reference.{at}: {error['msg']}") from None
+    except UnknownName as exc:  # a kind unregistered meanwhile
+        raise GroundTruthError(f"{where}.kind: {exc}") from None
     return ScoringItem(
         id=str(raw.get("id", "")),
-        kind=kind,
-        literal=_field(ref, "literal", str, ref_where, None),
-        type_name=_field(ref, "type_name", str, ref_where, None),
-        line=_field(ref, "line", int, ref_where, None),
-        source=_field(ref, "source", str, ref_where, None),
-        executed=_field(ref, "executed", bool, ref_where, None),
-        lines=tuple(lines) if lines is not None else None,
-        target_output=_field(ref, "target_output", str, ref_where, None),
-        entry=_field(ref, "entry", str, ref_where, None),
+        kind=kind_name(kind_text),
+        reference=reference,
         asked_line=_field(raw, "line", int, where, None),
         occurrence=_field(raw, "occurrence", int, where, None),
         variable=_field(raw, "variable", str, where, None),

@@ -1,7 +1,10 @@
 """Named rewards: one number per response, computed from its :class:`QuestionScore`.
 
-Every reward is registered with :func:`register` beside its definition and looked up by name.
-The built-in ones:
+The rewards are one :class:`~execgym.registry.Registry` (:data:`REWARDS`, entry-point group
+``execgym.rewards``): each is registered with :func:`register` beside its definition (its
+``description`` is the registry's one-line summary) and looked up by name with
+:func:`get_reward`; an unknown name raises :class:`~execgym.registry.UnknownName` (a
+``KeyError`` and a ``ValueError``) listing the known ones. The built-in ones:
 
 ``execverify``
     ExecVerify's combined reward: 0 unless the output item is right; a right output gives
@@ -31,15 +34,15 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+from execgym.registry import Registry
 from execgym.rewards._data import ScoringData
-from execgym.rewards._input import SandboxUnavailable
-from execgym.rewards._score import WHITEBOX_KINDS, QuestionScore, score_question
+from execgym.rewards._score import QuestionScore, score_question
 from execgym.sandbox import Sandbox
-from execgym.tasks._question import Kind, Question
+from execgym.tasks import Kind, Question, SandboxUnavailable, whitebox_kinds
 
 __all__ = [
+    "REWARDS",
     "Reward",
-    "UnknownReward",
     "get_reward",
     "register",
     "reward",
@@ -69,34 +72,22 @@ class Reward:
         return self.best(score)
 
 
-class UnknownReward(KeyError):
-    """No reward of that name; the message lists the known ones."""
-
-    def __str__(self) -> str:
-        return str(self.args[0]) if self.args else "unknown reward"
-
-
-_REGISTRY: dict[str, Reward] = {}
+REWARDS: Registry[Reward] = Registry("reward", builtins=("execgym.rewards._rewards",))
+"""Every reward by name."""
 
 
 def register(reward: Reward) -> Reward:
     """Add a reward under its name (a name may be registered once)."""
-    if reward.name in _REGISTRY:
-        raise ValueError(f"a reward named {reward.name!r} is already registered")
-    _REGISTRY[reward.name] = reward
-    return reward
+    return REWARDS.register(reward.name, reward, summary=reward.description)
 
 
 def reward_names() -> list[str]:
-    return sorted(_REGISTRY)
+    return REWARDS.names()
 
 
 def get_reward(name: str) -> Reward:
-    try:
-        return _REGISTRY[name]
-    except KeyError:
-        known = ", ".join(reward_names())
-        raise UnknownReward(f"unknown reward {name!r}; known rewards: {known}") from None
+    """The reward ``name``; an unknown name raises ``UnknownName`` listing the known ones."""
+    return REWARDS.get(name)
 
 
 def reward(
@@ -110,8 +101,8 @@ def reward(
     """The reward ``name`` of ``response`` to ``question``.
 
     ``equality`` (``python`` or ``strict``) overrides how values are compared (default: the
-    ground truth's, else the style's). Raises :class:`UnknownReward` (a ``KeyError``) for an
-    unknown name, and :class:`SandboxUnavailable` when an input item could not be run.
+    ground truth's, else the style's). Raises ``UnknownName`` (a ``KeyError``) for an unknown
+    name, and :class:`SandboxUnavailable` when an input item could not be run.
     """
     rule = get_reward(name)
     return rule(score_question(question, response, sandbox=sandbox, equality=equality))
@@ -156,12 +147,13 @@ def score_batch(
 # --------------------------------------------------------------------------------------------
 
 
-def _has(score: QuestionScore, kind: Kind) -> bool:
-    return any(item.kind is kind for item in score.items)
+def _has(score: QuestionScore, kind: str) -> bool:
+    return any(item.kind == kind for item in score.items)
 
 
 def _has_whitebox(score: QuestionScore) -> bool:
-    return any(item.kind in WHITEBOX_KINDS for item in score.items)
+    whitebox = whitebox_kinds()
+    return any(item.kind in whitebox for item in score.items)
 
 
 def _is_execverify_input(score: QuestionScore) -> bool:

@@ -30,11 +30,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from execgym.rewards._data import GroundTruthError, ScoringData
-from execgym.rewards._input import SandboxUnavailable
 from execgym.rewards._rewards import get_reward, score_batch
 from execgym.rewards._score import QuestionScore
 from execgym.rewards._sources import find_source_reward
 from execgym.sandbox import Sandbox
+from execgym.tasks import SandboxUnavailable
 
 __all__ = ["as_tensor", "response_text", "reward_func", "reward_tensor"]
 

@@ -29,11 +29,11 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from execgym.rewards._data import GroundTruthError, ScoringData
-from execgym.rewards._input import SandboxUnavailable
 from execgym.rewards._rewards import get_reward, score_batch
 from execgym.rewards._score import resolve_equality
 from execgym.rewards._sources import find_source_reward
 from execgym.sandbox import Sandbox
+from execgym.tasks import SandboxUnavailable
 
 __all__ = ["completion_text", "execution_reward", "make_reward_function"]
 

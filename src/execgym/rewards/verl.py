@@ -34,12 +34,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from execgym.rewards._data import ScoringData
-from execgym.rewards._input import SandboxUnavailable
 from execgym.rewards._rewards import get_reward, score_metrics
 from execgym.rewards._score import resolve_equality, score_question
 from execgym.rewards._sources import find_source_reward
 from execgym.sandbox import Sandbox
-from execgym.tasks._question import Question
+from execgym.tasks import Question, SandboxUnavailable
 
 __all__ = ["compute_score", "load_ground_truth", "question_ground_truth"]
 

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 from execgym._lazy import lazy_exports
 
 if TYPE_CHECKING:
-    from execgym.sandbox._checkers import Checker, checker_names, get_checker, register
+    from execgym.sandbox._builtin_checkers import EvalPlusChecker, values_equal
+    from execgym.sandbox._checkers import CHECKERS, Checker, checker_names, get_checker, register
     from execgym.sandbox._forkserver import SandboxConfig
     from execgym.sandbox._harness import PREAMBLE
     from execgym.sandbox._models import (
@@ -29,9 +30,11 @@ if TYPE_CHECKING:
 # The fork-server imports modules of this package; re-exports load lazily so that it does
 # not pay for pydantic and the judging side (a lighter process forks faster).
 _EXPORTS = {
+    "CHECKERS": "execgym.sandbox._checkers",
     "CallTest": "execgym.sandbox._models",
     "Checker": "execgym.sandbox._checkers",
     "ErrorInfo": "execgym.sandbox._models",
+    "EvalPlusChecker": "execgym.sandbox._builtin_checkers",
     "JudgeRequest": "execgym.sandbox._sandbox",
     "JudgeResult": "execgym.sandbox._models",
     "Limits": "execgym.sandbox._models",
@@ -48,6 +51,7 @@ _EXPORTS = {
     "encode_value": "execgym.sandbox._values",
     "get_checker": "execgym.sandbox._checkers",
     "register": "execgym.sandbox._checkers",
+    "values_equal": "execgym.sandbox._builtin_checkers",
 }
 
 
@@ -55,10 +59,12 @@ __getattr__ = lazy_exports("execgym.sandbox", _EXPORTS, globals())
 
 
 __all__ = [
+    "CHECKERS",
     "PREAMBLE",
     "CallTest",
     "Checker",
     "ErrorInfo",
+    "EvalPlusChecker",
     "JudgeRequest",
     "JudgeResult",
     "Limits",
@@ -74,4 +80,5 @@ __all__ = [
     "encode_value",
     "get_checker",
     "register",
+    "values_equal",
 ]

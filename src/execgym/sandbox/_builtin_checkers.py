@@ -2,7 +2,8 @@
 of public code benchmarks.
 
 Every checker here is a small frozen dataclass registered with
-:func:`~execgym.sandbox._checkers.register` right below its definition. Its docstring states
+:func:`~execgym.sandbox.register` right below its definition, with the one-line
+``summary`` the README's checker table shows. Its docstring states
 exactly which rule it applies; the benchmark checkers (``apps``, ``lcb``, ``codecontests``,
 ``xcodeeval``, ``evalplus``) reproduce the semantics of that benchmark's official judge, read
 from its source and written here independently, without numpy. Where a re-implementation
@@ -286,7 +287,12 @@ class ExactChecker:
         return _guarded(values_equal, actual, expected)
 
 
-register(ExactChecker())
+register(
+    ExactChecker(),
+    summary=(
+        "output identical (after `\\r\\n` → `\\n`); values type-aware (`1`, `1.0`, `True` differ)"
+    ),
+)
 
 
 # --------------------------------------------------------------------------------------------
@@ -314,7 +320,10 @@ class TokensChecker:
         return _guarded(values_equal, actual, expected)
 
 
-register(TokensChecker())
+register(
+    TokensChecker(),
+    summary="the default: whitespace-insensitive output; values type-aware",
+)
 
 
 # --------------------------------------------------------------------------------------------
@@ -368,7 +377,10 @@ class FloatChecker:
         return _guarded(compare, actual, expected)
 
 
-register(FloatChecker())
+register(
+    FloatChecker(),
+    summary="tokens; numbers within absolute/relative tolerance (default 1e-6)",
+)
 
 
 # --------------------------------------------------------------------------------------------
@@ -527,7 +539,10 @@ def _apps_values_match(actual: object, expected: object) -> bool:
     return False
 
 
-register(AppsChecker())
+register(
+    AppsChecker(),
+    summary="the APPS judge: its stdout cascade, `==` on values with list-wrapped outputs",
+)
 
 
 # --------------------------------------------------------------------------------------------
@@ -591,7 +606,10 @@ def _lcb_values_match(actual: object, expected: object) -> bool:
     return result == expected
 
 
-register(LiveCodeBenchChecker())
+register(
+    LiveCodeBenchChecker(),
+    summary="LiveCodeBench: stripped lines, then `Decimal` tokens",
+)
 
 
 # --------------------------------------------------------------------------------------------
@@ -672,7 +690,10 @@ def _strtod(token: str) -> float | None:
     return float(text)
 
 
-register(CodeContestsChecker())
+register(
+    CodeContestsChecker(),
+    summary="CodeContests: tokens, numbers within 1e-5",
+)
 
 
 # --------------------------------------------------------------------------------------------
@@ -790,7 +811,10 @@ def _mpfr_number(token: str) -> Decimal | None:
     return _XCE_CONTEXT.plus(Decimal(f"{match['sign']}{mantissa}e{exponent}"))
 
 
-register(XCodeEvalChecker())
+register(
+    XCodeEvalChecker(),
+    summary="xCodeEval / ExecEval: lines, then tokens; several accepted outputs",
+)
 
 
 # --------------------------------------------------------------------------------------------
@@ -930,4 +954,7 @@ def _broadcast_strides(shape: tuple[int, ...]) -> list[int]:
     return strides[::-1]
 
 
-register(EvalPlusChecker())
+register(
+    EvalPlusChecker(),
+    summary="EvalPlus: `==`, floats with `allclose` tolerance",
+)

@@ -270,6 +270,29 @@ def _remove_stale(base: str) -> None:
                     os.rmdir(entry.path)
 
 
+def oom_kills_of(server_pid: int) -> int | None:
+    """The OOM kills recorded by the memory cgroup of a fork-server (dead or alive), read
+    from the judging process; ``None`` where it has none."""
+    candidates = []
+    v1 = _v1_dir("memory")
+    if v1 is not None:
+        candidates.append((os.path.join(v1, f"{PREFIX}{server_pid}", "memory.oom_control"), 1))
+    v2 = _v2_base()
+    if v2 is not None:
+        candidates.append((os.path.join(v2, f"{PREFIX}{server_pid}", "memory.events"), 2))
+    for path, _ in candidates:
+        try:
+            with open(path, "rb") as f:
+                text = f.read()
+        except OSError:
+            continue
+        for line in text.splitlines():
+            key, _, value = line.partition(b" ")
+            if key == b"oom_kill":
+                return int(value)
+    return None
+
+
 def remove_cgroups_of(server_pid: int) -> None:
     """Remove the cgroups of a fork-server that has exited (from the judging process:
     inside, the cgroup tree is hidden and the server's own membership keeps them busy)."""

@@ -6,13 +6,17 @@ values (``None``, ``bool``, ``int``, ``float``, ``complex``, ``str``, ``bytes``,
 ``tuple``, ``dict``, ``set``, ``frozenset``). No object created by untrusted code ever
 reaches a checker, so no untrusted ``__eq__`` runs here.
 
-Every checker is registered by name with :func:`register` beside its definition and looked
-up with :func:`get_checker`.
+The checkers are one :class:`~execgym.registry.Registry` (:data:`CHECKERS`, entry-point group
+``execgym.checkers``): each is registered with :func:`register` beside its definition, with a
+one-line ``summary``, and looked up with :func:`get_checker`; an unknown name raises
+:class:`~execgym.registry.UnknownName` (a ``KeyError``) listing the known ones.
 """
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Any, Protocol
+
+from execgym.registry import Registry
 
 
 class Checker(Protocol):
@@ -32,33 +36,29 @@ class Checker(Protocol):
         ...
 
 
-_REGISTRY: dict[str, Checker] = {}
+CHECKERS: Registry[Checker] = Registry("checker", builtins=("execgym.sandbox._builtin_checkers",))
+"""Every checker by name; the built-in ones load on the first lookup."""
 
 
-def register(checker: Checker) -> Checker:
-    """Add ``checker`` to the registry under ``checker.name``; a duplicate name is an error."""
-    if checker.name in _REGISTRY:
-        raise ValueError(f"checker {checker.name!r} is already registered")
-    _REGISTRY[checker.name] = checker
-    return checker
+def register(checker: Checker, *, summary: str | None = None, **metadata: Any) -> Checker:
+    """Add ``checker`` under ``checker.name``; a duplicate name is an error.
+
+    ``summary`` (one line) defaults to the first line of the checker class's docstring; the
+    README's table lists the checkers registered with a summary of their own (``listed``),
+    not those registered on demand (another tolerance of a built-in rule).
+    """
+    listed = summary is not None
+    if summary is None:
+        doc = (type(checker).__doc__ or "").strip()
+        summary = doc.splitlines()[0] if doc else checker.name
+    return CHECKERS.register(checker.name, checker, summary=summary, listed=listed, **metadata)
 
 
 def get_checker(name: str) -> Checker:
-    """The checker registered as ``name``; an unknown name raises ``KeyError`` naming the known."""
-    _ensure_loaded()
-    try:
-        return _REGISTRY[name]
-    except KeyError:
-        known = ", ".join(sorted(_REGISTRY))
-        raise KeyError(f"unknown checker {name!r}; known checkers: {known}") from None
+    """The checker registered as ``name``; an unknown name raises ``UnknownName``."""
+    return CHECKERS.get(name)
 
 
 def checker_names() -> list[str]:
     """Names of all registered checkers, sorted."""
-    _ensure_loaded()
-    return sorted(_REGISTRY)
-
-
-def _ensure_loaded() -> None:
-    # The built-in checkers register themselves when their module is imported.
-    from execgym.sandbox import _builtin_checkers  # noqa: F401
+    return CHECKERS.names()

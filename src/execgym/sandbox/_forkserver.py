@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -15,13 +17,10 @@ from pathlib import Path
 from typing import IO, Any
 
 import execgym
-from execgym.sandbox._cgroups import remove_cgroups_of
+from execgym.sandbox._cgroups import oom_kills_of, remove_cgroups_of
 from execgym.sandbox._protocol import BLOB_NAMES
 from execgym.sandbox._root import check_extra_path
 from execgym.sandbox._seccomp import filter_options
-
-INSTRUMENTS = ("execgym.trace._recorder",)
-"""Trusted instruments children may use, imported up front so no child pays for them."""
 
 
 @dataclass(frozen=True)
@@ -44,6 +43,12 @@ class SandboxConfig:
     syscall filter off, ``minimal_root=False`` shows children the host's tree and
     ``cgroup=False`` leaves the fork-server out of any cgroup (each for diagnosis and
     benchmarks only).
+
+    ``instruments`` is the allowlist of trusted modules a test may name as its
+    ``instrument`` (each module's ``instrument(call, options, sink)`` wraps the test's call
+    in the child; the tracer is one): imported in the fork-server up front, and no other
+    module is accepted. Empty by default; the packages that instrument runs export theirs
+    (``execgym.trace.INSTRUMENTS``, ``execgym.synth.INSTRUMENTS``).
     """
 
     hash_seed: int = 0
@@ -57,11 +62,29 @@ class SandboxConfig:
     seccomp: bool = True
     minimal_root: bool = True
     cgroup: bool = True
+    instruments: tuple[str, ...] = ()
     python: str = field(default_factory=lambda: sys.executable)
 
     def __post_init__(self) -> None:
         for path in self.read_only_paths:
             check_extra_path(path)
+        for name in self.instruments:
+            if importlib.util.find_spec(name) is None:
+                raise ValueError(f"instrument module {name!r} cannot be found")
+        if self.python == sys.executable:  # another interpreter finds its own modules
+            missing = [name for name in self.preload if not _importable(name)]
+            if missing:
+                raise ValueError(
+                    f"preload names modules this Python cannot import: {', '.join(missing)}"
+                )
+
+
+def _importable(module: str) -> bool:
+    """Whether ``module`` can be found (without importing it; a parent package is imported)."""
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        return False
 
 
 def scrubbed_environment(hash_seed: int) -> dict[str, str]:
@@ -114,6 +137,7 @@ class ForkServerProcess:
         self.config = config
         self._proc: subprocess.Popen[bytes] | None = None
         self._stderr: IO[bytes] | None = None
+        self._oom_kills = 0  # the OOM kills of this server's cgroup after its last request
         self._lock = threading.Lock()
         self.ready: dict[str, Any] = {}
 
@@ -121,7 +145,7 @@ class ForkServerProcess:
         options: dict[str, Any] = {
             "preload": list(self.config.preload),
             "packages": list(self.config.packages),
-            "instruments": list(INSTRUMENTS),
+            "instruments": list(self.config.instruments),
             "tmpfs_mb": self.config.tmpfs_mb,
             "processes": self.config.processes,
             "namespaces": self.config.namespaces,
@@ -153,19 +177,38 @@ class ForkServerProcess:
             )
         self.ready = json.loads(line)
         self._proc = proc
+        self._oom_kills = 0
         self._stderr = stderr
         return self.ready
 
     def execute(self, request: dict[str, Any]) -> dict[str, Any]:
-        """Send one request; a dead or unstartable fork-server yields ``{"ok": False}``."""
+        """Send one request; a dead or unstartable fork-server yields ``{"ok": False}``
+        (with ``"oom_killed"`` when the kernel's OOM killer ended it during this request:
+        the run filled its memory cgroup, which is the program's doing, not the sandbox's)."""
         with self._lock:
             try:
                 if self._proc is None or self._proc.poll() is not None:
                     self.start()
-                return self._roundtrip(request)
+                response = self._roundtrip(request)
+                self._oom_kills = int(response.get("oom_kills", self._oom_kills))
+                return response
             except (OSError, ValueError, SandboxFailure) as exc:
+                oom_killed = self._killed_by_oom()
                 self._discard()
-                return {"ok": False, "error": f"fork-server failure: {exc}"}
+                failure = {"ok": False, "error": f"fork-server failure: {exc}"}
+                return {**failure, "oom_killed": True} if oom_killed else failure
+
+    def _killed_by_oom(self) -> bool:
+        """Whether the server died of SIGKILL while its cgroup's OOM kills went up."""
+        proc = self._proc
+        if proc is None:
+            return False
+        try:
+            code = proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            return False
+        kills = oom_kills_of(proc.pid)
+        return code == 128 + signal.SIGKILL and kills is not None and kills > self._oom_kills
 
     def _roundtrip(self, request: dict[str, Any]) -> dict[str, Any]:
         proc = self._proc

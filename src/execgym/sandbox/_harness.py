@@ -39,7 +39,7 @@ import socket
 import sys
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from execgym.sandbox import _protocol, _values
@@ -101,8 +101,13 @@ class _Returned:
 Runner = Callable[[dict[str, Any], socket.socket], None]
 
 
-def make_runner() -> Runner:
-    """Build the harness entry point with every dependency bound in its closure."""
+def make_runner(instruments: Sequence[str] = ()) -> Runner:
+    """Build the harness entry point with every dependency bound in its closure.
+
+    ``instruments`` is the fork-server's allowlist (``SandboxConfig.instruments``): the
+    modules whose ``instrument(call, options, sink)`` a test may name; a test naming any other
+    module fails. Their functions are bound here, once, like every other dependency.
+    """
     write = os.write
     pread = os.pread
     close = os.close
@@ -145,7 +150,7 @@ def make_runner() -> Runner:
     text_wrapper = io.TextIOWrapper
     file_io = io.FileIO
     line_cache = linecache.cache
-    import_module = importlib.import_module
+    allowed = {name: importlib.import_module(name).instrument for name in instruments}
     real_builtins = builtins
     sys_module = sys
     timeout_type = TestTimeout
@@ -175,7 +180,7 @@ def make_runner() -> Runner:
     harness_pid = [0]  # set by run() in the child
     alone_in_namespace = [False]  # the child shares its PID namespace only with its init
     timer_fired = [False]
-    # Where an instrument (a trusted execgym module, e.g. the tracer) leaves its record of
+    # Where an instrument (an allowlisted trusted module, e.g. the tracer) leaves its record of
     # the test; sent with the test's result even when the test raised.
     sink: dict[str, Any] = {}
 
@@ -369,9 +374,9 @@ def make_runner() -> Runner:
         name = test.get("instrument")
         if not name:
             return call()
-        if not name.startswith("execgym."):
-            raise ValueError(f"instrument {name!r} is not an execgym module")
-        wrapper = import_module(name).instrument
+        wrapper = allowed.get(name)
+        if wrapper is None:
+            raise ValueError(f"instrument {name!r} is not one of this sandbox's instruments")
         return wrapper(call, test.get("instrument_options") or {}, sink)
 
     def script_action(code: Any, test: dict[str, Any]) -> Callable[[], Any]:

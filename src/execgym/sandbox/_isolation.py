@@ -367,7 +367,9 @@ def _become_pid_namespace_init(state: IsolationState, uid: int | None) -> _UidSw
         os.close(answer_w)
         _, status = os.waitpid(pid, 0)
         code = os.waitstatus_to_exitcode(status)
-        os._exit(code if code >= 0 else 1)
+        # A signal that ended the server shows as 128 + its number, as a shell reports it
+        # (the judging process tells an OOM kill from a crash by it).
+        os._exit(code if code >= 0 else 128 - code)
     os.close(ask_r)
     os.close(answer_w)
     os.close(host_proc)

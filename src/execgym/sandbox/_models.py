@@ -69,9 +69,10 @@ class CallTest(BaseModel):
     A name that is not a module-level callable is looked up as a method of ``Solution()``
     (LeetCode style).
 
-    ``instrument`` names a trusted execgym module whose ``instrument(call, options, sink)``
-    wraps the call inside the child (the tracer is one); what it leaves in ``sink`` comes
-    back as :attr:`TestResult.extra`.
+    ``instrument`` names a trusted module of the sandbox's allowlist
+    (``SandboxConfig.instruments``) whose ``instrument(call, options, sink)`` wraps the call
+    inside the child (the tracer is one); what it leaves in ``sink`` comes back as
+    :attr:`TestResult.extra`.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")

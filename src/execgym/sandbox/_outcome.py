@@ -27,6 +27,11 @@ def test_outcomes(
 ) -> tuple[list[TestResult | None], str | None]:
     """Per-test results for the tests of one request, and a note on how the child ended."""
     n = len(kinds)
+    if not response.get("ok") and response.get("oom_killed"):
+        # The run filled its memory cgroup and the kernel's OOM killer chose the fork-server:
+        # the program's doing, so its verdict, not a sandbox failure.
+        detail = "the process tree exceeded its memory limit (the kernel ended the run)"
+        return [TestResult(verdict=Verdict.MEMORY_LIMIT, detail=detail) for _ in range(n)], detail
     if not response.get("ok"):
         detail = f"sandbox failure: {response.get('error', 'unknown')}"
         return [_sandbox_error(detail) for _ in range(n)], detail

@@ -51,7 +51,9 @@ class Sandbox:
     """
 
     def __init__(self, workers: int | None = None, config: SandboxConfig | None = None) -> None:
-        self.workers = workers or default_workers()
+        if workers is not None and workers < 1:
+            raise ValueError(f"workers must be at least 1 (None: one per core), got {workers}")
+        self.workers = workers if workers is not None else default_workers()
         self.config = config or SandboxConfig()
         self._servers = [ForkServerProcess(self.config) for _ in range(self.workers)]
         self._idle: queue.SimpleQueue[ForkServerProcess] = queue.SimpleQueue()

@@ -59,7 +59,7 @@ class ForkServer:
     def __init__(self, state: _isolation.IsolationState, options: dict[str, Any]) -> None:
         self.state = state
         self.options = options
-        self.runner = _harness.make_runner()
+        self.runner = _harness.make_runner(options.get("instruments", []))
         self.child_filter = state.child_filter
         self.work_area: _root.WorkArea | None = None
         if state.private_root:
@@ -109,7 +109,9 @@ class ForkServer:
             control.close()
             self._kill_survivors(pid)
         response["wall_s"] = time.perf_counter() - started
-        if self._oom_kills() > oom_before:
+        oom_after = self._oom_kills()
+        response["oom_kills"] = oom_after  # so that the judge can tell whether it was killed
+        if oom_after > oom_before:
             response["oom_killed"] = True
         problem = self._close_work_area(workdir)
         if problem:
@@ -320,12 +322,13 @@ class ForkServer:
             _signal.signal(_signal.SIGXFSZ, _signal.SIG_IGN)
             _signal.signal(_signal.SIGINT, _signal.SIG_DFL)
             _signal.signal(_signal.SIGTERM, _signal.SIG_DFL)
-            if self.state.oom_protected:
-                # The fork-server is exempt from the OOM killer; its children must not be.
+            self.drop_capabilities()  # also makes the child dumpable: its /proc/self is its
+            if self.meter.memory_cgroup is not None:
+                # When the run's tree fills its memory cgroup, the kernel kills one process:
+                # a child first (the fork-server, where it may be, is also exempt).
                 score = os.open("/proc/self/oom_score_adj", os.O_WRONLY)
-                os.write(score, b"0")
+                os.write(score, b"1000")
                 os.close(score)
-            self.drop_capabilities()
             if self.child_filter is not None:
                 self.child_filter.load()
         except BaseException:
@@ -481,10 +484,17 @@ def _has_exited(pid: int, pidfd: int | None, readable: list[int]) -> bool:
     return result is not None
 
 
+READ_AT_ONCE = 4 << 20
+"""Most bytes taken from the channel before they are parsed: a child writing faster than
+the fork-server reads cannot make it hold more than this on top of one frame."""
+
+
 def _read_available(fd: int) -> tuple[bytes, bool]:
-    """What the pipe holds now, and whether it is still open (False once at end of file)."""
+    """What the pipe holds now, up to :data:`READ_AT_ONCE` bytes, and whether it is still
+    open (False once at end of file)."""
     chunks: list[bytes] = []
-    while True:
+    taken = 0
+    while taken < READ_AT_ONCE:
         try:
             chunk = os.read(fd, 1 << 20)
         except BlockingIOError:
@@ -492,6 +502,8 @@ def _read_available(fd: int) -> tuple[bytes, bool]:
         if not chunk:
             return b"".join(chunks), False
         chunks.append(chunk)
+        taken += len(chunk)
+    return b"".join(chunks), True
 
 
 def _read_memfd(fd: int, cap: int) -> bytes:

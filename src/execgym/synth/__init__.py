@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from execgym.synth._catalog import Operation, Slot, methods, operations
     from execgym.synth._checker import ConstraintReport, check_program
     from execgym.synth._dataset import (
+        DEFAULT_BATCH_SIZE,
         ROW_KEYS,
         DatasetBuilder,
         DifficultyFilter,
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
     )
     from execgym.synth._difficulty import ModelDifficultyFilter, answer_is_right, output_prompt
     from execgym.synth._filters import (
-        FILTER_PRELOAD,
+        INSTRUMENTS,
         REJECTION_REASONS,
         FilterOptions,
         ProgramFilter,
@@ -52,7 +53,13 @@ if TYPE_CHECKING:
         extract_program,
         render_prompt,
     )
-    from execgym.synth._report import level_statistics, read_program_rows, write_report
+    from execgym.synth._report import (
+        ReportInputError,
+        level_statistics,
+        markdown_table,
+        read_program_rows,
+        write_report,
+    )
     from execgym.synth._seeds import item_seed
     from execgym.synth._spec import (
         CONTROL_KINDS,
@@ -63,10 +70,12 @@ if TYPE_CHECKING:
         spec_from_mapping,
     )
 
-# The filters' batch instrument (``execgym.synth._batch_instrument``) runs inside fork-servers
+# The filters' batch instrument (``execgym.synth._batch_instrument``, allowed by a sandbox
+# created with ``SandboxConfig(instruments=INSTRUMENTS)``) runs inside fork-servers
 # and their children: re-exports load lazily so importing it does not import the generators,
 # the dataset builder and the model clients.
 _EXPORTS = {
+    "DEFAULT_BATCH_SIZE": "execgym.synth._dataset",
     "BUILTIN_LEVELS": "execgym.synth._levels",
     "CONTROL_KINDS": "execgym.synth._spec",
     "Candidate": "execgym.synth._candidate",
@@ -76,11 +85,11 @@ _EXPORTS = {
     "DifficultyFilter": "execgym.synth._dataset",
     "ExtractedProgram": "execgym.synth._prompt",
     "ExtractionError": "execgym.synth._prompt",
-    "FILTER_PRELOAD": "execgym.synth._filters",
     "FilterOptions": "execgym.synth._filters",
     "GenerationFailure": "execgym.synth._candidate",
     "GrammarGenerator": "execgym.synth._grammar",
     "INPUT_TYPES": "execgym.synth._spec",
+    "INSTRUMENTS": "execgym.synth._filters",
     "LevelSummary": "execgym.synth._dataset",
     "METRICS": "execgym.synth._metrics",
     "ModelDifficultyFilter": "execgym.synth._difficulty",
@@ -91,6 +100,7 @@ _EXPORTS = {
     "REJECTION_REASONS": "execgym.synth._filters",
     "ROW_KEYS": "execgym.synth._dataset",
     "Rejection": "execgym.synth._candidate",
+    "ReportInputError": "execgym.synth._report",
     "Slot": "execgym.synth._catalog",
     "SpecError": "execgym.synth._spec",
     "SynthConfig": "execgym.synth._dataset",
@@ -106,6 +116,7 @@ _EXPORTS = {
     "item_seed": "execgym.synth._seeds",
     "level_statistics": "execgym.synth._report",
     "load_levels": "execgym.synth._spec",
+    "markdown_table": "execgym.synth._report",
     "methods": "execgym.synth._catalog",
     "normalized_key": "execgym.synth._normalize",
     "operations": "execgym.synth._catalog",
@@ -122,8 +133,9 @@ _EXPORTS = {
 __all__ = [
     "BUILTIN_LEVELS",
     "CONTROL_KINDS",
-    "FILTER_PRELOAD",
+    "DEFAULT_BATCH_SIZE",
     "INPUT_TYPES",
+    "INSTRUMENTS",
     "METRICS",
     "REJECTION_REASONS",
     "ROW_KEYS",
@@ -144,6 +156,7 @@ __all__ = [
     "ProgramFilter",
     "ProgramGenerator",
     "Rejection",
+    "ReportInputError",
     "Slot",
     "SpecError",
     "SynthConfig",
@@ -159,6 +172,7 @@ __all__ = [
     "item_seed",
     "level_statistics",
     "load_levels",
+    "markdown_table",
     "methods",
     "normalized_key",
     "operations",

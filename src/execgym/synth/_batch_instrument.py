@@ -12,9 +12,9 @@ compiles ``code`` with the filename ``"<solution>"`` (so the recorder traces its
 runs it in a fresh namespace, then makes the calls in order in that namespace, each as the
 harness makes a call test: the target resolved by name (or as a ``Solution`` method), the
 argument list evaluated in the namespace, the return value encoded. ``mode`` is ``"full"``
-(traced by :func:`execgym.trace._recorder.instrument`), ``"lines"`` (traced by the same
-recorder minus the variable states: :class:`LineRecorder`, the same steps with the same cap
-but without ``changes``, which cost most of a trace) or ``"run"`` (untraced). Between calls
+(traced by the tracer, :func:`execgym.trace.instrument`), ``"lines"`` (traced by the same
+tracer with ``changes`` off: the same steps with the same cap but without the variable
+states, which cost most of a trace) or ``"run"`` (untraced). Between calls
 the ``builtins`` module is put back as it was, as the harness does between tests.
 
 With ``select`` (run A), the inputs run A keeps are chosen from those calls by the rules of
@@ -58,12 +58,12 @@ import random
 import signal
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from types import FrameType
 from typing import Any
 
-from execgym.sandbox import _values
+from execgym.sandbox import encode_value
 from execgym.synth._metrics import arcs_between
-from execgym.trace import _recorder
+from execgym.trace import SOLUTION_FILE, TraceStepLimit
+from execgym.trace import instrument as trace_instrument
 
 STUB_ENTRY = "_candidate"
 STUB_CODE = f"def {STUB_ENTRY}():\n    return None\n"
@@ -72,13 +72,11 @@ STUB_CODE = f"def {STUB_ENTRY}():\n    return None\n"
 EVENT_CODES = {"call": 0, "line": 1, "return": 2, "exception": 3}
 EVENT_NAMES = tuple(EVENT_CODES)
 
-_SOLUTION = _recorder.SOLUTION_FILE
+_SOLUTION = SOLUTION_FILE
 _encode_steps = json.JSONEncoder(separators=(",", ":")).encode
-_encode_value = _values.encode_value
+_encode_value = encode_value
 _literal_eval = ast.literal_eval
-_trace_full = _recorder.instrument
-_describe = _recorder.describe
-_step_limit = _recorder.TraceStepLimit
+_trace = trace_instrument
 _settrace = sys.settrace
 _setprofile = sys.setprofile
 _reseed_random = random.seed
@@ -92,7 +90,6 @@ _chdir = os.chdir
 _line_cache = linecache.cache
 _real_builtins = builtins
 _builtins_dict = vars(builtins)
-_NO_CHANGES: dict[str, Any] = {}
 
 
 # ---- run A's rules (the filters use them too) ----------------------------------------
@@ -134,15 +131,6 @@ def keep_by_coverage(arcs: Sequence[tuple[int, set[tuple[int, int]]]]) -> list[i
 
 
 # ---- the child side ------------------------------------------------------------------
-class LineRecorder(_recorder.Recorder):
-    """The recorder without variable states: every step as the recorder records it (line,
-    function, frame, depth, event; the value of ``return`` and ``exception`` steps) and the
-    same step cap, but no ``changes``."""
-
-    def _diff(self, frame: FrameType, state: Any) -> dict[str, Any]:
-        return _NO_CHANGES
-
-
 class _Fresh:
     """Process-wide state as this child's first test found it, put back for every test."""
 
@@ -281,15 +269,15 @@ def _call(
     error: list[str] | None = None
     try:
         if mode == "full":
-            value = _trace_full(lambda: target(*args, **kwargs), caps, inner)
+            value = _trace(lambda: target(*args, **kwargs), caps, inner)
         elif mode == "lines":
-            value = _trace_lines(lambda: target(*args, **kwargs), caps, inner)
+            value = _trace(lambda: target(*args, **kwargs), {**caps, "changes": False}, inner)
         else:
             value = target(*args, **kwargs)
         _encode_value(value)
     except MemoryError:
         raise
-    except (Exception, _step_limit) as exc:
+    except (Exception, TraceStepLimit) as exc:
         error = [type(exc).__name__, _message(exc)]
     if mode == "run":
         return {"error": error}, []
@@ -308,25 +296,3 @@ def _call(
     if mode == "full":
         compact["steps"] = _encode_steps(steps)
     return compact, steps
-
-
-def _trace_lines(call: Callable[[], Any], caps: dict[str, Any], sink: dict[str, Any]) -> Any:
-    """:func:`execgym.trace._recorder.instrument` with a :class:`LineRecorder`."""
-    recorder = LineRecorder(
-        max_steps=int(caps.get("max_steps", _recorder.DEFAULT_MAX_STEPS)),
-        max_nodes=int(caps.get("max_value_nodes", _recorder.DEFAULT_MAX_VALUE_NODES)),
-        max_chars=int(caps.get("max_repr_chars", _recorder.DEFAULT_MAX_REPR_CHARS)),
-    )
-    record: dict[str, Any] = {"steps": recorder.steps}
-    sink["trace"] = record
-    _settrace(recorder.on_call)
-    try:
-        value = call()
-    except BaseException as exc:
-        _settrace(None)
-        record["status"] = "step_limit" if isinstance(exc, _step_limit) else "exception"
-        raise
-    _settrace(None)
-    record["status"] = recorder.status
-    record["output"] = _describe(value, recorder.max_nodes, recorder.max_chars)
-    return value

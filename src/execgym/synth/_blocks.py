@@ -20,7 +20,6 @@ from execgym.synth._catalog import LI, LS, SI, TI, TS, D, F, I, S
 from execgym.synth._naming import ACCUMULATOR_NAMES, ELEMENT_NAMES
 
 SEQUENCES = (S, LI, LS, TI, TS)
-COLLECTIONS = (LI, LS, D, SI, TI, TS)
 
 _UPDATES: dict[tuple[str, str], tuple[str, ...]] = {
     (I, I): (

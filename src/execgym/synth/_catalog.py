@@ -38,7 +38,6 @@ TS = "tuple[str, ...]"
 FN = "function"
 
 VALUE_TYPES = (S, I, F, B, LI, LS, D, SI, TI, TS)
-ITERABLE_TYPES = (S, LI, LS, D, SI, TI, TS)
 ELEMENT_TYPE = {S: S, LI: I, LS: S, D: S, SI: I, TI: I, TS: S}
 
 CONVERSIONS = frozenset({"list", "set", "tuple", "dict", "str", "int", "float", "bool"})
@@ -148,10 +147,6 @@ class Operation:
     idempotent: bool = False
     empties: bool = False
     called: frozenset[str] = field(default=frozenset())
-
-    @property
-    def mutates(self) -> bool:
-        return self.result is None
 
     @property
     def is_operator(self) -> bool:

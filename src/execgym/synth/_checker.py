@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from execgym.synth._spec import ConstraintSpec
+from execgym.tasks import LiteralError, read_arguments
 
 _CONVERSIONS = frozenset({"list", "set", "tuple", "dict", "str", "int", "float", "bool"})
 
@@ -296,24 +297,30 @@ def _check_statements(
         )
 
 
+def unused_variables(fn: ast.FunctionDef) -> list[str]:
+    """The parameters and local names of ``fn`` that are bound but never read, in the order
+    they are first bound. Updating a name in place (``x += 1``) does not read it: a variable
+    only ever updated is still unused (its value goes nowhere)."""
+    stored: dict[str, None] = {a.arg: None for a in fn.args.args}
+    loaded: set[str] = set()
+    for node in ast.walk(fn):
+        if isinstance(node, ast.Name):
+            if isinstance(node.ctx, ast.Store):
+                stored.setdefault(node.id)
+            else:
+                loaded.add(node.id)
+    return [name for name in stored if name not in loaded]
+
+
 def _check_dead_code(functions: dict[str, ast.FunctionDef], violations: list[str]) -> None:
     for fn in functions.values():
-        stored: dict[str, None] = {a.arg: None for a in fn.args.args}
-        loaded: set[str] = set()
         for node in ast.walk(fn):
-            if isinstance(node, ast.Name):
-                if isinstance(node.ctx, ast.Store):
-                    stored.setdefault(node.id)
-                else:
-                    loaded.add(node.id)
-            elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
-                loaded.add(node.target.id)
             body = getattr(node, "body", None)
             if isinstance(body, list):
                 for index, stmt in enumerate(body[:-1]):
                     if isinstance(stmt, (ast.Return, ast.Raise, ast.Break, ast.Continue)):
                         violations.append(f"unreachable code after line {body[index].lineno}")
-        unused = [name for name in stored if name not in loaded]
+        unused = unused_variables(fn)
         if unused:
             violations.append(f"{fn.name}: variables never read: {unused}")
 
@@ -352,10 +359,14 @@ def _check_input(
     measured: dict[str, Any],
 ) -> None:
     try:
-        values = ast.literal_eval(f"({source},)")
-    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        arguments = read_arguments(source)
+    except LiteralError:
         violations.append("the input is not a list of Python literals")
         return
+    if arguments.kwargs:
+        violations.append("the input passes arguments by keyword")
+        return
+    values = arguments.args
     if len(values) != len(main.args.args):
         violations.append(f"the input has {len(values)} arguments, f takes {len(main.args.args)}")
     types = []

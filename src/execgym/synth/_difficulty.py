@@ -7,20 +7,26 @@ with equal types). A program is kept when at most ``max_correct`` answers are ri
 The defaults are ExecVerify's setting (its ``difficulty_evaluation`` configuration and
 ``max_pass_count``): 10 samples at temperature 1.0 and top-p 0.9 with up to 4096 tokens
 each, kept when at most 3 are right. ExecVerify counts a sample right when the output's
-text appears anywhere in the response; here only the final ``[ANSWER]`` counts, read as a
-literal.
+text appears anywhere in the response; here only the last complete ``[ANSWER]`` block counts,
+read as CRUXEval's output answers are (:func:`~execgym.tasks.extract_item_answers`: the value
+of an assertion, or the block's text) and parsed by the project's literal reader, never
+evaluated.
 """
 
 from __future__ import annotations
 
-import ast
-import re
 from dataclasses import dataclass
 
-from execgym.llm._protocol import ChatMessage, ChatModel, SamplingParams
+from execgym.llm import ChatMessage, ChatModel, SamplingParams
 from execgym.synth._candidate import ValidatedProgram
-
-_ANSWER = re.compile(r"\[ANSWER\](.*?)\[/ANSWER\]", re.DOTALL)
+from execgym.tasks import (
+    Kind,
+    LiteralError,
+    extract_item_answers,
+    last_answer_block,
+    parse_literal,
+    values_match,
+)
 
 
 def output_prompt(program: ValidatedProgram) -> list[ChatMessage]:
@@ -35,20 +41,20 @@ def output_prompt(program: ValidatedProgram) -> list[ChatMessage]:
     return [{"role": "user", "content": text}]
 
 
-def answer_is_right(text: str, expected: str) -> bool:
-    """Whether the last ``[ANSWER]`` of ``text`` is the literal ``expected``."""
-    found = _ANSWER.findall(text)
-    if not found:
+def answer_is_right(text: str, expected: str, entry: str = "f") -> bool:
+    """Whether the last ``[ANSWER]`` block of ``text`` holds the value of the literal
+    ``expected`` (type-aware, as ``strict`` output answers are compared)."""
+    if last_answer_block(text, "[ANSWER]") is None:
         return False
-    answer = found[-1].strip()
-    if "==" in answer:
-        answer = answer.rsplit("==", 1)[1].strip()
+    (answer,) = extract_item_answers("cruxeval", [Kind.OUTPUT], entry, text)
+    if answer.text is None:
+        return False
     try:
-        got = ast.literal_eval(answer)
-        want = ast.literal_eval(expected)
-    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        got = parse_literal(answer.text)
+        want = parse_literal(expected)
+    except LiteralError:
         return False
-    return type(got) is type(want) and bool(got == want)
+    return values_match(got, want)
 
 
 @dataclass
@@ -79,7 +85,8 @@ class ModelDifficultyFilter:
             max_tokens=self.max_tokens,
         )
         completion = await self.model.complete(output_prompt(program), params)
-        return sum(answer_is_right(text, program.output) for text in completion.texts)
+        entry = program.candidate.entry
+        return sum(answer_is_right(text, program.output, entry) for text in completion.texts)
 
     async def keep(self, program: ValidatedProgram) -> bool:
         right = await self.correct_answers(program)

@@ -11,7 +11,7 @@ Two sandbox executions per candidate, in two sandboxes whose ``PYTHONHASHSEED`` 
 2. **Run B** (second sandbox) loads ``code`` followed by ``assert f(<input>) == <output>``
    for every kept input (the outputs of run A), then traces the primary call again. The
    program is rejected when an assertion fails, and when the two traces of the primary
-   call differ (:func:`execgym.trace._determinism.compare_traces`): non-determinism under a
+   call differ (:func:`execgym.trace.compare_traces`): non-determinism under a
    different hash seed.
 
 The output literal must also read back: ``repr(ast.literal_eval(output)) == output``.
@@ -67,8 +67,8 @@ from execgym.synth._batch_instrument import (
 from execgym.synth._candidate import Candidate, Rejection, ValidatedProgram
 from execgym.synth._metrics import branch_arcs, difficulty_metrics, static_profile
 from execgym.synth._spec import ConstraintSpec
-from execgym.trace._determinism import compare_traces
-from execgym.trace._tracer import INSTRUMENT, _to_trace
+from execgym.trace import INSTRUMENT, compare_traces, trace_from_result
+from execgym.trace import INSTRUMENTS as TRACE_INSTRUMENTS
 
 REJECTION_REASONS = (
     "syntax",
@@ -85,9 +85,10 @@ REJECTION_REASONS = (
 )
 
 BATCH_INSTRUMENT = "execgym.synth._batch_instrument"
-"""The instrument of batched runs; preload it (``SandboxConfig(preload=FILTER_PRELOAD)``)."""
-FILTER_PRELOAD = (BATCH_INSTRUMENT,)
-"""What the filter's sandboxes should import up front, so children do not import it."""
+"""The instrument of batched runs."""
+INSTRUMENTS: tuple[str, ...] = (BATCH_INSTRUMENT, *TRACE_INSTRUMENTS)
+"""What the filters' sandboxes must allow (``SandboxConfig(instruments=INSTRUMENTS)``): the
+batch instrument, and the tracer for candidates validated on their own."""
 
 _LOAD_FAILED = "failed while loading the program: "
 
@@ -353,8 +354,8 @@ class ProgramFilter:
             return None
         code = candidate.code
         call = f"{candidate.entry}({candidate.inputs[index]})"
-        first_trace = _to_trace(result_a, code, call, self.first.config.hash_seed)
-        second_trace = _to_trace(result_b, code, call, self.second.config.hash_seed)
+        first_trace = trace_from_result(result_a, code, call, self.first.config.hash_seed)
+        second_trace = trace_from_result(result_b, code, call, self.second.config.hash_seed)
         report = compare_traces(first_trace, second_trace)
         if not report.deterministic:
             return Rejection("nondeterministic", report.difference)

@@ -41,6 +41,7 @@ from execgym.synth._catalog import (
     operations,
     short_name,
 )
+from execgym.synth._checker import count_statements, unused_variables
 from execgym.synth._inputs import synthesize_inputs
 from execgym.synth._naming import Names
 from execgym.synth._normalize import tree_key
@@ -354,25 +355,12 @@ def _helper_chain(b: ProgramBuilder, value: Value, length: int) -> Value:
 def _check_shape(tree: ast.Module, spec: ConstraintSpec) -> None:
     """The generator's own sanity bounds: statement count and no unused variable."""
     functions = [node for node in tree.body if isinstance(node, ast.FunctionDef)]
-    statements = sum(
-        1
-        for fn in functions
-        for node in ast.walk(fn)
-        if isinstance(node, ast.stmt) and not isinstance(node, ast.FunctionDef)
-    )
+    statements = count_statements(functions)
     if not spec.min_statements <= statements <= spec.max_statements:
         raise GenerationError(
             f"{statements} statements, outside {spec.min_statements}..{spec.max_statements}"
         )
     for fn in functions:
-        stored: dict[str, None] = {a.arg: None for a in fn.args.args}
-        loaded: set[str] = set()
-        for node in ast.walk(fn):
-            if isinstance(node, ast.Name):
-                if isinstance(node.ctx, ast.Store):
-                    stored.setdefault(node.id)
-                else:
-                    loaded.add(node.id)
-        unused = [name for name in stored if name not in loaded]
+        unused = unused_variables(fn)
         if unused:
             raise GenerationError(f"unused variable {unused[0]!r} in {fn.name}")

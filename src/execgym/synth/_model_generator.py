@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 
-from execgym.llm._protocol import ChatModel, SamplingParams
+from execgym.llm import ChatModel, SamplingParams
 from execgym.synth._candidate import Candidate, GenerationFailure
 from execgym.synth._grammar import eligible_methods
 from execgym.synth._prompt import ExtractionError, extract_program, render_prompt

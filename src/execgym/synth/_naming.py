@@ -69,6 +69,3 @@ class Names:
         name = f"{base}_{suffix}"
         self.taken.add(name)
         return name
-
-    def reserve(self, name: str) -> None:
-        self.taken.add(name)

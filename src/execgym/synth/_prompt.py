@@ -10,11 +10,11 @@ back into the function definitions (``code``) and the argument list of that one 
 from __future__ import annotations
 
 import ast
-import re
 from dataclasses import dataclass
 
-from execgym.llm._protocol import ChatMessage
+from execgym.llm import ChatMessage
 from execgym.synth._spec import ConstraintSpec
+from execgym.tasks import fenced_blocks
 
 SYSTEM_PROMPT = (
     "You write short, self-contained Python programs that exercise Python's built-in types "
@@ -30,8 +30,6 @@ FIXED_RULES = (
     "The program must finish quickly and must not raise an exception.",
     "Use meaningful variable names and write no comments.",
 )
-
-_FENCE = re.compile(r"```(?:python|py)?[ \t]*\n(.*?)```", re.DOTALL)
 
 
 def constraint_lines(spec: ConstraintSpec, method: str) -> list[str]:
@@ -116,7 +114,7 @@ class ExtractionError(ValueError):
 
 def extract_program(text: str, entry: str = "f") -> ExtractedProgram:
     """Read the program out of a model's answer (the last code block that parses)."""
-    blocks = _FENCE.findall(text) or [text]
+    blocks = fenced_blocks(text) or [text]
     problem = "no code block"
     for block in reversed(blocks):
         try:

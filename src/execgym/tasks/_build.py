@@ -5,8 +5,9 @@ from ``random.Random`` seeded by a SHA-256 hash of the three, so a program's que
 not depend on its position in a file, on which other kinds are asked, or on neighbouring
 seeds (hashing, not adding, keeps seed 1 from being seed 0 shifted by one program).
 
-Order: the kinds asked are taken in :class:`Kind` order whatever order they are given in
-(a set of kinds has no order of its own), so the same programs, kinds, style and seed give
+Order: the kinds asked are taken in the kind registry's order (each kind's ``order``:
+output, input, next, state, coverage, path) whatever order they are given in (a set of kinds
+has no order of its own), so the same programs, kinds, style and seed give
 the same questions in the same order, byte for byte, in every process.
 
 Determinism is judged per question: with a second trace of the call under another
@@ -27,10 +28,10 @@ from itertools import islice, repeat
 from pathlib import Path
 
 from execgym.sandbox import Sandbox
-from execgym.tasks._kinds import Pick, generator_for
+from execgym.tasks._kind import generator_for, ordered_kinds
 from execgym.tasks._programs import Program, iter_programs
 from execgym.tasks._prompts import check_style, render_questions
-from execgym.tasks._question import Kind, Question, Style
+from execgym.tasks._question import Pick, Question, Style
 from execgym.tasks._select import Execution
 from execgym.trace import Trace, TraceOptions, TraceStatus, trace_many
 
@@ -38,27 +39,21 @@ TRACE_BATCH = 256
 """Programs traced together by :func:`iter_questions` (bounds the traces held at once)."""
 
 
-def kind_rng(seed: int, program_id: str, kind: Kind) -> random.Random:
+def kind_rng(seed: int, program_id: str, kind: str) -> random.Random:
     """The random source of one kind's generator on one program."""
-    digest = hashlib.sha256(f"{seed}\x00{program_id}\x00{kind.value}".encode()).digest()
+    digest = hashlib.sha256(f"{seed}\x00{program_id}\x00{kind!s}".encode()).digest()
     return random.Random(int.from_bytes(digest[:8], "big"))
-
-
-def ordered_kinds(kinds: Iterable[Kind | str]) -> list[Kind]:
-    """The distinct kinds of ``kinds`` in :class:`Kind` order (unknown names: ValueError)."""
-    wanted = {Kind(kind) for kind in kinds}
-    return [kind for kind in Kind if kind in wanted]
 
 
 def question_picks(
     program: Program,
     trace: Trace,
-    kinds: Sequence[Kind | str],
+    kinds: Sequence[str],
     seed: int = 0,
     style: Style | None = None,
 ) -> list[Pick]:
     """What each kind's generator (``style``'s own where it has one) asks about
-    ``program``'s traced call, kinds in Kind order.
+    ``program``'s traced call, kinds in the registry's order.
 
     A trace that did not end ``ok`` or that is of other code is a ValueError.
     """
@@ -87,7 +82,7 @@ def stable_picks(
 def build_questions(
     program: Program,
     trace: Trace,
-    kinds: Sequence[Kind | str],
+    kinds: Sequence[str],
     style: Style,
     seed: int = 0,
     cot: bool = False,
@@ -143,10 +138,6 @@ class BuildStats:
     """Programs not asked about, by trace status (``exception``, ``time_limit``, ...)."""
     skipped_ids: list[str] = field(default_factory=list)
 
-    @property
-    def skipped_total(self) -> int:
-        return sum(self.skipped.values())
-
     def describe(self) -> str:
         """What was skipped and left out, in words (for a command's last line)."""
         skipped = ", ".join(f"{n} {why}" for why, n in sorted(self.skipped.items())) or "none"
@@ -160,7 +151,7 @@ class BuildStats:
 def iter_questions(
     sandbox: Sandbox,
     programs: Iterable[Program],
-    kinds: Sequence[Kind | str],
+    kinds: Sequence[str],
     style: Style,
     seed: int = 0,
     cot: bool = False,
@@ -215,7 +206,7 @@ def iter_questions(
 def questions_for_file(
     sandbox: Sandbox,
     path: str | Path,
-    kinds: Sequence[Kind | str],
+    kinds: Sequence[str],
     style: Style,
     seed: int = 0,
     cot: bool = False,

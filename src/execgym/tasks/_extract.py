@@ -61,13 +61,17 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from execgym.tasks._question import Kind, Question
+from execgym.registry import UnknownName
+from execgym.tasks._kind import KINDS
+from execgym.tasks._question import Question
 
 __all__ = [
     "MAX_RESPONSE_CHARS",
     "ExtractedAnswer",
     "extract_answers",
     "extract_item_answers",
+    "fenced_blocks",
+    "last_answer_block",
     "last_top_level",
     "split_assertion",
     "top_level_call_arguments",
@@ -97,10 +101,10 @@ def extract_answers(question: Question, response: str) -> list[ExtractedAnswer]:
 
 
 def extract_item_answers(
-    style: str, kinds: Sequence[Kind | str], entry: str, response: object
+    style: str, kind_names: Sequence[str], entry: str, response: object
 ) -> list[ExtractedAnswer]:
     """:func:`extract_answers` on the parts of a question it needs; never raises."""
-    kinds = [_as_kind(kind) for kind in kinds]
+    kinds = [_shape(kind) for kind in kind_names]
     if not kinds:
         return []
     if not isinstance(response, str):
@@ -112,7 +116,7 @@ def extract_item_answers(
         elif style == "cruxeval":
             answers = _cruxeval(text, kinds, entry)
         elif style == "reval":
-            answers = [_single(text, kind) for kind in kinds]
+            answers = [_single(text) for _ in kinds]
         else:
             return _all_missing(len(kinds), f"unknown answer style {style!r}")
     except (RecursionError, MemoryError, ValueError, TypeError, IndexError) as exc:
@@ -126,12 +130,12 @@ def extract_item_answers(
 _ASSERT_STATEMENT = re.compile(r"^[ \t]*assert\b", re.MULTILINE)
 
 
-def _from_assertion(answer: ExtractedAnswer, kind: Kind | str, entry: str) -> ExtractedAnswer:
+def _from_assertion(answer: ExtractedAnswer, kind: _Shape, entry: str) -> ExtractedAnswer:
     """An output or input answer written as ``assert f(...) == value`` (REval's and
     ExecVerify's output form, or a model answering in CRUXEval's form), alone or at the end of
     a test case: the value, or the arguments."""
     text = answer.text
-    if text is None or kind not in (Kind.OUTPUT, Kind.INPUT):
+    if text is None or kind.assertion_part is None:
         return answer
     if not text.startswith("assert") and _ASSERT_STATEMENT.search(text) is None:
         return answer
@@ -139,11 +143,12 @@ def _from_assertion(answer: ExtractedAnswer, kind: Kind | str, entry: str) -> Ex
     if split is None:
         return answer
     arguments, value = split
-    part = value if kind is Kind.OUTPUT else arguments
+    wants_value = kind.assertion_part == "value"
+    part = value if wants_value else arguments
     if part is None:
-        what = "no '==' and no value" if kind is Kind.OUTPUT else "no call"
+        what = "no '==' and no value" if wants_value else "no call"
         return ExtractedAnswer(None, f"the assert has {what}", answer.notes)
-    if kind is Kind.OUTPUT and not part:
+    if wants_value and not part:
         return ExtractedAnswer(None, "empty answer", answer.notes)
     return ExtractedAnswer(part.strip(), "", answer.notes)
 
@@ -175,11 +180,23 @@ def _prepare(response: str) -> tuple[str, tuple[str, ...]]:
     return text, notes
 
 
-def _as_kind(kind: Kind | str) -> Kind | str:
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    """What extraction needs of an item's kind (see :class:`~execgym.tasks.QuestionKind`)."""
+
+    assertion_part: str | None = None
+    one_line: bool = False
+
+
+_UNKNOWN_KIND = _Shape()
+
+
+def _shape(kind: str) -> _Shape:
     try:
-        return Kind(kind)
-    except ValueError:
-        return kind
+        found = KINDS.get(kind)
+    except UnknownName:
+        return _UNKNOWN_KIND
+    return _Shape(found.assertion_part, found.one_line_answer)
 
 
 def _all_missing(n: int, reason: str) -> list[ExtractedAnswer]:
@@ -239,6 +256,28 @@ def _last_block(text: str, tag: re.Pattern[str]) -> _Block | None:
     if opened >= 0:
         return _Block(text[opened:], 0, False, len(text))
     return None
+
+
+def last_answer_block(text: str, tag: str = "[ANSWER]") -> str | None:
+    """The content of the last complete answer block of ``text``: ``[ANSWER]...[/ANSWER]``
+    (``tag="[ANSWER]"``) or ``<answer>...</answer>`` (``tag="<answer>"``), tags matched
+    without regard to letter case; ``None`` when there is none."""
+    block = _last_block(text, _ANSWER_TAG if tag == "<answer>" else _CRUX_TAG)
+    return block.content if block is not None and block.closed else None
+
+
+def fenced_blocks(text: str) -> list[str]:
+    """The contents of the complete fenced code blocks of ``text`` (fences of three backticks
+    or tildes on their own lines, any language tag), in order."""
+    blocks: list[str] = []
+    opening: re.Match[str] | None = None
+    for match in _FENCE_LINE.finditer(text):
+        if opening is None:
+            opening = match
+        else:
+            blocks.append(text[opening.end() : match.start()].strip("\n"))
+            opening = None
+    return blocks
 
 
 def _block_notes(block: _Block, name: str) -> list[str]:
@@ -459,7 +498,7 @@ _NUMBERING = re.compile(r"^(\d+)\s*[.)]\s+")
 _BULLET = re.compile(r"^[-*•]\s+")
 
 
-def _answer_lines(content: str, kinds: Sequence[Kind | str]) -> list[str]:
+def _answer_lines(content: str, kinds: Sequence[_Shape]) -> list[str]:
     """The answers of a combined block, one per item in order (fewer when lines are missing,
     more when there are extra ones); see the module docstring."""
     lines = [line.strip() for line in _strip_fence(content).split("\n")]
@@ -476,7 +515,7 @@ def _answer_lines(content: str, kinds: Sequence[Kind | str]) -> list[str]:
     for kind in kinds:
         if position >= len(lines):
             return answers
-        if kind is Kind.NEXT:
+        if kind.one_line:
             answers.append(lines[position])
             position += 1
         else:
@@ -541,11 +580,11 @@ def _last_logical_line(text: str) -> str | None:
 # --------------------------------------------------------------------------------------------
 
 
-def _execverify(text: str, kinds: list[Kind | str]) -> list[ExtractedAnswer]:
+def _execverify(text: str, kinds: list[_Shape]) -> list[ExtractedAnswer]:
     block = _last_block(text, _ANSWER_TAG)
     if len(kinds) <= 1:
         if block is None:
-            answer = _single(text, kinds[0] if kinds else "")
+            answer = _single(text)
             note = "no <answer> block"
             return [ExtractedAnswer(answer.text, answer.reason, (note, *answer.notes))]
         return [_found(block.content, "", _block_notes(block, "<answer>"))]
@@ -575,7 +614,7 @@ def _execverify(text: str, kinds: list[Kind | str]) -> list[ExtractedAnswer]:
     return answers
 
 
-def _cruxeval(text: str, kinds: list[Kind | str], entry: str) -> list[ExtractedAnswer]:
+def _cruxeval(text: str, kinds: list[_Shape], entry: str) -> list[ExtractedAnswer]:
     block = _last_block(text, _CRUX_TAG)
     notes: list[str] = []
     if block is None:
@@ -588,7 +627,7 @@ def _cruxeval(text: str, kinds: list[Kind | str], entry: str) -> list[ExtractedA
     split = split_assertion(content, entry)
     answers = []
     for kind in kinds:
-        if kind is Kind.INPUT:
+        if kind.assertion_part == "arguments":
             if split is not None:
                 arguments = split[0]
                 if arguments is None:
@@ -603,7 +642,7 @@ def _cruxeval(text: str, kinds: list[Kind | str], entry: str) -> list[ExtractedA
                 answers.append(_input_answer(arguments, notes))
                 continue
             answers.append(_found(_bare(content), "no answer in the response", notes))
-        elif kind is Kind.OUTPUT:
+        elif kind.assertion_part == "value":
             if split is not None:
                 if split[1] is None:
                     reason = "the assert has no '==' and no value"
@@ -613,7 +652,7 @@ def _cruxeval(text: str, kinds: list[Kind | str], entry: str) -> list[ExtractedA
                 continue
             answers.append(_found(_bare(content), "no answer in the response", notes))
         else:
-            answers.append(_single(text, kind))
+            answers.append(_single(text))
     return answers
 
 
@@ -630,7 +669,7 @@ def _bare(content: str) -> str | None:
     return _last_logical_line(content)
 
 
-def _single(text: str, kind: Kind | str) -> ExtractedAnswer:
+def _single(text: str) -> ExtractedAnswer:
     tagged = _last_block(text, _ANSWER_TAG)
     bracketed = _last_block(text, _CRUX_TAG)
     if tagged is not None and (bracketed is None or tagged.end >= bracketed.end):

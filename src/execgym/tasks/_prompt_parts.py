@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal
 
-from execgym.tasks._kinds import Pick
+from execgym.tasks._kind import KINDS, Combined, question_kinds
 from execgym.tasks._programs import Program
-from execgym.tasks._question import Item, Kind, Question, Style
+from execgym.tasks._question import Item, Pick, Question, Style
 
 NIL = "Nil"
 """How REval's and ExecVerify's state answers say that the line does not run (their own
@@ -38,13 +37,6 @@ def line_text(program: Program, line: int) -> str:
     return lines[line - 1].rstrip() if 1 <= line <= len(lines) else ""
 
 
-def output_literal(pick: Pick) -> str:
-    """The output an output or input pick is about, as a literal."""
-    literal = pick.reference.target_output if pick.kind is Kind.INPUT else pick.reference.literal
-    assert literal is not None, f"a {pick.kind.value} pick without its output literal"
-    return literal
-
-
 def tagged(rendered: str, opening: str, closing: str) -> str:
     return f"{opening}\n{rendered}\n{closing}"
 
@@ -53,7 +45,7 @@ def make_question(
     style: Style,
     program: Program,
     items: list[Item],
-    kind: Kind | Literal["combined"],
+    kind: str,
     prompt: str,
     reference_answer: str,
     tag: str,
@@ -74,19 +66,23 @@ def make_question(
     )
 
 
-COMBINED_KINDS = (Kind.OUTPUT, Kind.NEXT, Kind.STATE)
-"""The kinds both ExecVerify styles ask together in one prompt, in this order."""
-
-
-def combined_groups(picks: Sequence[Pick]) -> list[tuple[bool, list[Pick]]]:
+def combined_groups(picks: Sequence[Pick], style: str) -> list[tuple[bool, list[Pick]]]:
     """The prompts of an ExecVerify style, in order: ``(True, picks)`` for the one combined
-    prompt (output, next and state picks, placed where the first of them was) and
-    ``(False, [pick])`` for each pick of another kind."""
-    combined = [pick for kind in COMBINED_KINDS for pick in picks if pick.kind is kind]
+    prompt (the picks of the kinds the style asks together, in kind order, placed where the
+    first of them was) and ``(False, [pick])`` for each pick of another kind."""
+    together = [
+        kind for kind in question_kinds() if isinstance(kind_wording(kind, style), Combined)
+    ]
+    combined = [pick for kind in together for pick in picks if pick.kind == kind]
     groups: list[tuple[bool, list[Pick]]] = []
     for pick in picks:
-        if pick.kind not in COMBINED_KINDS:
+        if pick.kind not in together:
             groups.append((False, [pick]))
         elif pick is combined[0]:
             groups.append((True, combined))
     return groups
+
+
+def kind_wording(kind: str, style: str) -> object:
+    """The wording ``style`` has from ``kind`` (``None`` where the style does not ask it)."""
+    return KINDS.get(kind).wording(style)

@@ -215,10 +215,6 @@ class Execution:
         """Lines of the visits of the traced call's own frame, in order."""
         return [visit.line for visit in self.visits if visit.frame == self.entry_frame]
 
-    @property
-    def executed_lines(self) -> frozenset[int]:
-        return frozenset(self.runs)
-
 
 def spread_sample(
     rng: random.Random, tiers: Sequence[Sequence[T]], k: int, key: Callable[[T], Hashable]

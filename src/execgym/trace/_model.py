@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 from enum import StrEnum
 from typing import Literal
 
@@ -39,12 +38,6 @@ class Value(BaseModel):
     @property
     def gradable(self) -> bool:
         return self.literal is not None and not self.truncated
-
-    def python_value(self) -> object:
-        """The value itself (only for gradable values)."""
-        if self.literal is None:
-            raise ValueError(f"a {self.type} value without a literal form is not gradable")
-        return ast.literal_eval(self.literal)
 
 
 class Step(BaseModel):

@@ -14,6 +14,16 @@ marked ``truncated`` (no repr, no literal) rather than cut into a string.
 The record is left in the harness's ``sink`` under ``"trace"`` even when the call raises,
 so a trace of a failing program is kept. Step cap: :class:`TraceStepLimit` is raised into the
 program, which ends the run with that exception.
+
+This is execgym's one tracer. Its options (the test's ``instrument_options``) are the caps
+``max_steps``, ``max_value_nodes`` and ``max_repr_chars``, and ``changes`` (default true):
+false records every step without variable states, which cost most of a trace (the
+synthesis filters' line-coverage runs). Code that runs in the child itself (another
+instrument, such as the synthesis filters' batch instrument) calls :func:`instrument`
+directly, and may pass ``observer``: a function called with the frame and the event after
+each recorded step of the program's own frames, while the frame is live — what a tracer
+that keeps more than described values needs (REval's ground truth keeps a deep copy of the
+locals at every line).
 """
 
 from __future__ import annotations
@@ -130,13 +140,29 @@ class _FrameState:
         self.snapshot: dict[str, tuple[object, str, dict[str, Any]]] = {}
 
 
-class Recorder:
-    """Collects the steps of one traced run."""
+Observer = Callable[[FrameType, str], None]
+"""Called with the frame and the event (``call``, ``line``, ``return``, ``exception``) after
+each recorded step."""
 
-    def __init__(self, max_steps: int, max_nodes: int, max_chars: int) -> None:
+
+class Recorder:
+    """Collects the steps of one traced run (with ``changes=False``, without variable
+    states)."""
+
+    def __init__(
+        self,
+        max_steps: int,
+        max_nodes: int,
+        max_chars: int,
+        *,
+        changes: bool = True,
+        observer: Observer | None = None,
+    ) -> None:
         self.max_steps = max_steps
         self.max_nodes = max_nodes
         self.max_chars = max_chars
+        self.changes = changes
+        self.observer = observer
         self.steps: list[dict[str, Any]] = []
         self.frames: dict[FrameType, _FrameState] = {}
         self.stack: list[FrameType] = []
@@ -153,7 +179,10 @@ class Recorder:
         self.stack.append(frame)
         step = self._add(frame, state, "call")
         state.last_step = step
-        step["changes"] = self._diff(frame, state)
+        if self.changes:
+            step["changes"] = self._diff(frame, state)
+        if self.observer is not None:
+            self.observer(frame, event)
         return self.on_event
 
     def on_event(self, frame: FrameType, event: str, arg: object) -> Callable[..., Any] | None:
@@ -177,6 +206,8 @@ class Recorder:
                 "literal": None,
                 "truncated": False,
             }
+        if self.observer is not None:
+            self.observer(frame, event)
         return self.on_event
 
     def _add(self, frame: FrameType, state: _FrameState, event: str) -> dict[str, Any]:
@@ -195,6 +226,8 @@ class Recorder:
         return step
 
     def _attach_changes(self, frame: FrameType, state: _FrameState) -> None:
+        if not self.changes:
+            return
         changes = self._diff(frame, state)
         if changes and state.last_step is not None:
             previous = state.last_step.setdefault("changes", {})
@@ -228,12 +261,20 @@ def _safe_str(exc: object) -> str:
         return "<message unavailable>"
 
 
-def instrument(call: Callable[[], Any], options: dict[str, Any], sink: dict[str, Any]) -> Any:
+def instrument(
+    call: Callable[[], Any],
+    options: dict[str, Any],
+    sink: dict[str, Any],
+    *,
+    observer: Observer | None = None,
+) -> Any:
     """Run ``call`` under the tracer; leave the trace in ``sink["trace"]``."""
     recorder = Recorder(
         max_steps=int(options.get("max_steps", DEFAULT_MAX_STEPS)),
         max_nodes=int(options.get("max_value_nodes", DEFAULT_MAX_VALUE_NODES)),
         max_chars=int(options.get("max_repr_chars", DEFAULT_MAX_REPR_CHARS)),
+        changes=bool(options.get("changes", True)),
+        observer=observer,
     )
     result: dict[str, Any] = {"python": sys.version.split()[0], "steps": recorder.steps}
     sink["trace"] = result

@@ -17,6 +17,9 @@ from execgym.trace._recorder import (
 )
 
 INSTRUMENT = "execgym.trace._recorder"
+"""The tracer's instrument: the module the sandbox child runs each traced call under."""
+INSTRUMENTS: tuple[str, ...] = (INSTRUMENT,)
+"""What a sandbox that traces must allow: ``SandboxConfig(instruments=INSTRUMENTS)``."""
 
 
 @dataclass(frozen=True)
@@ -41,10 +44,10 @@ def split_call(call: str) -> tuple[str, str]:
     try:
         tree = ast.parse(call.strip(), mode="eval")
     except SyntaxError as exc:
-        raise ValueError(f"--call {call!r} is not a Python expression: {exc.msg}") from None
+        raise ValueError(f"the call {call!r} is not a Python expression: {exc.msg}") from None
     node = tree.body
     if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name):
-        raise ValueError(f"--call {call!r} must call a function by name, like f(1, 2)")
+        raise ValueError(f"the call {call!r} must call a function by name, like f(1, 2)")
     text = call.strip()
     return node.func.id, text[text.index("(") + 1 : text.rindex(")")]
 
@@ -58,6 +61,7 @@ def trace_call(
 ) -> Trace:
     """Trace ``entry(<args_src>)``; the arguments are evaluated in the program's namespace."""
     options = options or TraceOptions()
+    check_tracing(sandbox)
     test = CallTest(
         fn_name=entry,
         args_src=args_src,
@@ -65,7 +69,7 @@ def trace_call(
         instrument_options=options.instrument_options(),
     )
     (result,) = sandbox.execute(code, [test], options.limits, preamble=False)
-    return _to_trace(result, code, f"{entry}({args_src})", sandbox.config.hash_seed)
+    return trace_from_result(result, code, f"{entry}({args_src})", sandbox.config.hash_seed)
 
 
 def trace_script(
@@ -73,11 +77,21 @@ def trace_script(
 ) -> Trace:
     """Trace the whole script with ``stdin``."""
     options = options or TraceOptions()
+    check_tracing(sandbox)
     test = StdioTest(
         input=stdin, instrument=INSTRUMENT, instrument_options=options.instrument_options()
     )
     (result,) = sandbox.execute(code, [test], options.limits, preamble=False)
-    return _to_trace(result, code, None, sandbox.config.hash_seed)
+    return trace_from_result(result, code, None, sandbox.config.hash_seed)
+
+
+def check_tracing(sandbox: Sandbox) -> None:
+    """Raise ValueError unless ``sandbox`` allows the tracer's instrument."""
+    if INSTRUMENT not in sandbox.config.instruments:
+        raise ValueError(
+            "this sandbox does not allow the tracer's instrument: create it with "
+            "SandboxConfig(instruments=execgym.trace.INSTRUMENTS)"
+        )
 
 
 @dataclass(frozen=True)
@@ -102,7 +116,9 @@ def trace_many(
             yield future.result()
 
 
-def _to_trace(result: TestResult, code: str, call: str | None, hash_seed: int) -> Trace:
+def trace_from_result(result: TestResult, code: str, call: str | None, hash_seed: int) -> Trace:
+    """The :class:`Trace` of a test run under the tracer's instrument (its record in
+    ``result.extra``), of ``code`` called as ``call`` (``None``: run as a script)."""
     record = (result.extra or {}).get("trace") or {}
     steps = [Step.model_validate(step) for step in record.get("steps", [])]
     output = record.get("output")

@@ -49,6 +49,7 @@ from execgym.rewards import DATA_SOURCES, EXECQ_SOURCE, get_reward, question_gro
 from execgym.sandbox import Sandbox, SandboxConfig
 from execgym.tasks import BuildStats, Kind, ProgramFormatError, Question, iter_questions
 from execgym.tasks import program_from_row as read_program_row
+from execgym.trace import INSTRUMENTS
 from execgym.train._codegen_source import CODEGEN_SOURCE, CodegenReward, codegen_ground_truth
 from execgym.train._rows import ExportError, RowProblem, TrainingRow, chat_messages
 
@@ -214,10 +215,14 @@ def _program_rows(
     rows: list[TrainingRow] = []
     asked: set[str] = set()
     with ExitStack() as stack:
-        box = sandbox or stack.enter_context(Sandbox())
-        second = stack.enter_context(
-            Sandbox(workers=box.workers, config=SandboxConfig(hash_seed=box.config.hash_seed + 1))
+        # Tracing needs the tracer's instrument in the sandbox: the caller's sandbox is used
+        # for its number of workers only.
+        workers = sandbox.workers if sandbox is not None else None
+        box = stack.enter_context(
+            Sandbox(workers=workers, config=SandboxConfig(instruments=INSTRUMENTS))
         )
+        second_config = SandboxConfig(hash_seed=box.config.hash_seed + 1, instruments=INSTRUMENTS)
+        second = stack.enter_context(Sandbox(workers=box.workers, config=second_config))
         for question in iter_questions(
             box, programs, kinds, "execverify", seed, stats=stats, second_seed=second
         ):

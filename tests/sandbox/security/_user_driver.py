@@ -10,11 +10,10 @@ import json
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from _support import Case, outcome_record, run_case
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # tests/
 
 from execgym.sandbox import Limits, Sandbox, SandboxConfig, Verdict
+from sandbox.security._support import Case, outcome_record, run_case
 
 
 def main() -> None:

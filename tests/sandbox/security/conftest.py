@@ -7,9 +7,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from _support import HOST_SECRET_DIR, ensure_ordinary_user, ordinary_user_unavailable
 
 from execgym.sandbox import Sandbox
+from sandbox.security._support import (
+    HOST_SECRET_DIR,
+    ensure_ordinary_user,
+    ordinary_user_unavailable,
+)
 
 
 @pytest.fixture(scope="module")

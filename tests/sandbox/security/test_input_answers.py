@@ -1,6 +1,7 @@
 """Class 7: an input-prediction answer is read, never run. Only literal arguments pass the
 allowlist; the values reach the program as data. The review's answer that rewrote ``f``
 through a generator frame scores 0 with a reason, for any question."""
+# mypy: disable-error-code="attr-defined,arg-type"
 
 from __future__ import annotations
 
@@ -8,8 +9,7 @@ import pytest
 
 from execgym.rewards.verl import compute_score, question_ground_truth
 from execgym.sandbox import Sandbox
-from execgym.tasks import Arguments, LiteralError, read_arguments
-from execgym.tasks._question import Item, Kind, Question, Reference
+from execgym.tasks import Arguments, Item, Kind, LiteralError, Question, read_arguments
 
 PROGRAM = "def f(s):\n    return s[::-1] + s\n"
 FORGED = (
@@ -31,7 +31,7 @@ HOSTILE = [
 
 
 def input_question() -> Question:
-    reference = Reference(literal="'abc'", target_output="'ZYX3'", entry="f")
+    reference = dict(literal="'abc'", target_output="'ZYX3'", entry="f")
     item = Item(
         id="input",
         kind=Kind.INPUT,
@@ -47,7 +47,7 @@ def input_question() -> Question:
         entry="f",
         input="'abc'",
         style="execverify-strict",
-        kind="input",
+        kind=Kind.INPUT,
         prompt="",
         items=[item],
         reference_answer="'abc'",

@@ -7,15 +7,15 @@ from __future__ import annotations
 import os
 
 import pytest
-from _support import (
+
+from execgym.sandbox import Limits, Sandbox, Verdict
+from sandbox.security._support import (
     both_modes,
     case,
     check_outcome,
     prints,
     run_case,
 )
-
-from execgym.sandbox import Limits, Sandbox, Verdict
 
 V = Verdict
 ROOMY = Limits(time_s=5.0, wall_s=15.0, memory_mb=256, output_mb=1, file_mb=4)

@@ -11,7 +11,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from _support import (
+from typer.testing import CliRunner
+
+from execgym.cli import app
+from execgym.sandbox import Sandbox, SandboxConfig, Verdict
+from execgym.sandbox._root import plan_root
+from sandbox.security._support import (
     HOST_SECRET_DIR,
     REPO,
     Outcome,
@@ -19,11 +24,6 @@ from _support import (
     case,
     prints,
 )
-from typer.testing import CliRunner
-
-from execgym.cli import app
-from execgym.sandbox import Sandbox, SandboxConfig, Verdict
-from execgym.sandbox._root import plan_root
 
 V = Verdict
 SHARED = REPO.parent / "shared" / "data"

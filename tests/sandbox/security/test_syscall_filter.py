@@ -11,16 +11,16 @@ import errno
 import platform
 
 import pytest
-from _support import (
+
+from execgym.sandbox import Sandbox, Verdict
+from execgym.sandbox._seccomp import CHILD_DENIED, SERVER_DENIED
+from sandbox.security._support import (
     Case,
     both_modes,
     case,
     prints,
     run_case,
 )
-
-from execgym.sandbox import Sandbox, Verdict
-from execgym.sandbox._seccomp import CHILD_DENIED, SERVER_DENIED
 
 V = Verdict
 NUMBERS = {

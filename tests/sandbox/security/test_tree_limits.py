@@ -4,15 +4,14 @@ one) the kernel enforces the memory limit; without one the fork-server polls the
 
 from __future__ import annotations
 
-from _support import (
+from execgym.sandbox import Limits, Sandbox, Verdict
+from sandbox.security._support import (
     Outcome,
     both_modes,
     case,
     prints,
     run_case,
 )
-
-from execgym.sandbox import Limits, Sandbox, Verdict
 
 V = Verdict
 
@@ -32,6 +31,20 @@ CASES = [
         V.MEMORY_LIMIT,
         mode="stdio",
         limits=Limits(time_s=4, wall_s=12, memory_mb=200),
+    ),
+    case(
+        "oom_aimed_at_the_fork_server",
+        # Many mid-sized processes that take back the OOM killer's preference for children:
+        # whichever process the kernel ends, the run is judged, never a sandbox failure.
+        "import os, time\nfd = os.open('/proc/self/oom_score_adj', os.O_WRONLY)\n"
+        "os.write(fd, b'0')\nkids = []\nfor _ in range(28):\n    pid = os.fork()\n"
+        "    if pid == 0:\n        block = bytearray(24 << 20)\n"
+        "        for i in range(0, len(block), 4096):\n            block[i] = 1\n"
+        "        time.sleep(5)\n        os._exit(0)\n    kids.append(pid)\n"
+        "for pid in kids:\n    os.waitpid(pid, 0)\nprint(2)",
+        V.MEMORY_LIMIT,
+        mode="stdio",
+        limits=Limits(time_s=4, wall_s=15, memory_mb=64, processes=40),
     ),
     case(
         "detached_grandchildren_burn_cpu",
@@ -76,6 +89,16 @@ def test_the_sandbox_judges_normally_after_every_case(own_sandbox: Sandbox) -> N
     for item in CASES:
         run_case(own_sandbox, item)
         assert own_sandbox.run("print(6 * 7)").stdout == "42\n", item.id
+
+
+def test_a_fork_server_the_oom_killer_ended_is_the_runs_memory_limit() -> None:
+    from execgym.sandbox._outcome import test_outcomes
+
+    response = {"ok": False, "error": "fork-server failure: died", "oom_killed": True}
+    results, _ = test_outcomes(response, ["stdio", "call"], time_s=1.0)
+    assert [r.verdict for r in results if r is not None] == [V.MEMORY_LIMIT, V.MEMORY_LIMIT]
+    crashed, _ = test_outcomes({"ok": False, "error": "died"}, ["stdio"], time_s=1.0)
+    assert [r.verdict for r in crashed if r is not None] == [V.SANDBOX_ERROR]
 
 
 def test_host_ptys_are_untouched(own_sandbox: Sandbox) -> None:

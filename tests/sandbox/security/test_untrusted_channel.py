@@ -10,7 +10,13 @@ import json
 from pathlib import Path
 
 import pytest
-from _support import (
+from typer.testing import CliRunner
+
+from execgym.cli import app
+from execgym.sandbox import Limits, Sandbox, Verdict
+from execgym.sandbox._channel import FrameReader, ProtocolViolation, json_depth_within
+from execgym.sandbox._protocol import HEADER_CAP
+from sandbox.security._support import (
     REPO,
     Outcome,
     both_modes,
@@ -18,12 +24,6 @@ from _support import (
     check_outcome,
     run_case,
 )
-from typer.testing import CliRunner
-
-from execgym.cli import app
-from execgym.sandbox import Limits, Sandbox, Verdict
-from execgym.sandbox._channel import FrameReader, ProtocolViolation, json_depth_within
-from execgym.sandbox._protocol import HEADER_CAP
 
 V = Verdict
 SHARED = REPO.parent / "shared" / "data"
