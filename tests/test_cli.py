@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner, Result
 
@@ -420,6 +421,10 @@ def test_pipeline_judges_every_example_and_writes_its_files(tmp_path: Path) -> N
         for line in (output_dir / "questions.jsonl").read_text(encoding="utf-8").splitlines()
     ]
     assert len(questions) == dataset["questions"]
+    # ... and the same questions as verl's training parquet, one row each, in file order.
+    parquet = pq.read_table(output_dir / "train.parquet").to_pylist()
+    assert dataset["verl_rows"] == len(parquet) == len(questions)
+    assert [row["extra_info"]["id"] for row in parquet] == [q.id for q in questions]
     synthesized = summary["synthesis"]["programs_per_level"]
     levels = [f"L{n}" for n in range(1, 7)] + ["L2-strict", "L6-strict"]
     assert synthesized == dict.fromkeys(levels, 4)

@@ -93,6 +93,16 @@ def _check_score(outcome: Outcome) -> None:
     assert humaneval["finished"] == 164 and humaneval["pass@1"] == 1.0
 
 
+def _check_export(outcome: Outcome) -> None:
+    import pyarrow.parquet as pq
+
+    rows = pq.read_table(outcome.workdir / "train.parquet").to_pylist()
+    assert len(rows) == 6 and {row["data_source"] for row in rows} == {"execgym/execq"}
+    assert [row["extra_info"]["level"] for row in rows] == ["L1"] * 3 + ["L2"] * 3
+    chats: list[Any] = outcome.json_lines("sft.jsonl")
+    assert len(chats) == 6 and all(c["messages"][-1]["role"] == "assistant" for c in chats)
+
+
 def _check_sandbox_snippet(outcome: Outcome) -> None:
     assert outcome.stdout == "cba\nOK 1 1\n"
 
@@ -106,10 +116,12 @@ CHECKS: dict[str, Callable[[Outcome], None]] = {
     "execgym judge --batch batch.jsonl": _check_judge,
     "execgym trace total.py": _check_trace,
     "execgym questions cruxeval.jsonl": _check_questions,
-    "execgym synth --levels": _check_synth,
+    "execgym synth --levels 1-6 --per-level 5": _check_synth,
     "execgym score cruxeval-o": _check_score,
     "with Sandbox(workers=2) as sb:": _check_sandbox_snippet,
     "from execgym.rewards.verl import": _check_trainer_imports,
+    "execgym export verl train-programs.jsonl": _check_export,
+    "from execgym.train.verl import": _check_trainer_imports,
 }
 """What each example that runs must produce, keyed by a line of it."""
 

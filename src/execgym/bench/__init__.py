@@ -118,6 +118,7 @@ from execgym.bench._runner import (
     select_items,
 )
 from execgym.bench._score_execq import ScoreSummary, score_generation_file
+from execgym.bench._task_codegen import problem_prompt
 from execgym.bench._task_table import task_table
 
 __all__ = [
@@ -192,11 +193,14 @@ __all__ = [
     "no_progress",
     "open_eval_task",
     "parse_batch_line",
+    "problem_prompt",
     "read_batch",
     "read_generation_file",
     "read_generations",
+    "read_item_records",
     "read_questions",
     "read_resume_state",
+    "read_summary",
     "register_dataset",
     "register_eval_task",
     "repair_torn_tail",

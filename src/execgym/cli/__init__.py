@@ -1,8 +1,9 @@
-"""The ``execgym`` command line: run, trace, questions, eval, score, synth, judge, doctor and
-the main job (``pipeline``).
+"""The ``execgym`` command line: run, trace, questions, eval, score, synth, judge, doctor,
+the main job (``pipeline``), repair, export and serve.
 
 One module per command (:mod:`.run`, :mod:`.trace`, :mod:`.questions`, :mod:`.eval`,
-:mod:`.score`, :mod:`.synth`, :mod:`.judge`, :mod:`.doctor`, :mod:`.pipeline`): each parses
+:mod:`.score`, :mod:`.synth`, :mod:`.judge`, :mod:`.doctor`, :mod:`.pipeline`,
+:mod:`.repair`, :mod:`.export`, :mod:`.serve`): each parses
 its command line, calls a library function (the sandbox, :mod:`execgym.bench`,
 :mod:`execgym.jobs`, ...) and renders what it returns. Each command imports the library
 when it runs, so ``execgym --help`` stays quick: at the top a command module imports only
@@ -26,12 +27,14 @@ from execgym import __version__
 from execgym.cli import (
     doctor,
     eval,
+    export,
     judge,
     pipeline,
     questions,
     repair,
     run,
     score,
+    serve,
     synth,
     trace,
 )
@@ -85,5 +88,7 @@ app.command("judge")(judge.judge)
 app.command("doctor")(doctor.doctor)
 app.command("pipeline")(pipeline.pipeline)
 app.add_typer(repair.repair_app, name="repair")
+app.add_typer(export.export_app, name="export")
+app.add_typer(serve.serve_app, name="serve")
 
 __all__ = ["app", "main"]

@@ -56,8 +56,8 @@ def pipeline(
     examples, synthesize programs at every built-in level with a per-level report and plots,
     then trace them and the project's example functions and build the ExecVerify question
     dataset in every style, keeping only questions whose reference answer earns full
-    reward. Writes OUTPUT_DIR/verdicts.jsonl, programs.jsonl, synth-report/,
-    questions.jsonl and summary.json.
+    reward, and export it for verl. Writes OUTPUT_DIR/verdicts.jsonl, programs.jsonl,
+    synth-report/, questions.jsonl, train.parquet and summary.json.
 
     Exit status: 0 when every example got its expected verdict, 1 otherwise (or when the
     sandbox does not work), 130 when interrupted.
@@ -231,6 +231,11 @@ def print_dataset_report(console: Console, report: DatasetReport) -> None:
         ),
         soft_wrap=True,
     )
+    if report.verl_path is not None:
+        console.print(
+            verbatim(f"{report.verl_rows} rows for verl written to {report.verl_path}"),
+            soft_wrap=True,
+        )
     if report.skipped:
         skipped = ", ".join(f"{why} {n}" for why, n in sorted(report.skipped.items()))
         console.print(verbatim(f"programs skipped: {skipped}"), soft_wrap=True)

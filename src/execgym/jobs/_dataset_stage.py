@@ -34,6 +34,7 @@ from execgym.synth import (
     write_report,
 )
 from execgym.tasks import STYLE_KINDS, STYLES, BuildStats, Program, Question, iter_questions
+from execgym.train import read_rows, write_verl
 
 
 @dataclass
@@ -50,6 +51,9 @@ class DatasetReport:
     skipped: Counter[str] = field(default_factory=Counter)
     unverified: list[str] = field(default_factory=list)
     """Questions whose reference answer did not earn full reward (left out of the file)."""
+    verl_path: Path | None = None
+    """The questions as verl's training parquet (``execgym export verl``)."""
+    verl_rows: int = 0
 
     @property
     def questions(self) -> int:
@@ -66,6 +70,8 @@ class DatasetReport:
             "items_by_kind": dict(sorted(self.items_by_kind.items())),
             "skipped_programs": dict(self.skipped),
             "unverified": self.unverified,
+            "verl_parquet": str(self.verl_path) if self.verl_path else None,
+            "verl_rows": self.verl_rows,
         }
 
 
@@ -165,4 +171,7 @@ def dataset_stage(
             for _ in range(len(programs) - shown):
                 advance()
             report.skipped.update({f"{style}: {why}": n for why, n in stats.skipped.items()})
+    rows, _ = read_rows(report.path, "questions")
+    report.verl_path = output_dir / "train.parquet"
+    report.verl_rows = write_verl(rows, report.verl_path)
     return report

@@ -4,10 +4,10 @@ Stages, one function each: check the sandbox (doctor), judge the project's own e
 programs and check each gets its expected verdict, measure throughput over a repeated
 batch of the passing examples, synthesize programs at every level and build the ExecVerify
 question dataset from them and the project's example functions (``_dataset_stage``), every
-reference answer verified. :func:`run_pipeline` runs them in order, hands each stage's
-report to its caller as the stage ends, and returns a :class:`PipelineReport` that decides
-pass or fail; long stages report progress. Later capabilities extend this job with further
-stages.
+reference answer verified, written as JSONL and as verl's training parquet.
+:func:`run_pipeline` runs them in order, hands each stage's report to its caller as the
+stage ends, and returns a :class:`PipelineReport` that decides pass or fail; long stages
+report progress. Later capabilities extend this job with further stages.
 """
 
 from __future__ import annotations

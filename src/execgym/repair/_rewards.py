@@ -33,7 +33,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 from pydantic import ValidationError
@@ -160,7 +160,7 @@ def fixer_reward(
     truth = read_truth(ground_truth, FIXER_SOURCE)
     program = parse_program(response, truth.problem)
     if isinstance(program, ContractBreach):
-        return SourceScore(0.0, {"contract_ok": 0.0, "pass_ratio": 0.0})
+        return SourceScore(0.0, {"contract_ok": 0.0, "pass_ratio": 0.0}, parse_failure=True)
     box = sandbox or default_sandbox()
     for _ in range(2):
         result = judge_solution(box, truth.problem, program, tests="hidden", mode="auto")
@@ -181,7 +181,8 @@ def auditor_reward(
     truth = read_truth(ground_truth, AUDITOR_SOURCE)
     parsed = parse_tests(response, truth.problem, "auditor", truth.max_tests)
     if isinstance(parsed, ContractBreach):
-        return SourceScore(0.0, {"contract_ok": 0.0, "tests": 0.0, "valid": 0.0, "exposing": 0.0})
+        zeros = {"contract_ok": 0.0, "tests": 0.0, "valid": 0.0, "exposing": 0.0}
+        return SourceScore(0.0, zeros, parse_failure=True)
     box = sandbox or default_sandbox()
     try:
         on_reference = run_tests_now(box, truth.problem, truth.reference, parsed.tests)
@@ -209,6 +210,7 @@ DATA_SOURCES.register(
         fixer_reward,
         "FixAudit Fixer: 1 when the repaired program passes every hidden test",
         info_keys=("contract_ok", "pass_ratio"),
+        check=partial(read_truth, expected=FIXER_SOURCE),
     ),
 )
 DATA_SOURCES.register(
@@ -217,5 +219,6 @@ DATA_SOURCES.register(
         auditor_reward,
         "FixAudit Auditor: the fraction of tests that are valid and expose the candidate",
         info_keys=("contract_ok", "tests", "valid", "exposing"),
+        check=partial(read_truth, expected=AUDITOR_SOURCE),
     ),
 )

@@ -13,6 +13,8 @@ ground truth written by :func:`question_ground_truth`.
 Rows that are not execution questions are scored by the reward of their data source
 (:data:`DATA_SOURCES`, :mod:`execgym.rewards._sources`; FixAudit's Fixer and Auditor
 rewards are registered there by :mod:`execgym.repair`), through the same entry points.
+``execgym/execq`` names execution questions there too, and :mod:`execgym.train` registers
+``execgym/codegen`` and has the entry points that dispatch every row by its data source.
 
 Only input prediction runs code, in the sandbox; a sandbox failure raises
 :class:`SandboxUnavailable` rather than scoring the answer wrong.
@@ -41,9 +43,12 @@ from execgym.rewards._score import (
 )
 from execgym.rewards._sources import (
     DATA_SOURCES,
+    EXECQ_SOURCE,
+    GroundTruth,
     SourceReward,
     SourceScore,
     find_source_reward,
+    source_name,
 )
 from execgym.rewards.verl import load_ground_truth, question_ground_truth
 from execgym.tasks import (
@@ -61,8 +66,10 @@ from execgym.tasks import (
 __all__ = [
     "DATA_SOURCES",
     "EQUALITIES",
+    "EXECQ_SOURCE",
     "REWARDS",
     "Equality",
+    "GroundTruth",
     "GroundTruthError",
     "InputFileError",
     "InvalidReference",
@@ -97,5 +104,6 @@ __all__ = [
     "score_metrics",
     "score_question",
     "set_default_sandbox",
+    "source_name",
     "values_match",
 ]

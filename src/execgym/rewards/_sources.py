@@ -7,10 +7,14 @@ truth and named rewards (:mod:`execgym.rewards._rewards`); a ground truth writte
 :func:`~execgym.rewards.question_ground_truth` never goes to a data source.
 
 The family is a :class:`~execgym.registry.Registry` (``execgym.data_sources`` entry points
-for third parties). The built-in members live with the data they score, in
-:mod:`execgym.repair` (FixAudit's Fixer and Auditor rewards), which registers them when
-imported; the registry imports it by name on first lookup, so this layer never imports the
-ones above it.
+for third parties). The built-in members live with the data they score:
+``execgym/execq`` (execution questions, :mod:`execgym.rewards._execq_source`; the adapters
+of this package keep scoring such rows on their own path), ``execgym/codegen`` (code
+generation on unit tests, :mod:`execgym.train._codegen_source`) and FixAudit's
+``fixaudit-fixer`` and ``fixaudit-auditor`` (:mod:`execgym.repair`), each registered when
+its module is imported; the registry imports them by name on first lookup, so this layer
+never imports the ones above it. :mod:`execgym.train`'s entry points dispatch every row
+through this registry.
 """
 
 from __future__ import annotations
@@ -23,7 +27,21 @@ from typing import Any
 from execgym.registry import Registry
 from execgym.sandbox import Sandbox
 
-__all__ = ["DATA_SOURCES", "SourceReward", "SourceScore", "find_source_reward"]
+__all__ = [
+    "DATA_SOURCES",
+    "EXECQ_SOURCE",
+    "GroundTruth",
+    "SourceReward",
+    "SourceScore",
+    "find_source_reward",
+    "source_name",
+]
+
+EXECQ_SOURCE = "execgym/execq"
+"""The data source of execution questions (``execgym questions``)."""
+
+GroundTruth = str | bytes | Mapping[str, Any]
+"""A row's ground truth: its JSON text, or the object it decodes to."""
 
 
 @dataclass(frozen=True)
@@ -33,6 +51,11 @@ class SourceScore:
 
     value: float
     info: Mapping[str, float] = field(default_factory=dict)
+    best: float | None = None
+    """The best value this row allows (its reference reaches it); ``None``: the reward's
+    :attr:`SourceReward.high`."""
+    parse_failure: bool = False
+    """No answer or program could be read from the response (it scores the lowest value)."""
 
 
 @dataclass(frozen=True)
@@ -47,6 +70,10 @@ class SourceReward:
     info_keys: tuple[str, ...] = ()
     """The keys of every :attr:`SourceScore.info` it gives."""
     high: float = 1.0
+    check: Callable[[Any], object] | None = None
+    """Reads a ground truth without scoring, raising ``ValueError`` (a
+    :class:`~execgym.rewards.GroundTruthError`) that names the field when it is not this
+    source's; the exports check every row with it."""
 
     def metrics(self, outcome: SourceScore | None, failed_score: float = 0.0) -> dict[str, float]:
         """``{"score", *info_keys, "sandbox_error"}`` as floats; ``outcome`` ``None`` is a
@@ -58,7 +85,10 @@ class SourceReward:
         return {"score": float(outcome.value), **info, "sandbox_error": 0.0}
 
 
-DATA_SOURCES = Registry[SourceReward]("data source", builtins=("execgym.repair",))
+DATA_SOURCES = Registry[SourceReward](
+    "data source",
+    builtins=("execgym.rewards._execq_source", "execgym.train._codegen_source", "execgym.repair"),
+)
 """Every data-source reward by name."""
 
 
@@ -71,6 +101,18 @@ def find_source_reward(data_source: str | None, ground_truth: Any) -> SourceRewa
     if data_source and not _is_question_truth(ground_truth) and data_source in DATA_SOURCES:
         return DATA_SOURCES.get(data_source)
     return None
+
+
+def source_name(data_source: str | None, ground_truth: Any) -> str:
+    """The name a row's reward is registered under: the data source its ground truth names,
+    else ``execgym/execq`` for an execution question's ground truth, else the row's
+    ``data_source`` (empty when there is none)."""
+    named = _named_source(ground_truth)
+    if named is not None:
+        return named
+    if _is_question_truth(ground_truth):
+        return EXECQ_SOURCE
+    return str(data_source or "")
 
 
 def _named_source(ground_truth: Any) -> str | None:

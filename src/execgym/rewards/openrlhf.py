@@ -36,7 +36,7 @@ from execgym.rewards._sources import find_source_reward
 from execgym.sandbox import Sandbox
 from execgym.tasks import SandboxUnavailable
 
-__all__ = ["response_text", "reward_func", "reward_tensor"]
+__all__ = ["as_tensor", "response_text", "reward_func", "reward_tensor"]
 
 
 def response_text(query: str, prompt: str) -> str:
@@ -108,7 +108,8 @@ def _mean(values: Sequence[float]) -> float:
     return sum(values) / len(values) if values else 0.0
 
 
-def _tensor(values: list[float]) -> Any:
+def as_tensor(values: list[float]) -> Any:
+    """``values`` as a float32 torch tensor when torch is importable, else as they are."""
     try:
         torch = importlib.import_module("torch")
     except ImportError:
@@ -137,7 +138,7 @@ def reward_func(
     rewards, scores, logs = _score_all(queries, prompts, labels, reward, sandbox, equality)
     keys = list(dict.fromkeys(key for row in logs for key in row))
     extra_logs = {key: _mean([row[key] for row in logs if key in row]) for key in keys}
-    return {"rewards": _tensor(rewards), "scores": _tensor(scores), "extra_logs": extra_logs}
+    return {"rewards": as_tensor(rewards), "scores": as_tensor(scores), "extra_logs": extra_logs}
 
 
 def reward_tensor(
@@ -152,4 +153,4 @@ def reward_tensor(
 ) -> Any:
     """The older OpenRLHF contract: just the rewards (a tensor when torch is importable)."""
     rewards, _, _ = _score_all(queries, prompts, labels, reward, sandbox, equality)
-    return _tensor(rewards)
+    return as_tensor(rewards)
