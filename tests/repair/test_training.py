@@ -32,9 +32,6 @@ from execgym.repair import (
     solution_sft_rows,
 )
 from execgym.rewards import DATA_SOURCES, GroundTruthError, SandboxUnavailable
-from execgym.rewards import openrlhf as openrlhf_adapter
-from execgym.rewards import trl as trl_adapter
-from execgym.rewards import verl as verl_adapter
 from execgym.sandbox import Sandbox, SandboxConfig, Verdict
 from repair.apps_programs import (
     MARKERS,
@@ -209,51 +206,6 @@ def test_bad_ground_truths_are_named(apps: dict[str, Problem]) -> None:
         auditor_reward("x", json.dumps(good))
 
 
-def test_the_trainer_entry_points_dispatch_by_data_source(
-    apps: dict[str, Problem], sandbox: Sandbox, broken_sandbox: Sandbox
-) -> None:
-    assert {"fixaudit-fixer", "fixaudit-auditor"} <= set(DATA_SOURCES.names())
-    problem = apps["4184"]
-    fixer = fixer_truth(problem).to_json()
-    auditor = auditor_truth(problem, problem.reference_solutions[0], PRIME_SQUARES_BUG, 5).to_json()
-    right, wrong = fenced(PRIME_RIGHT), fenced(PRIME_SQUARES_BUG)
-    exposing = call_test("is_prime(49)", "False")
-    # verl, as its reward manager calls it
-    scored = verl_adapter.compute_score(
-        data_source="fixaudit-fixer", solution_str=right, ground_truth=fixer, sandbox=sandbox
-    )
-    assert scored == {"score": 1.0, "contract_ok": 1.0, "pass_ratio": 1.0, "sandbox_error": 0.0}
-    assert (
-        verl_adapter.compute_score("fixaudit-auditor", exposing, auditor, sandbox=sandbox)["score"]
-        == 1.0
-    )
-    with pytest.raises(SandboxUnavailable):
-        verl_adapter.compute_score("fixaudit-fixer", right, fixer, sandbox=broken_sandbox)
-    failed = verl_adapter.compute_score(
-        "fixaudit-fixer", right, fixer, sandbox=broken_sandbox, sandbox_error_score=0.0
-    )
-    assert failed["sandbox_error"] == 1.0 and failed["score"] == 0.0
-    # TRL: the ground truth names its source; the data_source column may too
-    reward = trl_adapter.make_reward_function(sandbox=sandbox)
-    values = reward(
-        prompts=["p", "p", "p"],
-        completions=[right, wrong, exposing],
-        reward_model=[{"ground_truth": fixer}, {"ground_truth": fixer}, {"ground_truth": auditor}],
-        data_source=["fixaudit-fixer", "fixaudit-fixer", "fixaudit-auditor"],
-    )
-    assert values == [1.0, 0.0, 1.0]
-    assert trl_adapter.make_reward_function(sandbox=broken_sandbox)(
-        prompts=["p"], completions=[right], ground_truth=[fixer]
-    ) == [None]
-    # OpenRLHF: the label is the ground truth
-    result = openrlhf_adapter.reward_func(
-        ["P" + right, "P" + exposing], ["P", "P"], [fixer, auditor], sandbox=sandbox
-    )
-    assert list(result["rewards"]) == [1.0, 1.0] and list(result["scores"]) == [1.0, 1.0]
-    assert result["extra_logs"]["contract_ok"] == 1.0
-    assert result["extra_logs"]["exposing"] == 1.0
-
-
 # ---- the rows of each stage -------------------------------------------------------------------
 
 
@@ -300,20 +252,13 @@ def test_stage_two_and_three_rows_score_their_reference_answers(
     assert "Expected return value:\nFalse" in prime_prompt  # APPS's [False] shown unwrapped
     for row, answer in zip(fixers, [right, PRIME_RIGHT], strict=True):
         truth = row["reward_model"]["ground_truth"]
-        assert (
-            verl_adapter.compute_score(row["data_source"], fenced(answer), truth, sandbox=sandbox)[
-                "score"
-            ]
-            == 1.0
-        )
+        source = DATA_SOURCES.get(row["data_source"])
+        assert source.score(fenced(answer), truth, sandbox).value == 1.0
     tests = [stdin_test(*TREE_RANGE_TEST), call_test("is_prime(49)", "False")]
     for row, reply in zip(auditors, tests, strict=True):
         assert "Candidate code:" in row["prompt"][0]["content"]
         truth = row["reward_model"]["ground_truth"]
-        assert (
-            verl_adapter.compute_score(row["data_source"], reply, truth, sandbox=sandbox)["score"]
-            == 1.0
-        )
+        assert DATA_SOURCES.get(row["data_source"]).score(reply, truth, sandbox).value == 1.0
 
 
 def test_stage_four_rows_come_from_valid_exposing_auditor_tests(

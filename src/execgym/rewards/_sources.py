@@ -8,13 +8,12 @@ truth and named rewards (:mod:`execgym.rewards._rewards`); a ground truth writte
 
 The family is a :class:`~execgym.registry.Registry` (``execgym.data_sources`` entry points
 for third parties). The built-in members live with the data they score:
-``execgym/execq`` (execution questions, :mod:`execgym.rewards._execq_source`; the adapters
-of this package keep scoring such rows on their own path), ``execgym/codegen`` (code
-generation on unit tests, :mod:`execgym.train._codegen_source`) and FixAudit's
-``fixaudit-fixer`` and ``fixaudit-auditor`` (:mod:`execgym.repair`), each registered when
-its module is imported; the registry imports them by name on first lookup, so this layer
-never imports the ones above it. :mod:`execgym.train`'s entry points dispatch every row
-through this registry.
+``execgym/execq`` (execution questions, :mod:`execgym.rewards._execq_source`, loaded
+with the registry), and from the layers above, which register theirs when imported:
+``execgym/codegen`` (code generation on unit tests, :mod:`execgym.train`) and FixAudit's
+``fixaudit-fixer`` and ``fixaudit-auditor`` (:mod:`execgym.repair`). This layer never
+imports them: :mod:`execgym.train`, above them all, imports them and its entry points
+dispatch every row through this registry.
 """
 
 from __future__ import annotations
@@ -85,10 +84,7 @@ class SourceReward:
         return {"score": float(outcome.value), **info, "sandbox_error": 0.0}
 
 
-DATA_SOURCES = Registry[SourceReward](
-    "data source",
-    builtins=("execgym.rewards._execq_source", "execgym.train._codegen_source", "execgym.repair"),
-)
+DATA_SOURCES = Registry[SourceReward]("data source", builtins=("execgym.rewards._execq_source",))
 """Every data-source reward by name."""
 
 

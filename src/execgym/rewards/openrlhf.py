@@ -21,6 +21,9 @@ absolute names, so loading it by path works.
 A response whose input item the sandbox could not run raises
 :class:`~execgym.rewards.SandboxUnavailable`: OpenRLHF then logs it and gives that sample no
 reward, rather than a wrong 0.
+
+These score execution questions only; :mod:`execgym.train.openrlhf` scores every data
+source execgym has.
 """
 
 from __future__ import annotations
@@ -32,7 +35,6 @@ from typing import Any
 from execgym.rewards._data import GroundTruthError, ScoringData
 from execgym.rewards._rewards import get_reward, score_batch
 from execgym.rewards._score import QuestionScore
-from execgym.rewards._sources import find_source_reward
 from execgym.sandbox import Sandbox
 from execgym.tasks import SandboxUnavailable
 
@@ -69,13 +71,6 @@ def _score_all(
     pairs = []
     rows = []
     for row, (query, prompt, label) in enumerate(zip(queries, prompts, labels, strict=True)):
-        source = find_source_reward(None, label)
-        if source is not None:
-            found = source.score(response_text(query, prompt), label, sandbox)
-            rewards[row] = found.value
-            scores[row] = found.value / source.high if source.high > 0 else 0.0
-            logs[row] = {key: float(found.info.get(key, 0.0)) for key in source.info_keys}
-            continue
         try:
             data = ScoringData.from_json(label)
         except GroundTruthError as exc:

@@ -14,10 +14,9 @@ Usage::
     trainer = GRPOTrainer(model=..., reward_funcs=[execution_reward], train_dataset=dataset)
 
 with a ``ground_truth`` column holding :func:`~execgym.rewards.question_ground_truth` (or a
-verl-style ``reward_model`` column ``{"ground_truth": ...}``). Rows of a registered data
-source (:data:`execgym.rewards.DATA_SOURCES`: the ground truth names it, or the row's
-``data_source`` column does) get that source's reward. :func:`make_reward_function`
-builds one for a fixed reward name, another column or an injected sandbox.
+verl-style ``reward_model`` column ``{"ground_truth": ...}``). :func:`make_reward_function`
+builds one for a fixed reward name, another column or an injected sandbox. These score
+execution questions only; :mod:`execgym.train.trl` scores every data source execgym has.
 
 A completion whose input item the sandbox could not run gets ``None`` (skipped, not 0).
 A malformed ground truth raises :class:`~execgym.rewards.GroundTruthError` naming the row.
@@ -31,7 +30,6 @@ from typing import Any
 from execgym.rewards._data import GroundTruthError, ScoringData
 from execgym.rewards._rewards import get_reward, score_batch
 from execgym.rewards._score import resolve_equality
-from execgym.rewards._sources import find_source_reward
 from execgym.sandbox import Sandbox
 from execgym.tasks import SandboxUnavailable
 
@@ -117,18 +115,10 @@ def make_reward_function(
     ) -> list[float | None]:
         texts = [completion_text(c) for c in completions or []]
         truths = _ground_truths(columns, column, len(texts))
-        sources = list(columns.get("data_source") or [None] * len(texts))
         values: list[float | None] = [None] * len(texts)
         pairs = []
         rows = []
         for row, truth in enumerate(truths):
-            source = find_source_reward(sources[row] if row < len(sources) else None, truth)
-            if source is not None:
-                try:
-                    values[row] = source.score(texts[row], truth, sandbox).value
-                except SandboxUnavailable:
-                    values[row] = None
-                continue
             try:
                 pairs.append((ScoringData.from_json(truth), texts[row]))
             except GroundTruthError as exc:

@@ -36,7 +36,6 @@ from typing import Any
 from execgym.rewards._data import ScoringData
 from execgym.rewards._rewards import get_reward, score_metrics
 from execgym.rewards._score import resolve_equality, score_question
-from execgym.rewards._sources import find_source_reward
 from execgym.sandbox import Sandbox
 from execgym.tasks import Question, SandboxUnavailable
 
@@ -82,19 +81,10 @@ def compute_score(
     reward named in the ground truth, ``equality`` (``python`` or ``strict``) the way values
     are compared. ``extra_info`` and unknown keyword arguments are accepted and ignored.
 
-    A row of another data source (its ground truth names one, or ``data_source`` is a
-    registered one: :data:`execgym.rewards.DATA_SOURCES`, e.g. FixAudit's ``fixaudit-fixer``
-    and ``fixaudit-auditor``) is scored by that source's reward instead: ``{"score",
-    <its info keys>, "sandbox_error"}``.
+    This scores execution questions only; :mod:`execgym.train.verl` scores every data
+    source execgym has (code generation, FixAudit's roles, execution questions) through one
+    ``compute_score``.
     """
-    source = find_source_reward(data_source, ground_truth)
-    if source is not None:
-        try:
-            return source.metrics(source.score(solution_str, ground_truth, sandbox))
-        except SandboxUnavailable:
-            if sandbox_error_score is None:
-                raise
-            return source.metrics(None, sandbox_error_score)
     data = load_ground_truth(ground_truth)
     rule = get_reward(reward or data.reward)
     try:

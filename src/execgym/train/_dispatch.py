@@ -21,6 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+import execgym.repair  # noqa: F401 - registers FixAudit's Fixer and Auditor data sources
 from execgym.registry import UnknownName
 from execgym.rewards import (
     DATA_SOURCES,
@@ -30,6 +31,7 @@ from execgym.rewards import (
     source_name,
 )
 from execgym.sandbox import Sandbox
+from execgym.train import _codegen_source  # noqa: F401 - registers the code-generation source
 
 __all__ = [
     "COMMON_METRICS",
