@@ -23,7 +23,7 @@ if TYPE_CHECKING:
         TestResult,
         Verdict,
     )
-    from execgym.sandbox._sandbox import JudgeRequest, Sandbox
+    from execgym.sandbox._sandbox import Interaction, JudgeRequest, Sandbox
     from execgym.sandbox._values import decode_value, encode_value
 
 # The fork-server imports modules of this package; re-exports load lazily so that it does
@@ -32,6 +32,7 @@ _EXPORTS = {
     "CallTest": "execgym.sandbox._models",
     "Checker": "execgym.sandbox._checkers",
     "ErrorInfo": "execgym.sandbox._models",
+    "Interaction": "execgym.sandbox._sandbox",
     "JudgeRequest": "execgym.sandbox._sandbox",
     "JudgeResult": "execgym.sandbox._models",
     "Limits": "execgym.sandbox._models",
@@ -59,6 +60,7 @@ __all__ = [
     "CallTest",
     "Checker",
     "ErrorInfo",
+    "Interaction",
     "JudgeRequest",
     "JudgeResult",
     "Limits",
