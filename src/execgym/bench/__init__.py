@@ -10,6 +10,11 @@ which format it reads and where that format was confirmed.
 A model sees :meth:`Problem.prompt_text` and never the hidden tests; its response goes
 through :func:`extract_code`, and :func:`judge_solution` / :func:`judge_response` judge it
 with the problem's checker, limits and tests.
+
+A run directory (``config.json`` checked on resume, records appended as they finish and read
+back by id, ``summary.json`` with totals over every run into it) is built from
+:func:`check_run_config`, :func:`read_item_records`, :func:`read_summary`,
+:func:`run_totals` and :func:`write_summary`; the eval runner and the agent runner share them.
 """
 
 from execgym.bench._extract import ExtractedCode, ExtractionMethod, extract_code
@@ -33,6 +38,8 @@ from execgym.bench._registry import (
 )
 from execgym.bench._registry import register as register_dataset
 from execgym.bench._rows import DatasetFormatError, DatasetUnavailableError
+from execgym.bench._run_output import read_item_records, read_summary, run_totals, write_summary
+from execgym.bench._runner import ResumeMismatch, check_run_config
 
 __all__ = [
     "DatasetFormatError",
@@ -43,8 +50,10 @@ __all__ = [
     "HubSource",
     "Problem",
     "ProgramMode",
+    "ResumeMismatch",
     "TestSelection",
     "assemble_program",
+    "check_run_config",
     "dataset_names",
     "extract_code",
     "get_dataset",
@@ -55,8 +64,12 @@ __all__ = [
     "judge_solutions",
     "load_dataset",
     "no_code_result",
+    "read_item_records",
+    "read_summary",
     "register_dataset",
     "resolve_expected_outputs",
     "resolve_expected_outputs_many",
     "resolve_mode",
+    "run_totals",
+    "write_summary",
 ]

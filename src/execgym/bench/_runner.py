@@ -192,7 +192,10 @@ def finished_items(run_dir: Path, items: Sequence[EvalItem]) -> int:
     return sum(1 for item in items if item.id in records and not needs_judging(records[item.id]))
 
 
-def _check_config(run_dir: Path, identity: Mapping[str, Any]) -> None:
+def check_run_config(run_dir: Path, identity: Mapping[str, Any]) -> None:
+    """Write ``identity`` (what must not change on a resume) to ``RUN_DIR/config.json``, or,
+    when the directory already holds one, raise :class:`ResumeMismatch` naming each setting
+    that differs."""
     path = run_dir / CONFIG_FILE
     if path.exists():
         try:
@@ -250,7 +253,7 @@ async def run_eval(
         items = [replace(item, system=None) for item in items]
     run_dir.mkdir(parents=True, exist_ok=True)
     identity = settings.identity(task)
-    _check_config(run_dir, identity)
+    check_run_config(run_dir, identity)
     finished = read_item_records(run_dir / ITEMS_FILE)
     report = EvalReport({}, "", run_dir)
     to_ask: list[EvalItem] = []
@@ -435,6 +438,7 @@ __all__ = [
     "EvalReport",
     "EvalSettings",
     "ResumeMismatch",
+    "check_run_config",
     "finished_items",
     "item_record",
     "run_eval",
