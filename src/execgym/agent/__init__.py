@@ -1,5 +1,14 @@
 """ReCode and its baselines: agents that act in text environments, their runs and data."""
 
+from execgym.agent._analysis import (
+    BUILTINS,
+    MODULES,
+    BlockAnalysis,
+    BlockRules,
+    CallSite,
+    InvalidBlock,
+    analyse_block,
+)
 from execgym.agent._environment import (
     ENVIRONMENTS,
     ActionSpec,
@@ -11,15 +20,44 @@ from execgym.agent._environment import (
     StepResult,
     make_environment,
 )
+from execgym.agent._executor import (
+    ExecutorLimits,
+    Interpreter,
+    InterpreterLost,
+    SandboxUnavailable,
+)
+from execgym.agent._replies import (
+    ActionReply,
+    CodeReply,
+    ReplyProblem,
+    parse_action_reply,
+    parse_code_reply,
+)
 
 __all__ = [
+    "BUILTINS",
     "ENVIRONMENTS",
+    "MODULES",
+    "ActionReply",
     "ActionSpec",
+    "BlockAnalysis",
+    "BlockRules",
+    "CallSite",
+    "CodeReply",
     "Environment",
     "EnvironmentFactory",
     "EnvironmentNotInstalled",
     "EnvironmentOptionError",
     "EpisodeStart",
+    "ExecutorLimits",
+    "Interpreter",
+    "InterpreterLost",
+    "InvalidBlock",
+    "ReplyProblem",
+    "SandboxUnavailable",
     "StepResult",
+    "analyse_block",
     "make_environment",
+    "parse_action_reply",
+    "parse_code_reply",
 ]
