@@ -20,12 +20,14 @@ from execgym.agent._environment import (
     StepResult,
     make_environment,
 )
+from execgym.agent._episode import Budgets, Episode, EpisodeEnd, ModelCall, Step
 from execgym.agent._executor import (
     ExecutorLimits,
     Interpreter,
     InterpreterLost,
     SandboxUnavailable,
 )
+from execgym.agent._method import METHODS, AgentMethod
 from execgym.agent._replies import (
     ActionReply,
     CodeReply,
@@ -37,24 +39,31 @@ from execgym.agent._replies import (
 __all__ = [
     "BUILTINS",
     "ENVIRONMENTS",
+    "METHODS",
     "MODULES",
     "ActionReply",
     "ActionSpec",
+    "AgentMethod",
     "BlockAnalysis",
     "BlockRules",
+    "Budgets",
     "CallSite",
     "CodeReply",
     "Environment",
     "EnvironmentFactory",
     "EnvironmentNotInstalled",
     "EnvironmentOptionError",
+    "Episode",
+    "EpisodeEnd",
     "EpisodeStart",
     "ExecutorLimits",
     "Interpreter",
     "InterpreterLost",
     "InvalidBlock",
+    "ModelCall",
     "ReplyProblem",
     "SandboxUnavailable",
+    "Step",
     "StepResult",
     "analyse_block",
     "make_environment",
