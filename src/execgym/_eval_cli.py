@@ -113,6 +113,37 @@ def build_model(
     return inner if cache_path is None else CachedChatModel(inner, cache_path)
 
 
+def run_model(
+    output_dir: Path,
+    model: str,
+    *,
+    base_url: str | None,
+    api_key: str | None,
+    concurrency: int,
+    request_timeout: float,
+    no_cache: bool,
+    replay: Path | None,
+) -> ChatModel:
+    """The model of a run into ``output_dir`` (made if missing), behind the run's response
+    cache ``output_dir/llm-cache.sqlite`` unless ``no_cache``; a usage error when it cannot
+    be built."""
+    from execgym.llm import ModelError
+
+    try:
+        output_dir.mkdir(parents=True, exist_ok=True)
+        return build_model(
+            model,
+            base_url=base_url,
+            api_key=api_key,
+            concurrency=concurrency,
+            request_timeout=request_timeout,
+            cache_path=None if no_cache else output_dir / CACHE_FILE,
+            replay=replay,
+        )
+    except (ValueError, ModelError, OSError) as exc:
+        raise usage_error(str(exc)) from None
+
+
 def _report(report: EvalReport, console: Console) -> int:
     from execgym._verbatim import markup_escape, verbatim
 
@@ -228,7 +259,7 @@ def eval_command(
     from execgym._display import model_notices, progress_bar
     from execgym.bench._eval_task import sampling_defaults
     from execgym.bench._runner import EvalSettings, ResumeMismatch, finished_items, run_eval
-    from execgym.llm import ModelError, aclose_model
+    from execgym.llm import aclose_model
     from execgym.sandbox import Sandbox
 
     eval_task = _task(task, difficulty)
@@ -249,19 +280,16 @@ def eval_command(
         data=str(data.resolve()) if data is not None else None,
         limit=limit,
     )
-    try:
-        output_dir.mkdir(parents=True, exist_ok=True)
-        chat_model = build_model(
-            model,
-            base_url=base_url,
-            api_key=api_key,
-            concurrency=concurrency,
-            request_timeout=request_timeout,
-            cache_path=None if no_cache else output_dir / CACHE_FILE,
-            replay=replay,
-        )
-    except (ValueError, ModelError, OSError) as exc:
-        raise usage_error(str(exc)) from None
+    chat_model = run_model(
+        output_dir,
+        model,
+        base_url=base_url,
+        api_key=api_key,
+        concurrency=concurrency,
+        request_timeout=request_timeout,
+        no_cache=no_cache,
+        replay=replay,
+    )
     errors = stderr_console()
     label = f"{task} · {model}"
     try:

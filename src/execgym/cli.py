@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TextIO
 import typer
 
 from execgym import __version__
+from execgym._cli_agent import agent_app
 from execgym._cli_common import (
     CONTEXT_SETTINGS,
     EXIT_FAILURE,
@@ -294,6 +295,7 @@ def questions(
 app.command("eval", cls=TaskListCommand)(eval_command)
 app.command("score", cls=TaskListCommand)(score_command)
 app.add_typer(synth_app, name="synth")
+app.add_typer(agent_app, name="agent")
 
 
 # ---- execgym judge ------------------------------------------------------------------------------
