@@ -38,9 +38,10 @@ class Interaction:
     other end is :attr:`socket`: what the caller sends there the program reads, and what the
     program writes to descriptor 0 the caller receives (its standard output and error are
     captured as in any run). Closing :attr:`socket` ends the run: a program still running
-    is stopped within 20 ms. :attr:`result` is the :class:`RunResult` once the run is over
-    (a run stopped by the caller says so in its ``detail``). The run holds one worker of the
-    pool until it ends, and its limits apply to the whole run.
+    is stopped within 0.1 s (its process tree is checked that often). :attr:`result` is the
+    :class:`RunResult` once the run is over (a run stopped by the caller says so in its
+    ``detail``). The run holds one worker of the pool until it ends, and its limits apply to
+    the whole run.
     """
 
     socket: socket.socket

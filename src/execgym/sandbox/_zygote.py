@@ -14,7 +14,8 @@ Request: ``{"code", "tests": [{"kind": "stdio", "input"} | {"kind": "call", "fn_
 An interactive request (``"interactive": true``, one stdio test) comes with a connected
 socket, passed on the hand-over socket (``handoff_fd`` among the options) before the request
 line: the child gets it as its standard input, and the run ends as soon as the caller's end
-is closed (checked with the tree limits, every ``TREE_POLL_S``).
+is closed (checked with the tree limits, every ``INTERACTIVE_POLL_S``: such a run lives as
+long as its caller talks to it, and many may be waiting at once).
 
 Response: a JSON header line ``{"ok": true, "events": [...], "blobs": [sizes], "exit_code",
 "signal", "watchdog", "current", "cpu_s", "wall_s", "rss_mb", "protocol_error", "ended",
@@ -52,6 +53,8 @@ WATCHDOG_GRACE_S = 0.5
 TREE_POLL_S = 0.02
 """How often a running test's whole tree is checked against its CPU (and, without a memory
 cgroup, memory) limit; single processes are also held by their own rlimits and timers."""
+INTERACTIVE_POLL_S = 0.1
+"""The same for an interactive run, and how soon a caller's closing its socket ends it."""
 AS_SLACK_MB = 64
 WORK_INODES = 16384
 SERVER_RESERVE_MB = 32
@@ -224,6 +227,8 @@ class ForkServer:
         cpu_at_start = 0.0
         oom_at_start = 0
         next_poll = math.inf
+        # An interactive run lives as long as its caller talks to it: poll it less often.
+        poll_every = INTERACTIVE_POLL_S if self.session is not None else TREE_POLL_S
         caller_closed = False
         while True:
             now = time.monotonic()
@@ -240,7 +245,7 @@ class ForkServer:
                     caller_closed = True
                     _kill_group(pid)
                     break
-                next_poll = now + TREE_POLL_S
+                next_poll = now + poll_every
             watch = ([read_fd] if pipe_open else []) + ([pidfd] if pidfd is not None else [])
             timeout = min(deadline, next_poll) - now
             if pidfd is None:
@@ -258,7 +263,7 @@ class ForkServer:
                     if kind == "start":
                         cpu_at_start = self.meter.cpu_seconds()
                         oom_at_start = self._oom_kills()
-                        next_poll = time.monotonic() + TREE_POLL_S
+                        next_poll = time.monotonic() + poll_every
                     elif kind == "done":
                         event["kernel_cpu_s"] = max(0.0, self.meter.cpu_seconds() - cpu_at_start)
                         if self._oom_kills() > oom_at_start:
