@@ -145,33 +145,40 @@ class Interpreter:
         *,
         persistent: bool = False,
     ) -> Interpreter:
-        """Start an interpreter whose root frame gets ``inputs`` (JSON values)."""
+        """Start an interpreter whose root frame gets ``inputs`` (JSON values). However it
+        ends (cancelled included), an interpreter that is not returned is stopped."""
         run_limits = Limits(
             time_s=limits.cpu_s, wall_s=limits.wall_s, memory_mb=limits.memory_mb, output_mb=1
         )
         interaction = sandbox.interact(driver_program(), run_limits)
-        reader, writer = await asyncio.open_unix_connection(
-            sock=interaction.socket, limit=MAX_MESSAGE
-        )
+        try:
+            reader, writer = await asyncio.open_unix_connection(
+                sock=interaction.socket, limit=MAX_MESSAGE
+            )
+        except BaseException:
+            interaction.socket.close()
+            raise
         interpreter = cls(interaction, reader, writer, limits)
         try:
             ready = await interpreter.receive(limits.start_s)
+            if ready["op"] != "ready":
+                raise InterpreterLost("it did not begin with ready")
+            await interpreter.send(
+                {
+                    "op": "start",
+                    "inputs": inputs,
+                    "persistent": persistent,
+                    "builtins": BUILTINS,
+                    "modules": list(MODULES),
+                    "output_limit": limits.output_chars,
+                }
+            )
         except InterpreterLost as exc:
-            await interpreter.close()
+            interpreter.stop()
             raise SandboxUnavailable(f"the interpreter did not start: {exc}") from None
-        if ready["op"] != "ready":
-            await interpreter.close()
-            raise SandboxUnavailable("the interpreter did not start with ready")
-        await interpreter.send(
-            {
-                "op": "start",
-                "inputs": inputs,
-                "persistent": persistent,
-                "builtins": BUILTINS,
-                "modules": list(MODULES),
-                "output_limit": limits.output_chars,
-            }
-        )
+        except BaseException:
+            interpreter.stop()
+            raise
         return interpreter
 
     async def send(self, message: dict[str, Any]) -> None:
@@ -219,14 +226,35 @@ class Interpreter:
             reason += f" ({result.verdict.value}: {result.detail or 'no detail'})"
         return InterpreterLost(reason)
 
-    async def close(self) -> RunResult | None:
-        """Stop the interpreter (if it still runs) and return the sandbox's result of its run."""
+    def stop(self) -> None:
+        """Close the socket: the sandbox stops the interpreter if it still runs."""
         if not self.closed:
             self.closed = True
             self._writer.close()
+
+    async def close(self) -> RunResult | None:
+        """Stop the interpreter (if it still runs) and return the sandbox's result of its run."""
+        if not self.closed:
+            self.stop()
             with contextlib.suppress(ConnectionError, OSError):
                 await self._writer.wait_closed()
         try:
             return await asyncio.wait_for(asyncio.wrap_future(self._interaction.result), 30)
         except TimeoutError:
             return None
+
+
+def start_soon(
+    sandbox: Sandbox, limits: ExecutorLimits, inputs: dict[str, Any], *, persistent: bool = False
+) -> asyncio.Task[Interpreter]:
+    """Start an interpreter in the background (while the model answers the first request)."""
+    return asyncio.ensure_future(Interpreter.start(sandbox, limits, inputs, persistent=persistent))
+
+
+async def abandon(starting: asyncio.Task[Interpreter]) -> None:
+    """Stop an interpreter started with :func:`start_soon` that will not be used."""
+    try:
+        interpreter = await starting
+    except Exception:
+        return
+    await interpreter.close()

@@ -10,12 +10,13 @@ block that would not stop) is restarted, and the model is told its variables are
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from typing import Any
 
 from execgym.agent._analysis import BlockRules, InvalidBlock, analyse_block
 from execgym.agent._episode import Episode, EpisodeEnd
-from execgym.agent._executor import Interpreter, InterpreterLost
+from execgym.agent._executor import Interpreter, InterpreterLost, abandon, start_soon
 from execgym.agent._method import METHODS
 from execgym.agent._replies import ReplyProblem, parse_code_reply
 from execgym.agent.methods._prompts import action_list
@@ -47,10 +48,11 @@ class CodeAct:
         prompt = PROMPT.format(actions=actions, intro=episode.start.intro)
         messages: list[ChatMessage] = [{"role": "user", "content": prompt}]
         interpreter: Interpreter | None = None
+        starting: asyncio.Task[Interpreter] | None = None
         try:
             while True:
-                if interpreter is None:
-                    interpreter = await _start(episode)
+                if interpreter is None and starting is None:
+                    starting = _start(episode)  # while the model writes the block
                 call = await episode.ask(messages)
                 messages.append({"role": "assistant", "content": call.reply})
                 try:
@@ -62,6 +64,9 @@ class CodeAct:
                         {"role": "user", "content": f"That reply cannot be run: {problem}."}
                     )
                     continue
+                if interpreter is None:
+                    assert starting is not None
+                    interpreter, starting = await starting, None
                 try:
                     feedback, call.kept = await _run_block(episode, interpreter, code)
                 except InterpreterLost as exc:
@@ -76,15 +81,17 @@ class CodeAct:
         except ModelRequestError as exc:
             episode.finish("model_rejected", str(exc))
         finally:
+            if starting is not None:
+                await abandon(starting)
             if interpreter is not None:
                 await interpreter.close()
         return None
 
 
-async def _start(episode: Episode) -> Interpreter:
+def _start(episode: Episode) -> asyncio.Task[Interpreter]:
     assert episode.sandbox is not None, "CodeAct runs model code: the episode needs a sandbox"
     inputs = {"instruction": episode.start.instruction, "observation": episode.start.observation}
-    return await Interpreter.start(episode.sandbox, episode.executor, inputs, persistent=True)
+    return start_soon(episode.sandbox, episode.executor, inputs, persistent=True)
 
 
 async def _run_block(episode: Episode, interpreter: Interpreter, code: str) -> tuple[str, bool]:

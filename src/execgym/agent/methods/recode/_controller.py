@@ -29,7 +29,7 @@ from typing import Any, NoReturn
 
 from execgym.agent._analysis import BlockAnalysis, BlockRules, InvalidBlock, analyse_block
 from execgym.agent._episode import Episode, EpisodeEnd
-from execgym.agent._executor import Interpreter, InterpreterLost
+from execgym.agent._executor import Interpreter, InterpreterLost, abandon, start_soon
 from execgym.agent._replies import ReplyProblem, parse_code_reply
 from execgym.agent.methods.recode._prompt import expand_prompt, rewrite_prompt
 from execgym.agent.methods.recode._tree import OUTCOMES_KEPT, Attempt, Definition, Node
@@ -91,20 +91,21 @@ class ReCodeController:
 
     # ---- the root and the interpreter ------------------------------------------------
     async def _run_root(self, root: Node) -> None:
+        sandbox = self.episode.sandbox
+        assert sandbox is not None, "ReCode runs model code: the episode needs a sandbox"
+        start = self.episode.start
+        inputs = {"instruction": start.instruction, "observation": start.observation}
         while True:
-            expansion = await self._expand(root)
-            if expansion is None:
-                self._fail_root(root, "no usable code for solve")
-            sandbox = self.episode.sandbox
-            assert sandbox is not None, "ReCode runs model code: the episode needs a sandbox"
-            self.interpreter = await Interpreter.start(
-                sandbox,
-                self.episode.executor,
-                {
-                    "instruction": self.episode.start.instruction,
-                    "observation": self.episode.start.observation,
-                },
-            )
+            # The interpreter starts while the model writes the root's block.
+            starting = start_soon(sandbox, self.episode.executor, inputs)
+            try:
+                expansion = await self._expand(root)
+                if expansion is None:
+                    self._fail_root(root, "no usable code for solve")
+            except BaseException:
+                await abandon(starting)
+                raise
+            self.interpreter = await starting
             self.stack = [root]
             await self._execute(root, expansion, reused=False)
             try:
