@@ -99,6 +99,13 @@ def _check_trainer_imports(outcome: Outcome) -> None:
     assert outcome.stdout == "" and outcome.stderr == ""
 
 
+def _check_household(outcome: Outcome) -> None:
+    assert outcome.stdout == (
+        "put a clean dishsponge in toilet.\n"
+        "You move the dishsponge 1 to the toilet 1. 1.0\n"
+    )
+
+
 CHECKS: dict[str, Callable[[Outcome], None]] = {
     "execgym run reverse.py": _check_run,
     "execgym judge --batch batch.jsonl": _check_judge,
@@ -108,6 +115,7 @@ CHECKS: dict[str, Callable[[Outcome], None]] = {
     "execgym score cruxeval-o": _check_score,
     "with Sandbox(workers=2) as sb:": _check_sandbox_snippet,
     "from execgym.rewards.verl import": _check_trainer_imports,
+    "env = HouseholdEnv(": _check_household,
 }
 """What each example that runs must produce, keyed by a line of it."""
 
