@@ -101,8 +101,7 @@ def _check_trainer_imports(outcome: Outcome) -> None:
 
 def _check_household(outcome: Outcome) -> None:
     assert outcome.stdout == (
-        "put a clean dishsponge in toilet.\n"
-        "You move the dishsponge 1 to the toilet 1. 1.0\n"
+        "put a clean dishsponge in toilet.\nYou move the dishsponge 1 to the toilet 1. 1.0\n"
     )
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_process import interrupt_when
 from fake_openai import FakeOpenAIServer
 from scripted import recode_policy
 from typer.testing import CliRunner
@@ -119,3 +120,25 @@ def test_show_and_export_want_a_run_directory(tmp_path: Path) -> None:
     for args in (["show", str(tmp_path), "0"], ["export", str(tmp_path), "-o", "x.jsonl"]):
         result = agent(*args)
         assert result.exit_code == 2 and "not an agent run directory" in result.output
+
+
+def test_ctrl_c_keeps_the_finished_episodes_and_says_how_to_resume(tmp_path: Path) -> None:
+    policy = recode_policy()
+    run_dir = tmp_path / "run"
+    episodes = run_dir / "episodes.jsonl"
+    with FakeOpenAIServer(responses=lambda body: [policy(body["messages"])], delay=0.05) as server:
+        args = run_args(server, run_dir)
+        args[args.index("-n") + 1] = "40"
+        args[args.index("-c") + 1] = "1"
+        status, stderr = interrupt_when(
+            ["agent", *args],
+            lambda: episodes.exists() and episodes.read_text().count("\n") >= 1,
+            "finished an episode",
+        )
+        assert status == 130, stderr
+        assert "interrupted:" in stderr and "rerun the same command to resume" in stderr
+        done = len(episodes.read_text().splitlines())
+        assert 1 <= done < 40
+        assert f"{done} of 40 episodes are finished" in stderr
+        summary = json.loads((run_dir / "summary.json").read_text())
+        assert summary["aborted"] == "interrupted" and summary["episodes"] == done

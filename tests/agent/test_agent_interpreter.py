@@ -248,3 +248,44 @@ def test_a_forged_message_loses_the_interpreter(agent_sandbox: Sandbox) -> None:
 def test_malformed_messages_are_refused(message: object) -> None:
     with pytest.raises(InterpreterLost, match="protocol"):
         check_message(message)
+
+
+def test_text_from_the_interpreter_is_cut_to_its_bounds() -> None:
+    huge = "x" * 100_000
+    message = check_message(
+        {
+            "op": "error",
+            "stdout": huge,
+            "printed": 100_000,
+            "error": {"type": "E", "message": huge, "traceback": huge + "end"},
+        }
+    )
+    assert len(message["stdout"]) == 8000
+    assert (
+        message["error"]["traceback"].endswith("end") and len(message["error"]["traceback"]) == 8000
+    )
+    call = check_message(
+        {
+            "op": "call",
+            "name": "f",
+            "site": 0,
+            "args": [{"type": "str", "value": huge}],
+            "kwargs": {},
+        }
+    )
+    assert len(call["args"][0]["value"]) == 1000
+    assert len(check_message({"op": "run", "action": huge})["action"]) == 2000
+
+
+def test_an_action_too_long_is_the_blocks_error(agent_sandbox: Sandbox) -> None:
+    async def main() -> dict[str, Any]:
+        interpreter = await start(agent_sandbox)
+        try:
+            await interpreter.send(exec_message("run('go to ' + 'x' * 5000)\n"))
+            return await interpreter.receive()
+        finally:
+            await interpreter.close()
+
+    result = asyncio.run(main())
+    assert result["op"] == "error"
+    assert result["error"]["message"] == "run() takes an action of at most 2000 characters"

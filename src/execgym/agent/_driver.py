@@ -152,6 +152,7 @@ class Interpreter:
         self.builtins = {name: getattr(builtins, name) for name in allowed}
         self.modules = {name: MODULES[name] for name in start.get("modules", []) if name in MODULES}
         self.output_limit = int(start.get("output_limit", 100_000))
+        self.max_action = int(start.get("max_action", 2000))
         self.blocks = 0
         self.armed = False
         self.expired = False
@@ -186,6 +187,8 @@ class Interpreter:
     def run(self, action: str) -> str:
         if not isinstance(action, str):
             raise TypeError(f"run() takes the action as a str, not {type(action).__name__}")
+        if len(action) > self.max_action:
+            raise ValueError(f"run() takes an action of at most {self.max_action} characters")
 
         def observation() -> str:
             reply = self.channel.receive()

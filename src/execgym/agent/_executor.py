@@ -87,9 +87,18 @@ _FIELDS: dict[str, dict[str, type | tuple[type, ...]]] = {
 }
 
 
+MAX_ACTION = 2000
+"""Characters of an action passed to the environment (the interpreter refuses longer ones)."""
+MAX_TEXT = 8000
+"""Characters kept of what a block printed and of an error's traceback."""
+MAX_VALUE = 1000
+"""Characters kept of a described value."""
+
+
 def check_message(message: Any) -> dict[str, Any]:
     """``message`` if it is a well-formed message from the interpreter, else
-    :class:`InterpreterLost` saying what is wrong."""
+    :class:`InterpreterLost` saying what is wrong. Text fields are cut to their bounds
+    here, whatever the interpreter claims to have cut."""
     if not isinstance(message, dict):
         raise InterpreterLost("protocol: a message that is not a JSON object")
     op = message.get("op")
@@ -109,6 +118,15 @@ def check_message(message: Any) -> dict[str, Any]:
         isinstance(error.get(key), str) for key in ("type", "message", "traceback")
     ):
         raise InterpreterLost("protocol: error message with a malformed exception")
+    for item in descriptions:
+        item["type"], item["value"] = item["type"][:200], item["value"][:MAX_VALUE]
+    if "action" in message:
+        message["action"] = message["action"][:MAX_ACTION]
+    if "stdout" in message:
+        message["stdout"] = message["stdout"][:MAX_TEXT]
+    if error is not None:
+        for key in ("type", "message", "traceback"):
+            error[key] = error[key][-MAX_TEXT:] if key == "traceback" else error[key][:MAX_TEXT]
     return message
 
 
@@ -171,6 +189,7 @@ class Interpreter:
                     "builtins": BUILTINS,
                     "modules": list(MODULES),
                     "output_limit": limits.output_chars,
+                    "max_action": MAX_ACTION,
                 }
             )
         except InterpreterLost as exc:
