@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable, Iterator
 
 import pytest
 from scripted import Policy, ScriptedChatModel, code_reply, codeact_policy, react_policy
 
-from execgym.agent import METHODS, Budgets, Episode, ExecutorLimits
+from execgym.agent import METHODS, Budgets, Episode, ExecutorLimits, StepResult
 from execgym.agent.envs.household import TASK_TYPES, HouseholdEnv, expert_actions
 from execgym.llm import SamplingParams
 from execgym.sandbox import Sandbox
@@ -112,3 +113,37 @@ def test_every_method_spends_the_same_call_budget(agent_sandbox: Sandbox) -> Non
         )
         assert (episode.end, len(episode.calls), len(model.requests)) == ("max_calls", 4, 4)
         assert not any(call.kept for call in episode.calls)
+
+
+class SlowHousehold(HouseholdEnv):
+    """A household whose every step takes 0.2 s, as a simulator behind an adapter might."""
+
+    def step(self, action: str) -> StepResult:
+        time.sleep(0.2)
+        return super().step(action)
+
+
+def test_a_slow_environment_does_not_hold_up_other_episodes() -> None:
+    async def main() -> float:
+        episodes = []
+        for index in range(3):
+            env = SlowHousehold()
+            episodes.append(
+                Episode(
+                    index,
+                    index,
+                    env,
+                    env.reset(index),
+                    ScriptedChatModel(react_policy(["look"])),
+                    SamplingParams(),
+                    Budgets(max_steps=3),
+                    None,
+                    FAST,
+                )
+            )
+        began = time.monotonic()
+        await asyncio.gather(*(METHODS.get("react").play(episode) for episode in episodes))
+        assert all(episode.end == "max_steps" for episode in episodes)
+        return time.monotonic() - began
+
+    assert asyncio.run(main()) < 3 * 3 * 0.2 * 0.6  # sequential steps would take 1.8 s

@@ -9,6 +9,7 @@ episode that ended anywhere is complete.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -122,11 +123,13 @@ class Episode:
         self.calls.append(call)
         return call
 
-    def act(self, action: str, node: int | None = None) -> str:
-        """One environment step; the observation (``EpisodeEnd`` when the episode is over)."""
+    async def act(self, action: str, node: int | None = None) -> str:
+        """One environment step; the observation (``EpisodeEnd`` when the episode is over).
+        The step runs in a worker thread: a slow environment (a simulator behind an adapter)
+        does not hold up the other episodes."""
         if len(self.steps) >= self.budgets.max_steps:
             raise EpisodeEnd("max_steps", f"{self.budgets.max_steps} environment steps")
-        result = self.env.step(action)
+        result = await asyncio.to_thread(self.env.step, action)
         self.steps.append(Step(action, result.observation, result.reward, result.done, node))
         self.reward = result.reward
         self.success = result.success

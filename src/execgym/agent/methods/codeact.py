@@ -111,7 +111,7 @@ async def _run_block(episode: Episode, interpreter: Interpreter, code: str) -> t
     while True:
         message = await interpreter.receive()
         if message["op"] == "run":
-            observation = episode.act(message["action"])
+            observation = await episode.act(message["action"])
             await interpreter.send({"op": "observation", "text": observation})
         elif message["op"] in ("done", "error"):
             break

@@ -55,7 +55,7 @@ class ReAct:
                     messages.append({"role": "user", "content": f"No action was taken: {problem}."})
                     continue
                 call.kept = True
-                observation = episode.act(reply.action)
+                observation = await episode.act(reply.action)
                 messages.append({"role": "user", "content": f"Observation: {observation}"})
         except EpisodeEnd as end:
             episode.finish(end.reason, end.detail)

@@ -135,7 +135,7 @@ class ReCodeController:
             node = self.stack[-1]
             op = message["op"]
             if op == "run":
-                observation = self.episode.act(message["action"], node.id)
+                observation = await self.episode.act(message["action"], node.id)
                 node.attempts[-1].steps.append(len(self.episode.steps) - 1)
                 await interpreter.send({"op": "observation", "text": observation})
             elif op == "call":
