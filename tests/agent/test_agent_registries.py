@@ -23,7 +23,7 @@ def test_every_environment_builds_lazily_under_its_name_and_refuses_unknown_opti
     for entry in ENVIRONMENTS.entries():
         assert entry.metadata["summary"], entry.name
         env = make_environment(entry.name, REQUIRED_OPTIONS.get(entry.name, {}))
-        assert type(env).name == entry.name
+        assert env.name == entry.name
         for method in ("actions", "reset", "step", "close"):
             assert callable(getattr(env, method)), (entry.name, method)
         assert env.actions(), entry.name

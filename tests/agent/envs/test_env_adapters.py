@@ -33,7 +33,7 @@ def install(monkeypatch: pytest.MonkeyPatch, name: str, **attributes: Any) -> No
         module = sys.modules.get(module_name)
         if module is None or depth == len(parts):
             module = types.ModuleType(module_name)
-            module.__path__ = []  # type: ignore[attr-defined]
+            module.__path__ = []
             monkeypatch.setitem(sys.modules, module_name, module)
     for key, value in attributes.items():
         setattr(sys.modules[name], key, value)
