@@ -27,6 +27,10 @@ COMMANDS = [
     ["pipeline"],
     ["synth"],
     ["synth", "report"],
+    ["agent"],
+    ["agent", "run"],
+    ["agent", "show"],
+    ["agent", "export"],
 ]
 
 

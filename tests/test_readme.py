@@ -111,6 +111,12 @@ def _check_trainer_imports(outcome: Outcome) -> None:
     assert outcome.stdout == "" and outcome.stderr == ""
 
 
+def _check_household(outcome: Outcome) -> None:
+    assert outcome.stdout == (
+        "put a clean dishsponge in toilet.\nYou move the dishsponge 1 to the toilet 1. 1.0\n"
+    )
+
+
 CHECKS: dict[str, Callable[[Outcome], None]] = {
     "execgym run reverse.py": _check_run,
     "execgym judge --batch batch.jsonl": _check_judge,
@@ -122,6 +128,7 @@ CHECKS: dict[str, Callable[[Outcome], None]] = {
     "from execgym.rewards.verl import": _check_trainer_imports,
     "execgym export verl train-programs.jsonl": _check_export,
     "from execgym.train.verl import": _check_trainer_imports,
+    "env = HouseholdEnv(": _check_household,
 }
 """What each example that runs must produce, keyed by a line of it."""
 

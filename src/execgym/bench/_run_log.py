@@ -177,13 +177,17 @@ class ResumeMismatch(ValueError):
 class RunDirectory(Generic[RecordT]):
     """The files of one run directory, read and written through typed records."""
 
-    def __init__(self, path: Path, record_type: type[RecordT]) -> None:
+    def __init__(
+        self, path: Path, record_type: type[RecordT], records_file: str = ITEMS_FILE
+    ) -> None:
         self.path = path
         self.record_type = record_type
+        self.records_file = records_file
+        """The name of the records file (``items.jsonl``; a run of episodes names its own)."""
 
     @property
     def items_path(self) -> Path:
-        return self.path / ITEMS_FILE
+        return self.path / self.records_file
 
     @property
     def summary_path(self) -> Path:

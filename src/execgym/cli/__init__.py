@@ -25,6 +25,7 @@ import typer
 
 from execgym import __version__
 from execgym.cli import (
+    agent,
     doctor,
     eval,
     export,
@@ -88,6 +89,7 @@ app.command("judge")(judge.judge)
 app.command("doctor")(doctor.doctor)
 app.command("pipeline")(pipeline.pipeline)
 app.add_typer(repair.repair_app, name="repair")
+app.add_typer(agent.agent_app, name="agent")
 app.add_typer(export.export_app, name="export")
 app.add_typer(serve.serve_app, name="serve")
 

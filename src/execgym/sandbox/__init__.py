@@ -24,7 +24,7 @@ if TYPE_CHECKING:
         TestResult,
         Verdict,
     )
-    from execgym.sandbox._sandbox import JudgeRequest, Sandbox
+    from execgym.sandbox._sandbox import Interaction, JudgeRequest, Sandbox
     from execgym.sandbox._values import decode_value, encode_value
 
 # The fork-server imports modules of this package; re-exports load lazily so that it does
@@ -35,6 +35,7 @@ _EXPORTS = {
     "Checker": "execgym.sandbox._checkers",
     "ErrorInfo": "execgym.sandbox._models",
     "EvalPlusChecker": "execgym.sandbox._builtin_checkers",
+    "Interaction": "execgym.sandbox._sandbox",
     "JudgeRequest": "execgym.sandbox._sandbox",
     "JudgeResult": "execgym.sandbox._models",
     "Limits": "execgym.sandbox._models",
@@ -65,6 +66,7 @@ __all__ = [
     "Checker",
     "ErrorInfo",
     "EvalPlusChecker",
+    "Interaction",
     "JudgeRequest",
     "JudgeResult",
     "Limits",

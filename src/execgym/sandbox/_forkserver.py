@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import array
 import contextlib
 import importlib.util
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -114,7 +116,9 @@ def _spawner() -> ThreadPoolExecutor:
         return _SPAWNER
 
 
-def _spawn(command: list[str], hash_seed: int, stderr: IO[bytes]) -> subprocess.Popen[bytes]:
+def _spawn(
+    command: list[str], hash_seed: int, stderr: IO[bytes], handoff: int
+) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         command,
         stdin=subprocess.PIPE,
@@ -122,6 +126,7 @@ def _spawn(command: list[str], hash_seed: int, stderr: IO[bytes]) -> subprocess.
         stderr=stderr,
         env=scrubbed_environment(hash_seed),
         close_fds=True,
+        pass_fds=(handoff,),
         cwd="/",
     )
 
@@ -138,6 +143,7 @@ class ForkServerProcess:
         self._proc: subprocess.Popen[bytes] | None = None
         self._stderr: IO[bytes] | None = None
         self._oom_kills = 0  # the OOM kills of this server's cgroup after its last request
+        self._handoff: socket.socket | None = None
         self._lock = threading.Lock()
         self.ready: dict[str, Any] = {}
 
@@ -158,17 +164,28 @@ class ForkServerProcess:
             options.update(filter_options())
         else:
             options["seccomp_error"] = "disabled by configuration"
+        # Interactive runs hand their connected socket to the fork-server over this one.
+        handoff, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        options["handoff_fd"] = theirs.fileno()
         command = [self.config.python, "-m", "execgym.sandbox._zygote", json.dumps(options)]
         # Where the fork-server's own errors go, so that a failed start says why.
         stderr = tempfile.TemporaryFile(prefix="execgym-forkserver-")  # noqa: SIM115 - lives as long as the server
         # The fork-server dies with the thread that started it (PR_SET_PDEATHSIG is per
         # thread), so every one is started from one thread that lives as long as we do.
-        proc = _spawner().submit(_spawn, command, self.config.hash_seed, stderr).result()
+        spawned = _spawner().submit(_spawn, command, self.config.hash_seed, stderr, theirs.fileno())
+        try:
+            proc = spawned.result()
+        except BaseException:
+            handoff.close()
+            raise
+        finally:
+            theirs.close()
         assert proc.stdout is not None
         line = proc.stdout.readline()
         if not line:
             proc.kill()
             proc.wait()
+            handoff.close()
             stderr.seek(0)
             cause = stderr.read()[-2000:].decode("utf-8", "replace").strip()
             stderr.close()
@@ -179,16 +196,25 @@ class ForkServerProcess:
         self._proc = proc
         self._oom_kills = 0
         self._stderr = stderr
+        self._handoff = handoff
         return self.ready
 
-    def execute(self, request: dict[str, Any]) -> dict[str, Any]:
+    def execute(
+        self, request: dict[str, Any], session: socket.socket | None = None
+    ) -> dict[str, Any]:
         """Send one request; a dead or unstartable fork-server yields ``{"ok": False}``
         (with ``"oom_killed"`` when the kernel's OOM killer ended it during this request:
-        the run filled its memory cgroup, which is the program's doing, not the sandbox's)."""
+        the run filled its memory cgroup, which is the program's doing, not the sandbox's).
+
+        ``session`` (an interactive request's connected socket) is handed to the fork-server
+        and closed here: from then on only the child holds that end.
+        """
         with self._lock:
             try:
                 if self._proc is None or self._proc.poll() is not None:
                     self.start()
+                if session is not None:
+                    self._hand_over(session)
                 response = self._roundtrip(request)
                 self._oom_kills = int(response.get("oom_kills", self._oom_kills))
                 return response
@@ -197,6 +223,14 @@ class ForkServerProcess:
                 self._discard()
                 failure = {"ok": False, "error": f"fork-server failure: {exc}"}
                 return {**failure, "oom_killed": True} if oom_killed else failure
+            finally:
+                if session is not None:
+                    session.close()
+
+    def _hand_over(self, session: socket.socket) -> None:
+        assert self._handoff is not None
+        rights = [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", [session.fileno()]))]
+        self._handoff.sendmsg([b"s"], rights)
 
     def _killed_by_oom(self) -> bool:
         """Whether the server died of SIGKILL while its cgroup's OOM kills went up."""
@@ -238,11 +272,12 @@ class ForkServerProcess:
             with contextlib.suppress(Exception):
                 proc.wait(timeout=5)
             remove_cgroups_of(proc.pid)
-            for stream in (proc.stdin, proc.stdout, self._stderr):
+            for stream in (proc.stdin, proc.stdout, self._stderr, self._handoff):
                 with contextlib.suppress(Exception):
                     if stream is not None:
                         stream.close()
             self._stderr = None
+            self._handoff = None
 
     def close(self) -> None:
         with self._lock:

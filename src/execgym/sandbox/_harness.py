@@ -157,6 +157,7 @@ def make_runner(instruments: Sequence[str] = ()) -> Runner:
     system_exit = SystemExit
     memory_error = MemoryError
     base_exception = BaseException
+    os_error = OSError
     plain_eval = eval
     plain_exec = exec
     plain_compile = compile
@@ -231,7 +232,10 @@ def make_runner(instruments: Sequence[str] = ()) -> Runner:
 
     def reset_streams(test_stdin: int) -> tuple[Any, Any]:
         dup2(test_stdin, stdin_fd)
-        lseek(stdin_fd, 0, 0)
+        try:
+            lseek(stdin_fd, 0, 0)
+        except os_error:  # an interactive run's standard input is a socket
+            pass
         for fd, backup in ((stdout_fd, backup_out), (stderr_fd, backup_err)):
             dup2(backup, fd)
             ftruncate(fd, 0)

@@ -197,6 +197,13 @@ def _death(response: dict[str, Any]) -> TestResult | None:
         "stderr": _text(response.get("partial_stderr")),
     }
     signum = response.get("signal")
+    if response.get("caller_closed"):
+        return TestResult(
+            verdict=Verdict.RUNTIME_ERROR,
+            exit_code=-signal.SIGKILL,
+            detail="stopped: the caller closed the interaction",
+            **common,
+        )
     if response.get("watchdog"):
         return TestResult(
             verdict=Verdict.TIME_LIMIT,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import queue
+import socket
 import threading
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -27,6 +28,24 @@ from execgym.sandbox._outcome import test_outcomes
 
 Test = StdioTest | CallTest
 _T = TypeVar("_T")
+
+
+@dataclass(frozen=True)
+class Interaction:
+    """A program running in the sandbox that the caller talks to while it runs.
+
+    The program's standard input (file descriptor 0) is a connected stream socket whose
+    other end is :attr:`socket`: what the caller sends there the program reads, and what the
+    program writes to descriptor 0 the caller receives (its standard output and error are
+    captured as in any run). Closing :attr:`socket` ends the run: a program still running
+    is stopped within 0.1 s (its process tree is checked that often). :attr:`result` is the
+    :class:`RunResult` once the run is over (a run stopped by the caller says so in its
+    ``detail``). The run holds one worker of the pool until it ends, and its limits apply to
+    the whole run.
+    """
+
+    socket: socket.socket
+    result: Future[RunResult]
 
 
 @dataclass(frozen=True)
@@ -134,7 +153,12 @@ class Sandbox:
         return [r for r in results if r is not None]
 
     def _execute_batch(
-        self, code: str, tests: list[Test], limits: Limits, preamble: bool
+        self,
+        code: str,
+        tests: list[Test],
+        limits: Limits,
+        preamble: bool,
+        session: socket.socket | None = None,
     ) -> list[TestResult | None]:
         request = {
             "code": code,
@@ -148,10 +172,11 @@ class Sandbox:
             "open_files": limits.open_files,
             "stack_mb": limits.stack_mb,
             "preamble": preamble,
+            "interactive": session is not None,
         }
         server = self._idle.get()
         try:
-            response = server.execute(request)
+            response = server.execute(request, session)
         finally:
             self._idle.put(server)
         outcomes, _ = test_outcomes(response, [t.kind for t in tests], limits.time_s)
@@ -160,26 +185,27 @@ class Sandbox:
     def run(self, code: str, stdin: str = "", limits: Limits | None = None) -> RunResult:
         """Run ``code`` as a script once with ``stdin``: ``execgym run``."""
         (result,) = self.execute(code, [StdioTest(input=stdin)], limits, preamble=False)
-        if result.verdict is Verdict.COMPILE_ERROR and result.error:
-            stderr = result.error.traceback or f"{result.error.type}: {result.error.message}"
-        elif result.error and not result.stderr:
-            stderr = result.error.traceback
-        else:
-            stderr = result.stderr
-        exit_code = result.exit_code
-        if exit_code is None and result.verdict not in (Verdict.OK, Verdict.SANDBOX_ERROR):
-            exit_code = 1
-        return RunResult(
-            verdict=result.verdict,
-            exit_code=exit_code,
-            stdout=result.stdout,
-            stderr=stderr,
-            cpu_s=result.cpu_s,
-            wall_s=result.wall_s,
-            peak_memory_mb=result.peak_memory_mb,
-            error=result.error,
-            detail=result.detail,
-        )
+        return _run_result(result)
+
+    def interact(self, code: str, limits: Limits | None = None) -> Interaction:
+        """Start ``code`` as a script whose standard input is a socket to the caller (see
+        :class:`Interaction`); returns at once, the run going on in the pool."""
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            result = self._pool().submit(self._interactive_run, code, limits or Limits(), theirs)
+        except BaseException:
+            ours.close()
+            theirs.close()
+            raise
+        return Interaction(ours, result)
+
+    def _interactive_run(self, code: str, limits: Limits, session: socket.socket) -> RunResult:
+        (outcome,) = self._execute_batch(code, [StdioTest()], limits, False, session)
+        if outcome is None:
+            outcome = TestResult(
+                verdict=Verdict.RUNTIME_ERROR, detail="the process ended before the program ran"
+            )
+        return _run_result(outcome)
 
     def judge(self, request: JudgeRequest) -> JudgeResult:
         """Run and compare: per-test verdicts including ``WRONG_ANSWER``."""
@@ -255,6 +281,30 @@ class Sandbox:
                     max_workers=self.workers * 2, thread_name_prefix="execgym-sandbox"
                 )
             return self._executor
+
+
+def _run_result(result: TestResult) -> RunResult:
+    """A script run's test result as the :class:`RunResult` ``execgym run`` reports."""
+    if result.verdict is Verdict.COMPILE_ERROR and result.error:
+        stderr = result.error.traceback or f"{result.error.type}: {result.error.message}"
+    elif result.error and not result.stderr:
+        stderr = result.error.traceback
+    else:
+        stderr = result.stderr
+    exit_code = result.exit_code
+    if exit_code is None and result.verdict not in (Verdict.OK, Verdict.SANDBOX_ERROR):
+        exit_code = 1
+    return RunResult(
+        verdict=result.verdict,
+        exit_code=exit_code,
+        stdout=result.stdout,
+        stderr=stderr,
+        cpu_s=result.cpu_s,
+        wall_s=result.wall_s,
+        peak_memory_mb=result.peak_memory_mb,
+        error=result.error,
+        detail=result.detail,
+    )
 
 
 def _close_servers(servers: list[ForkServerProcess]) -> None:

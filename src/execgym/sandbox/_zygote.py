@@ -11,6 +11,12 @@ Request: ``{"code", "tests": [{"kind": "stdio", "input"} | {"kind": "call", "fn_
 "args" | "args_src"}, ...], "time_s", "wall_s", "memory_mb", "output_bytes", "file_bytes",
 "processes", "open_files", "stack_mb", "preamble"}``.
 
+An interactive request (``"interactive": true``, one stdio test) comes with a connected
+socket, passed on the hand-over socket (``handoff_fd`` among the options) before the request
+line: the child gets it as its standard input, and the run ends as soon as the caller's end
+is closed (checked with the tree limits, every ``INTERACTIVE_POLL_S``: such a run lives as
+long as its caller talks to it, and many may be waiting at once).
+
 Response: a JSON header line ``{"ok": true, "events": [...], "blobs": [sizes], "exit_code",
 "signal", "watchdog", "current", "cpu_s", "wall_s", "rss_mb", "protocol_error", "ended",
 "tree_limit", ...}`` followed by the raw blobs the events point at (``"b"``: blob indexes
@@ -47,6 +53,8 @@ WATCHDOG_GRACE_S = 0.5
 TREE_POLL_S = 0.02
 """How often a running test's whole tree is checked against its CPU (and, without a memory
 cgroup, memory) limit; single processes are also held by their own rlimits and timers."""
+INTERACTIVE_POLL_S = 0.1
+"""The same for an interactive run, and how soon a caller's closing its socket ends it."""
 AS_SLACK_MB = 64
 WORK_INODES = 16384
 SERVER_RESERVE_MB = 32
@@ -76,9 +84,41 @@ class ForkServer:
             os.environ["HOME"] = os.environ["TMPDIR"] = work_dir
         self.baseline_as_mb = _address_space_mb()
         self.meter = TreeMeter(state.cgroup, state.pid_namespace, work_dir)
+        handoff = options.get("handoff_fd")
+        self.handoff = socket.socket(fileno=int(handoff)) if handoff is not None else None
+        self.session: socket.socket | None = None
+        """The connected socket of the interactive run being served, if it is one."""
 
     # ---- parent (zygote) side -------------------------------------------------------
     def serve_one(self, request: dict[str, Any]) -> tuple[dict[str, Any], list[bytes]]:
+        if request.get("interactive"):
+            try:
+                self.session = self._receive_session()
+            except OSError as exc:
+                error = f"the interactive socket was not handed over: {exc}"
+                return {"ok": False, "error": error}, []
+        try:
+            return self._serve(request)
+        finally:
+            if self.session is not None:
+                self.session.close()
+                self.session = None
+
+    def _receive_session(self) -> socket.socket:
+        if self.handoff is None:
+            raise OSError("this fork-server has no hand-over socket")
+        fds = array.array("i")
+        _, ancillary, _, _ = self.handoff.recvmsg(1, socket.CMSG_SPACE(fds.itemsize))
+        for level, kind, payload in ancillary:
+            if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
+                fds.frombytes(payload[: len(payload) - len(payload) % fds.itemsize])
+        for extra in fds[1:]:
+            os.close(extra)
+        if not fds:
+            raise OSError("no descriptor came with the request")
+        return socket.socket(fileno=fds[0])
+
+    def _serve(self, request: dict[str, Any]) -> tuple[dict[str, Any], list[bytes]]:
         self._set_run_limits(request)
         workdir = self._open_work_area()
         out_fd = os.memfd_create("stdout", 0)
@@ -189,6 +229,9 @@ class ForkServer:
         cpu_at_start = 0.0
         oom_at_start = 0
         next_poll = math.inf
+        # An interactive run lives as long as its caller talks to it: poll it less often.
+        poll_every = INTERACTIVE_POLL_S if self.session is not None else TREE_POLL_S
+        caller_closed = False
         while True:
             now = time.monotonic()
             if now >= deadline:
@@ -200,7 +243,11 @@ class ForkServer:
                 if tree_limit:
                     _kill_group(pid)
                     break
-                next_poll = now + TREE_POLL_S
+                if self.session is not None and _hung_up(self.session):
+                    caller_closed = True
+                    _kill_group(pid)
+                    break
+                next_poll = now + poll_every
             watch = ([read_fd] if pipe_open else []) + ([pidfd] if pidfd is not None else [])
             timeout = min(deadline, next_poll) - now
             if pidfd is None:
@@ -218,7 +265,7 @@ class ForkServer:
                     if kind == "start":
                         cpu_at_start = self.meter.cpu_seconds()
                         oom_at_start = self._oom_kills()
-                        next_poll = time.monotonic() + TREE_POLL_S
+                        next_poll = time.monotonic() + poll_every
                     elif kind == "done":
                         event["kernel_cpu_s"] = max(0.0, self.meter.cpu_seconds() - cpu_at_start)
                         if self._oom_kills() > oom_at_start:
@@ -228,7 +275,8 @@ class ForkServer:
                     if upcoming is not None:
                         # The next test's input, sent as soon as the one before it is over
                         # (the harness finds it waiting when it starts that test).
-                        _send_test(control, tests[upcoming])
+                        session = self.session.fileno() if self.session is not None else None
+                        _send_test(control, tests[upcoming], session)
                     if frame.blobs:
                         event["b"] = list(range(len(blobs), len(blobs) + len(frame.blobs)))
                         blobs.extend(frame.blobs.values())
@@ -262,6 +310,7 @@ class ForkServer:
             "tree_limit": tree_limit,
             "ended": order.ended,
             "cpu_limit_s": _cpu_limit_s(request),
+            "caller_closed": caller_closed,
         }
         if order.current is not None:
             response["partial"] = [len(blobs), len(blobs) + 1]
@@ -395,10 +444,15 @@ class ForkServer:
             resource.setrlimit(which, (soft, hard))
 
 
-def _send_test(control: socket.socket, test: dict[str, Any]) -> None:
-    """Hand test's input to the child: its descriptor, and a file holding its bulk."""
+def _send_test(control: socket.socket, test: dict[str, Any], session: int | None = None) -> None:
+    """Hand test's input to the child: its descriptor, and a file holding its bulk (or, for
+    an interactive run, the connected ``session`` socket)."""
     bulky = ("input", "args", "kwargs", "args_src")
     descriptor = {k: v for k, v in test.items() if k not in bulky}
+    if session is not None:
+        rights = [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", [session]))]
+        control.sendmsg([json.dumps(descriptor).encode()], rights)
+        return
     if test["kind"] == "call":
         bulk = json.dumps({k: test[k] for k in ("args", "kwargs", "args_src") if k in test})
         data = bulk.encode("utf-8", "surrogatepass")
@@ -467,6 +521,13 @@ def _remove_tree(root: str) -> int:
 def _cpu_limit_s(request: dict[str, Any]) -> int:
     """RLIMIT_CPU of a child: every test's time limit, one more for loading, and a second."""
     return math.ceil(float(request["time_s"]) * (len(request["tests"]) + 1) + 1)
+
+
+def _hung_up(session: socket.socket) -> bool:
+    """Whether the caller has closed (or shut down writing on) its end of ``session``."""
+    poller = select.poll()
+    poller.register(session.fileno(), select.POLLRDHUP)
+    return any(events & (select.POLLRDHUP | select.POLLHUP) for _, events in poller.poll(0))
 
 
 def _pidfd(pid: int) -> int | None:
