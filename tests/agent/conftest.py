@@ -8,6 +8,7 @@ import pytest
 
 from execgym.sandbox import Sandbox
 
+
 @pytest.fixture(scope="session")
 def agent_sandbox() -> Iterator[Sandbox]:
     """Four fork-servers: an episode's interpreter holds one for the whole episode."""

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from cli_process import interrupt_when
 from llm.fake_openai import FakeOpenAIServer
-from agent.scripted import recode_policy
 from typer.testing import CliRunner
 
+from agent.scripted import recode_policy
 from execgym.cli import app
 
 runner = CliRunner()

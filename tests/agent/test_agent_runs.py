@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from agent.scripted import ScriptedChatModel, code_reply, recode_policy
 
+from agent.scripted import ScriptedChatModel, code_reply, recode_policy
 from execgym.agent import (
     AgentSettings,
     Budgets,

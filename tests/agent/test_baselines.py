@@ -7,8 +7,8 @@ import time
 from collections.abc import Callable, Iterator
 
 import pytest
-from agent.scripted import Policy, ScriptedChatModel, code_reply, codeact_policy, react_policy
 
+from agent.scripted import Policy, ScriptedChatModel, code_reply, codeact_policy, react_policy
 from execgym.agent import METHODS, Budgets, Episode, ExecutorLimits, StepResult
 from execgym.agent.envs.household import TASK_TYPES, HouseholdEnv, expert_actions
 from execgym.llm import SamplingParams

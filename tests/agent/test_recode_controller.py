@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 import pytest
+
 from agent.scripted import (
     ScriptedChatModel,
     code_reply,
@@ -14,7 +15,6 @@ from agent.scripted import (
     recode_policy,
     table_policy,
 )
-
 from execgym.agent import Budgets, Episode, ExecutorLimits
 from execgym.agent.envs.household import TASK_TYPES, HouseholdEnv
 from execgym.agent.methods.recode import ReCode

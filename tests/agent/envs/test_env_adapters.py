@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
-from agent.scripted import ScriptedChatModel, recode_policy
 
+from agent.scripted import ScriptedChatModel, recode_policy
 from execgym.agent import (
     AgentSettings,
     Budgets,
