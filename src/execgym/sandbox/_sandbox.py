@@ -6,7 +6,7 @@ import asyncio
 import queue
 import threading
 import weakref
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -24,6 +24,7 @@ from execgym.sandbox._models import (
     Verdict,
 )
 from execgym.sandbox._outcome import test_outcomes
+from execgym.sandbox._work_files import encode_files, work_path
 
 Test = StdioTest | CallTest
 _T = TypeVar("_T")
@@ -116,7 +117,7 @@ class Sandbox:
         pending = list(range(len(tests)))
         while pending:
             batch = pending[:1] if isolate_tests else pending
-            outcomes = self._execute_batch(code, [tests[i] for i in batch], limits, preamble)
+            outcomes, _ = self._execute_batch(code, [tests[i] for i in batch], limits, preamble)
             progressed = False
             for index, outcome in zip(batch, outcomes, strict=True):
                 if outcome is not None:
@@ -134,9 +135,16 @@ class Sandbox:
         return [r for r in results if r is not None]
 
     def _execute_batch(
-        self, code: str, tests: list[Test], limits: Limits, preamble: bool
-    ) -> list[TestResult | None]:
-        request = {
+        self,
+        code: str,
+        tests: list[Test],
+        limits: Limits,
+        preamble: bool,
+        work_files: Mapping[str, Any] | None = None,
+    ) -> tuple[list[TestResult | None], dict[str, Any]]:
+        """One request to a fork-server: the tests' outcomes and the raw response.
+        ``work_files`` adds the request's ``files`` and ``fetch_files``."""
+        request: dict[str, Any] = {
             "code": code,
             "tests": [t.model_dump(include=_CHILD_FIELDS[t.kind]) for t in tests],
             "time_s": limits.time_s,
@@ -148,6 +156,7 @@ class Sandbox:
             "open_files": limits.open_files,
             "stack_mb": limits.stack_mb,
             "preamble": preamble,
+            **(work_files or {}),
         }
         server = self._idle.get()
         try:
@@ -155,11 +164,38 @@ class Sandbox:
         finally:
             self._idle.put(server)
         outcomes, _ = test_outcomes(response, [t.kind for t in tests], limits.time_s)
-        return outcomes
+        return outcomes, response
 
-    def run(self, code: str, stdin: str = "", limits: Limits | None = None) -> RunResult:
-        """Run ``code`` as a script once with ``stdin``: ``execgym run``."""
-        (result,) = self.execute(code, [StdioTest(input=stdin)], limits, preamble=False)
+    def run(
+        self,
+        code: str,
+        stdin: str = "",
+        limits: Limits | None = None,
+        *,
+        files: Mapping[str, bytes] | None = None,
+        fetch_files: Sequence[str] = (),
+    ) -> RunResult:
+        """Run ``code`` as a script once with ``stdin``: ``execgym run``.
+
+        ``files`` (path relative to the working directory → content) are there when the
+        program starts; the ``fetch_files`` the program left (regular files, each within
+        ``limits.output_mb``) come back in :attr:`RunResult.files`, a missing one left out.
+        A path that is absolute or leaves the working directory is a ``ValueError``.
+        """
+        limits = limits or Limits()
+        work_files: dict[str, Any] = {}
+        if files:
+            work_files["files"] = encode_files(files)
+        if fetch_files:
+            work_files["fetch_files"] = [work_path(name) for name in fetch_files]
+        outcomes, response = self._execute_batch(
+            code, [StdioTest(input=stdin)], limits, False, work_files
+        )
+        (outcome,) = outcomes
+        result = outcome or TestResult(
+            verdict=Verdict.RUNTIME_ERROR,
+            detail="the process ended before this test could start",
+        )
         if result.verdict is Verdict.COMPILE_ERROR and result.error:
             stderr = result.error.traceback or f"{result.error.type}: {result.error.message}"
         elif result.error and not result.stderr:
@@ -169,6 +205,10 @@ class Sandbox:
         exit_code = result.exit_code
         if exit_code is None and result.verdict not in (Verdict.OK, Verdict.SANDBOX_ERROR):
             exit_code = 1
+        detail = result.detail
+        if response.get("fetch_notes"):
+            note = "not fetched: " + "; ".join(response["fetch_notes"])
+            detail = f"{detail}; {note}" if detail else note
         return RunResult(
             verdict=result.verdict,
             exit_code=exit_code,
@@ -178,7 +218,8 @@ class Sandbox:
             wall_s=result.wall_s,
             peak_memory_mb=result.peak_memory_mb,
             error=result.error,
-            detail=result.detail,
+            detail=detail,
+            files=dict(response.get("fetched") or {}),
         )
 
     def judge(self, request: JudgeRequest) -> JudgeResult:
@@ -233,8 +274,18 @@ class Sandbox:
             yield result
 
     # ---- async ----------------------------------------------------------------------
-    async def arun(self, code: str, stdin: str = "", limits: Limits | None = None) -> RunResult:
-        return await self._in_thread(self.run, code, stdin, limits)
+    async def arun(
+        self,
+        code: str,
+        stdin: str = "",
+        limits: Limits | None = None,
+        *,
+        files: Mapping[str, bytes] | None = None,
+        fetch_files: Sequence[str] = (),
+    ) -> RunResult:
+        return await self._in_thread(
+            lambda: self.run(code, stdin, limits, files=files, fetch_files=fetch_files)
+        )
 
     async def aexecute(
         self, code: str, tests: Sequence[Test], limits: Limits | None = None, **kw: Any
