@@ -174,6 +174,7 @@ class _Endpoints:
                 "in_flight": admission.in_flight,
                 "queued": admission.queued,
                 "max_queue": admission.max_queue,
+                "isolation_missing": self.service.isolation_missing,
             }
         )
 

@@ -32,9 +32,15 @@ class SandboxService:
             max_workers=self.sandbox.workers, thread_name_prefix="execgym-serve"
         )
 
+        self.isolation_missing: list[str] = []
+        """The isolation features the sandbox could not enter here (``execgym doctor`` says
+        why), known once it started."""
+
     async def start(self) -> None:
         """Start every fork-server now; a sandbox that cannot start raises here."""
         await asyncio.get_running_loop().run_in_executor(self._threads, self.sandbox.start)
+        report = self.sandbox.isolation_report()
+        self.isolation_missing = [str(row["name"]) for row in report if not row["active"]]
 
     def close(self) -> None:
         self._threads.shutdown(wait=True)
