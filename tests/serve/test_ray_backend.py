@@ -227,3 +227,31 @@ def test_an_eval_judged_on_ray_writes_the_local_runs_records_despite_a_dead_acto
         k: v for k, v in local.summary.items() if k not in measured
     }
     assert 0 < local.summary["pass@1"] < 1
+
+
+@pytest.mark.usefixtures("local_cluster")
+def test_eval_ray_on_the_command_line_writes_the_local_runs_items(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    rows = [json.loads(line) for line in (shared_data / "cruxeval.jsonl").open()][:6]
+    data = tmp_path / "crux.jsonl"
+    data.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    items = get_eval_task("cruxeval-o").load(data, cot=False)
+    replay = tmp_path / "replay.jsonl"
+    with replay.open("w", encoding="utf-8") as stream:
+        for index, (item, row) in enumerate(zip(items, rows, strict=True)):
+            answer = row["output"] if index % 3 else "'wrong'"
+            text = f"[ANSWER]\nassert f({row['input']}) == {answer}\n[/ANSWER]"
+            stream.write(json.dumps({"messages": item.messages(), "completions": [text] * 2}))
+            stream.write("\n")
+
+    def evaluate(run: str, *extra: str) -> dict[str, Any]:
+        args = ["eval", "cruxeval-o", "--model", "m", "--data", str(data), "--n", "2"]
+        result = CliRunner().invoke(
+            app, [*args, "--replay", str(replay), "-o", str(tmp_path / run), *extra]
+        )
+        assert result.exit_code == 0, result.output
+        stored = run_directory(tmp_path / run).read_records()
+        return {item_id: record.as_json() for item_id, record in stored.items()}
+
+    assert evaluate("ray", "--ray") == evaluate("local")
