@@ -82,7 +82,7 @@ def sandbox(
         from execgym.serve import ServiceFailed, ServiceSettings, serve_sandbox
     except ImportError as exc:
         raise usage_error(
-            f"the sandbox service needs the serve extra ({exc.name} is missing): "
+            f"the sandbox service needs the serve extra ({exc.name or exc} is missing): "
             "pip install 'execgym[serve]'"
         ) from None
     try:

@@ -271,7 +271,8 @@ class RayJudges:
                 except self._actor_errors() as exc:
                     lost.append(type(exc).__name__)
                     self._lost(actor)
-                    self.retried += len(lost) < self.options.max_attempts
+                    if len(lost) < self.options.max_attempts:
+                        self.retried += 1
                 finally:
                     actor.in_flight -= 1
         reason = f"the Ray actors judging it were lost {len(lost)} times ({', '.join(lost)})"
