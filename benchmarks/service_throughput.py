@@ -10,10 +10,13 @@ Python API, in the same run.
 (b) The direct API: ``Sandbox(workers=W).arun`` on the same programs from the same number of
     concurrent callers in one process.
 
-Latency is each request's time as its caller saw it. Both are warmed first (200 requests).
-It prints requests/s and p50/p99 latency of each, their ratios, the errors, and the memory
-samples with the growth from the first sample after warm-up to the last; it exits 0 (it
-reports), and every loop is bounded in count and time (``--timeout`` per phase).
+Latency is each request's time as its caller saw it. The clients speak HTTP/1.1 over
+keep-alive connections through a minimal client written here, so that the load generator
+takes little of the CPU it shares with the service (the CPU of each is printed). Both are
+warmed first (200 requests). It prints requests/s and p50/p99 latency of each, their
+ratios, the errors, and the memory samples with the growth from the first sample after
+warm-up to the last; it exits 0 (it reports), and every loop is bounded in count and time
+(``--timeout`` per phase).
 
 Run: ``.venv/bin/python benchmarks/service_throughput.py [--requests 10000] [--clients 64]
 [--workers 2]`` (the ``serve`` extra). On a 2-core machine the clients share the cores with
@@ -24,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import signal
 import socket
@@ -31,7 +35,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -99,25 +103,62 @@ def check(index: int, stdout: str | None) -> str | None:
     return None if stdout == f"{3 * index}\n" else f"expected {3 * index}, got {stdout!r}"
 
 
+class Connection:
+    """A minimal HTTP/1.1 keep-alive client for one connection: a load generator as light
+    as it can be (a general client such as httpx takes several times the CPU the service
+    takes, and here the two share the machine's cores)."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.streams: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
+
+    async def post_json(self, path: str, body: Mapping[str, object]) -> tuple[int, object]:
+        if self.streams is None:
+            self.streams = await asyncio.open_connection("127.0.0.1", self.port)
+        reader, writer = self.streams
+        data = json.dumps(body).encode()
+        head = (
+            f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(data)}\r\n\r\n"
+        )
+        writer.write(head.encode() + data)
+        await writer.drain()
+        status_line = await reader.readline()
+        length = 0
+        while (line := await reader.readline()) not in (b"\r\n", b""):
+            name, _, value = line.decode("latin-1").partition(":")
+            if name.strip().lower() == "content-length":
+                length = int(value)
+        return int(status_line.split()[1]), json.loads(await reader.readexactly(length))
+
+    def close(self) -> None:
+        if self.streams is not None:
+            self.streams[1].close()
+
+
 async def service_phase(url: str, count: int, clients: int, name: str) -> Phase:
     phase = Phase(name)
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(limits=limits, timeout=120) as http:
+    port = int(url.rsplit(":", 1)[1])
+    connections: dict[object, Connection] = {}
 
-        async def one(index: int) -> str | None:
-            body = {"code": CODE, "stdin": f"{index}\n", "language": "python"}
-            try:
-                response = await http.post(f"{url}/run_code", json=body)
-            except httpx.HTTPError as exc:
-                return f"{type(exc).__name__}: {exc}"
-            if response.status_code != 200:
-                return f"HTTP {response.status_code}: {response.text[:200]}"
-            answer = response.json()
-            if answer["status"] != "Success":
-                return f"{answer['status']}: {answer['message']}"
-            return check(index, answer["run_result"]["stdout"])
+    async def one(index: int) -> str | None:
+        connection = connections.setdefault(asyncio.current_task(), Connection(port))
+        body = {"code": CODE, "stdin": f"{index}\n", "language": "python"}
+        try:
+            status, answer = await connection.post_json("/run_code", body)
+        except (OSError, ValueError, asyncio.IncompleteReadError) as exc:
+            return f"{type(exc).__name__}: {exc}"
+        if status != 200 or not isinstance(answer, dict):
+            return f"HTTP {status}: {str(answer)[:200]}"
+        if answer["status"] != "Success":
+            return f"{answer['status']}: {answer['message']}"
+        return check(index, answer["run_result"]["stdout"])
 
+    try:
         await drive(count, clients, one, phase)
+    finally:
+        for connection in connections.values():
+            connection.close()
     return phase
 
 
@@ -132,6 +173,12 @@ async def direct_phase(sandbox: Sandbox, count: int, clients: int, name: str) ->
 
     await drive(count, clients, one, phase)
     return phase
+
+
+def process_cpu_s(pid: int) -> float:
+    """CPU seconds (user and system) ``pid`` has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def tree_rss_mb(root: int) -> float:
@@ -233,6 +280,7 @@ def main() -> None:
     process, url = start_service(args.workers, args.clients)
     try:
         asyncio.run(service_phase(url, WARM_UP, args.clients, "warm-up"))
+        service_cpu, client_cpu = process_cpu_s(process.pid), sum(os.times()[:2])
         with MemorySampler(process.pid) as memory:
             served = asyncio.run(
                 bounded(
@@ -241,6 +289,8 @@ def main() -> None:
                     "service",
                 )
             )
+        service_cpu = process_cpu_s(process.pid) - service_cpu
+        client_cpu = sum(os.times()[:2]) - client_cpu
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=60)
@@ -264,6 +314,10 @@ def main() -> None:
             f"p50 latency {served.quantile_ms(0.5) / direct.quantile_ms(0.5):.2f}x, "
             f"p99 latency {served.quantile_ms(0.99) / direct.quantile_ms(0.99):.2f}x"
         )
+    print(
+        f"CPU during the service phase: {service_cpu:.1f} s the service's process (its "
+        f"fork-servers and programs apart), {client_cpu:.1f} s the clients"
+    )
     for phase in (served, direct):
         for error in phase.errors[:5]:
             print(f"  {phase.name} error: {error}")
