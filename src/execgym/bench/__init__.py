@@ -15,7 +15,8 @@ Eval tasks (registry: :data:`EVAL_TASKS`): every benchmark of :mod:`execgym.benc
 as an :class:`EvalTask`, run against a model by :func:`run_eval` or against existing
 generations by :func:`score_generations` / :func:`score_generation_file`, each writing the
 one run log (:class:`RunDirectory`, :class:`RunLog`). :func:`judge_batch` judges a JSONL
-batch file of programs and tests (``execgym judge``).
+batch file of programs and tests (``execgym judge``). Both judge in a local sandbox unless
+given another judge (:class:`ProgramJudge`, :class:`ItemJudge`: a pool of Ray actors).
 """
 
 from execgym.bench._batch import (
@@ -37,6 +38,7 @@ from execgym.bench._batch_judge import (
     BatchJob,
     BatchTally,
     BatchUsageError,
+    ProgramJudge,
     ProgressBar,
     RepeatedId,
     judge_batch,
@@ -111,9 +113,12 @@ from execgym.bench._run_output import markdown_table, run_totals, summarize
 from execgym.bench._runner import (
     EvalReport,
     EvalSettings,
+    ItemJudge,
+    LocalJudge,
     finished_items,
     run_directory,
     run_eval,
+    safe_judge,
     score_generations,
     select_items,
 )
@@ -149,10 +154,13 @@ __all__ = [
     "ExtractionMethod",
     "HubSource",
     "InputFileError",
+    "ItemJudge",
     "ItemRecord",
     "Judgement",
+    "LocalJudge",
     "PartVerdict",
     "Problem",
+    "ProgramJudge",
     "ProgramMode",
     "ProgressBar",
     "RepeatedId",
@@ -211,6 +219,7 @@ __all__ = [
     "run_directory",
     "run_eval",
     "run_totals",
+    "safe_judge",
     "sampling_defaults",
     "score_generation_file",
     "score_generations",

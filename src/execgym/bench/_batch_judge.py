@@ -15,11 +15,11 @@ from __future__ import annotations
 import dataclasses
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, ExitStack, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Protocol
 
 from execgym._jsonl import JsonLinesWriter
 from execgym.bench._batch import (
@@ -33,11 +33,20 @@ from execgym.bench._batch import (
     read_resume_state,
     result_record,
 )
-from execgym.sandbox import JudgeRequest, Sandbox
+from execgym.sandbox import JudgeRequest, JudgeResult, Sandbox
 
 ProgressBar = Callable[[str, int | None], AbstractContextManager[Callable[[], None]]]
 """``progress(label, total)``: a context whose value is ``advance()``, called once per unit
 of work done (a command draws a bar; a library caller may pass nothing)."""
+
+
+class ProgramJudge(Protocol):
+    """Where a batch's programs are judged (a :class:`~execgym.sandbox.Sandbox` is one)."""
+
+    def judge_many(self, requests: Iterable[JudgeRequest]) -> Iterator[JudgeResult]:
+        """One result per request, each with its request's id, in completion order; the
+        requests are read lazily, a bounded number ahead of the results."""
+        ...
 
 
 def no_progress(label: str, total: int | None) -> AbstractContextManager[Callable[[], None]]:
@@ -115,13 +124,17 @@ class BatchEvents:
 
 
 def judge_batch(
-    job: BatchJob, tally: BatchTally | None = None, events: BatchEvents | None = None
+    job: BatchJob,
+    tally: BatchTally | None = None,
+    events: BatchEvents | None = None,
+    judge: ProgramJudge | None = None,
 ) -> BatchTally:
     """Judge every line of ``job.batch``, writing one record per line (see the module docs).
 
     ``tally`` is filled as lines finish, so that a caller interrupted by Ctrl-C can say what
-    was done. Raises :class:`BatchUsageError` when resuming into another batch's output or
-    when the output cannot be written.
+    was done. ``judge`` judges the programs (default: a local sandbox of ``job.workers``).
+    Raises :class:`BatchUsageError` when resuming into another batch's output or when the
+    output cannot be written.
     """
     tally = tally if tally is not None else BatchTally()
     events = events or BatchEvents()
@@ -131,7 +144,7 @@ def judge_batch(
         if state.repaired:
             events.repaired(state.repaired)
         check_resume_matches(job.batch, job.output, state)
-    _judge_lines(job, events, state, tally)
+    _judge_lines(job, events, state, tally, judge)
     return tally
 
 
@@ -153,7 +166,13 @@ def check_resume_matches(batch: Path, output: Path, state: ResumeState) -> None:
             )
 
 
-def _judge_lines(job: BatchJob, events: BatchEvents, state: ResumeState, tally: BatchTally) -> None:
+def _judge_lines(
+    job: BatchJob,
+    events: BatchEvents,
+    state: ResumeState,
+    tally: BatchTally,
+    judge: ProgramJudge | None,
+) -> None:
     first_line_of: dict[str, int] = {}
 
     def note_id(line_id: str | None, line_number: int) -> None:
@@ -167,7 +186,8 @@ def _judge_lines(job: BatchJob, events: BatchEvents, state: ResumeState, tally: 
     with ExitStack() as stack:
         writer = JsonLinesWriter(_open_output(stack, job.output, job.resume))
         advance = stack.enter_context(events.progress("judging", count_nonblank_lines(job.batch)))
-        sandbox = stack.enter_context(Sandbox(workers=job.workers))
+        if judge is None:
+            judge = stack.enter_context(Sandbox(workers=job.workers))
         pending: dict[str, BatchLine] = {}
 
         def requests() -> Iterator[JudgeRequest]:
@@ -189,7 +209,7 @@ def _judge_lines(job: BatchJob, events: BatchEvents, state: ResumeState, tally: 
                 pending[key] = item
                 yield dataclasses.replace(item.request, id=key)
 
-        for keyed_result in sandbox.judge_many(requests()):
+        for keyed_result in judge.judge_many(requests()):
             item = pending.pop(keyed_result.id or "")
             result = keyed_result.model_copy(update={"id": item.request.id})
             writer.write(result_record(result, item.line_number, job.max_output_chars))

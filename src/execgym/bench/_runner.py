@@ -13,6 +13,10 @@ run goes on; a server that stays unavailable after the client's retries stops th
 (:attr:`EvalReport.aborted`), keeping everything finished so far.
 
 :func:`score_generations` judges existing generations the same way, without a model.
+
+Answers are judged by the task in a local sandbox, or by whatever :class:`ItemJudge` the
+caller passes instead (a pool of Ray actors: ``execgym.serve.RayJudges``): the records, the
+summary and resuming are the same either way.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from execgym.bench._eval_task import EvalItem, EvalTask, Judgement
 from execgym.bench._run_log import (
@@ -176,6 +180,28 @@ def safe_judge(
     return judgements
 
 
+class ItemJudge(Protocol):
+    """Where an eval's answers are judged: :func:`safe_judge` run somewhere."""
+
+    async def judge_item(
+        self, task: EvalTask, item: EvalItem, responses: Sequence[str]
+    ) -> list[Judgement]:
+        """:func:`safe_judge` of ``responses`` to ``item``: one judgement per response."""
+        ...
+
+
+@dataclass(frozen=True)
+class LocalJudge:
+    """:func:`safe_judge` in a worker thread, on this process's sandbox."""
+
+    sandbox: Sandbox
+
+    async def judge_item(
+        self, task: EvalTask, item: EvalItem, responses: Sequence[str]
+    ) -> list[Judgement]:
+        return await asyncio.to_thread(safe_judge, task, item, responses, self.sandbox)
+
+
 def run_directory(run_dir: Path) -> RunDirectory[ItemRecord]:
     """The run log of an eval (or scoring) run in ``run_dir``."""
     return RunDirectory(run_dir, ItemRecord)
@@ -214,11 +240,14 @@ async def run_eval(
     model: ChatModel,
     settings: EvalSettings,
     run_dir: Path,
-    sandbox: Sandbox,
+    sandbox: Sandbox | ItemJudge,
     progress: Progress | None = None,
 ) -> EvalReport:
-    """Ask, judge and record every item; see the module docs. Returns the run's report."""
+    """Ask, judge and record every item; see the module docs. Returns the run's report.
+
+    ``sandbox`` judges the answers: a local sandbox, or an :class:`ItemJudge`."""
     advance = progress or (lambda: None)
+    judge = LocalJudge(sandbox) if isinstance(sandbox, Sandbox) else sandbox
     if settings.raw_completions:  # the prompt alone, and the records say so
         items = [replace(item, system=None) for item in items]
     run_dir.mkdir(parents=True, exist_ok=True)
@@ -255,7 +284,7 @@ async def run_eval(
 
     try:
         await _ask_and_judge(
-            task, to_ask, to_rejudge, model, settings, log, sandbox, advance, report, usage
+            task, to_ask, to_rejudge, model, settings, log, judge, advance, report, usage
         )
     except asyncio.CancelledError:  # Ctrl-C: keep the totals so far, then stop
         report.aborted = "interrupted"
@@ -272,7 +301,7 @@ async def _ask_and_judge(
     model: ChatModel,
     settings: EvalSettings,
     log: RunDirectory[ItemRecord],
-    sandbox: Sandbox,
+    judge: ItemJudge,
     advance: Progress,
     report: EvalReport,
     usage: dict[str, int],
@@ -289,7 +318,7 @@ async def _ask_and_judge(
             completion: Completion | None,
             stored: ItemRecord | None,
         ) -> None:
-            judgements = await asyncio.to_thread(safe_judge, task, item, responses, sandbox)
+            judgements = await judge.judge_item(task, item, responses)
             if completion is not None:
                 record = item_record(
                     item,
@@ -416,11 +445,14 @@ def score_generations(
 __all__ = [
     "EvalReport",
     "EvalSettings",
+    "ItemJudge",
+    "LocalJudge",
     "ResumeMismatch",
     "finished_items",
     "item_record",
     "run_directory",
     "run_eval",
+    "safe_judge",
     "score_generations",
     "select_items",
 ]

@@ -1,9 +1,9 @@
 """The ``execgym`` command line: run, trace, questions, eval, score, synth, judge, doctor,
-the main job (``pipeline``), repair, export and serve.
+serve and the main job (``pipeline``), repair, agent and export.
 
 One module per command (:mod:`.run`, :mod:`.trace`, :mod:`.questions`, :mod:`.eval`,
 :mod:`.score`, :mod:`.synth`, :mod:`.judge`, :mod:`.doctor`, :mod:`.pipeline`,
-:mod:`.repair`, :mod:`.export`, :mod:`.serve`): each parses
+:mod:`.repair`, :mod:`.agent`, :mod:`.export`, :mod:`.serve`): each parses
 its command line, calls a library function (the sandbox, :mod:`execgym.bench`,
 :mod:`execgym.jobs`, ...) and renders what it returns. Each command imports the library
 when it runs, so ``execgym --help`` stays quick: at the top a command module imports only
@@ -40,6 +40,7 @@ from execgym.cli import (
     trace,
 )
 from execgym.cli._common import CONTEXT_SETTINGS, EXIT_OK, TaskListCommand
+from execgym.cli._ray_option import RayOptionCommand, TaskListRayCommand
 
 app = typer.Typer(
     name="execgym",
@@ -82,10 +83,10 @@ def _root(
 app.command("run")(run.run)
 app.command("trace")(trace.trace)
 app.command("questions")(questions.questions)
-app.command("eval", cls=TaskListCommand)(eval.eval_)
+app.command("eval", cls=TaskListRayCommand)(eval.eval_)
 app.command("score", cls=TaskListCommand)(score.score)
 app.add_typer(synth.synth_app, name="synth")
-app.command("judge")(judge.judge)
+app.command("judge", cls=RayOptionCommand)(judge.judge)
 app.command("doctor")(doctor.doctor)
 app.command("pipeline")(pipeline.pipeline)
 app.add_typer(repair.repair_app, name="repair")

@@ -20,3 +20,9 @@ PIPELINE_DIR = Path("runs/pipeline")
 """``execgym pipeline -o``: where the main job writes."""
 THROUGHPUT_PROGRAMS = 200
 """``execgym pipeline --throughput-programs``: programs in the throughput batch."""
+SERVE_HOST = "127.0.0.1"
+"""``execgym serve sandbox --host``: loopback only unless asked (``ServiceSettings.host``)."""
+SERVE_PORT = 8080
+"""``execgym serve sandbox --port``: SandboxFusion's port (``execgym.serve.DEFAULT_PORT``)."""
+SERVE_MAX_QUEUE = 128
+"""``execgym serve sandbox --max-queue`` (``ServiceSettings.max_queue``)."""

@@ -22,6 +22,7 @@ from execgym.cli._common import (
     usage_error,
     utf8_problem,
 )
+from execgym.cli._ray_option import RAY_HELP, RAY_OPTION, ray_pool
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -155,6 +156,7 @@ def eval_(
             "message (how REval evaluates open models).",
         ),
     ] = False,
+    ray: Annotated[str | None, typer.Option(RAY_OPTION, metavar="[ADDRESS]", help=RAY_HELP)] = None,
 ) -> None:
     """Evaluate a model on an execution or code-generation benchmark.
 
@@ -164,7 +166,8 @@ def eval_(
     summary.json (pass@1, pass@5 where N allows, accuracy per question kind, the
     benchmark's own metrics) and a markdown table on standard output. Rerun the same command
     to resume an interrupted run: finished items are not asked again, and the response cache
-    (OUTPUT_DIR/llm-cache.sqlite) keeps any answered request from being sent twice.
+    (OUTPUT_DIR/llm-cache.sqlite) keeps any answered request from being sent twice. With
+    --ray [ADDRESS] the answers are judged on a Ray cluster, into the same files.
     Sampling not given on the command line follows the benchmark's own runner (lcb-exec: 10
     samples, top_p 0.95; reval: temperature 0.8), else 5 samples at temperature 0.2.
     """
@@ -219,7 +222,8 @@ def eval_(
     label = f"{task} · {model}"
     try:
         with ExitStack() as stack:
-            sandbox = stack.enter_context(Sandbox(workers=workers))
+            pool = stack.enter_context(ray_pool(ray, workers))
+            sandbox = pool or stack.enter_context(Sandbox(workers=workers))
             advance = stack.enter_context(progress_bar(errors, label, len(items)))
             stack.enter_context(model_notices(errors))
 

@@ -21,6 +21,7 @@ from execgym.cli._common import (
     usage_error,
 )
 from execgym.cli._defaults import MAX_OUTPUT_CHARS
+from execgym.cli._ray_option import RAY_HELP, RAY_OPTION, ray_pool
 
 MAX_REPEAT_WARNINGS = 10
 """Repeated ids named one by one on standard error; the rest are only counted."""
@@ -48,6 +49,7 @@ def judge(
         int,
         typer.Option("--max-output-chars", min=0, help="Cut each test's stdout/stderr to this."),
     ] = MAX_OUTPUT_CHARS,
+    ray: Annotated[str | None, typer.Option(RAY_OPTION, metavar="[ADDRESS]", help=RAY_HELP)] = None,
 ) -> None:
     """Judge every program of a JSONL batch file against its tests.
 
@@ -70,6 +72,9 @@ def judge(
     --resume continues an interrupted run: lines the output already holds a verdict for
     (other than SANDBOX_ERROR) are skipped, after checking that they still carry the id
     recorded with them; a last output line cut short by the interruption is removed first.
+
+    --ray [ADDRESS] judges on a Ray cluster instead of local sandboxes: the same records in
+    the same file, the same --resume.
 
     Exit status: 0 when every line was judged (whatever the verdicts), 1 if any line was
     malformed, 2 for a usage error, 130 when interrupted.
@@ -110,7 +115,8 @@ def judge(
     events = BatchEvents(repaired, malformed, repeated, progress_bars(errors))
     tally = BatchTally()
     try:
-        judge_batch(job, tally, events)
+        with ray_pool(ray, workers) as pool:
+            judge_batch(job, tally, events, pool)
     except BatchUsageError as exc:
         raise usage_error(str(exc)) from None
     except KeyboardInterrupt:

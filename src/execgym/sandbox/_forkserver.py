@@ -297,10 +297,14 @@ class ForkServerProcess:
 
 
 def attach_blobs(response: dict[str, Any], blobs: list[bytes]) -> None:
-    """Put each event's blobs (``"b"``: indexes) back on it by name, as bytes."""
+    """Put each event's blobs (``"b"``: indexes) back on it by name, as bytes, and each
+    fetched file's content in ``"fetched"`` (path → bytes)."""
     for event in response.get("events", []):
         for name, index in zip(BLOB_NAMES, event.pop("b", []), strict=False):
             event[name] = blobs[index]
+    fetched = response.get("fetched")
+    if fetched:
+        response["fetched"] = {name: blobs[index] for name, index in fetched.items()}
     partial = response.pop("partial", None)
     if partial:
         response["partial_stdout"], response["partial_stderr"] = (blobs[i] for i in partial)

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import base64
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_serializer,
+    field_validator,
+    model_validator,
+)
 
 
 class Verdict(StrEnum):
@@ -128,7 +136,10 @@ class TestResult(BaseModel):
 
 
 class RunResult(BaseModel):
-    """The outcome of running one script once: ``execgym run``'s JSON object."""
+    """The outcome of running one script once: ``execgym run``'s JSON object.
+
+    ``files`` holds the files asked for with ``fetch_files`` (path → content; standard
+    base64 in the JSON form)."""
 
     verdict: Verdict
     exit_code: int | None
@@ -139,6 +150,21 @@ class RunResult(BaseModel):
     peak_memory_mb: float
     error: ErrorInfo | None = None
     detail: str = ""
+    files: dict[str, bytes] = Field(default_factory=dict)
+
+    @field_serializer("files", when_used="json")
+    def _files_as_base64(self, files: dict[str, bytes]) -> dict[str, str]:
+        return {name: base64.b64encode(data).decode("ascii") for name, data in files.items()}
+
+    @field_validator("files", mode="before")
+    @classmethod
+    def _files_from_base64(cls, files: Any) -> Any:
+        if isinstance(files, dict):
+            return {
+                name: base64.b64decode(data, validate=True) if isinstance(data, str) else data
+                for name, data in files.items()
+            }
+        return files
 
 
 class JudgeResult(BaseModel):

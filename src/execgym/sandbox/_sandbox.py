@@ -7,7 +7,7 @@ import queue
 import socket
 import threading
 import weakref
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -25,6 +25,7 @@ from execgym.sandbox._models import (
     Verdict,
 )
 from execgym.sandbox._outcome import test_outcomes
+from execgym.sandbox._work_files import encode_files, work_path
 
 Test = StdioTest | CallTest
 _T = TypeVar("_T")
@@ -135,7 +136,7 @@ class Sandbox:
         pending = list(range(len(tests)))
         while pending:
             batch = pending[:1] if isolate_tests else pending
-            outcomes = self._execute_batch(code, [tests[i] for i in batch], limits, preamble)
+            outcomes, _ = self._execute_batch(code, [tests[i] for i in batch], limits, preamble)
             progressed = False
             for index, outcome in zip(batch, outcomes, strict=True):
                 if outcome is not None:
@@ -158,9 +159,13 @@ class Sandbox:
         tests: list[Test],
         limits: Limits,
         preamble: bool,
+        work_files: Mapping[str, Any] | None = None,
         session: socket.socket | None = None,
-    ) -> list[TestResult | None]:
-        request = {
+    ) -> tuple[list[TestResult | None], dict[str, Any]]:
+        """One request to a fork-server: the tests' outcomes and the raw response.
+        ``work_files`` adds the request's ``files`` and ``fetch_files``; ``session`` makes it
+        an interactive run (:meth:`interact`)."""
+        request: dict[str, Any] = {
             "code": code,
             "tests": [t.model_dump(include=_CHILD_FIELDS[t.kind]) for t in tests],
             "time_s": limits.time_s,
@@ -173,6 +178,7 @@ class Sandbox:
             "stack_mb": limits.stack_mb,
             "preamble": preamble,
             "interactive": session is not None,
+            **(work_files or {}),
         }
         server = self._idle.get()
         try:
@@ -180,12 +186,36 @@ class Sandbox:
         finally:
             self._idle.put(server)
         outcomes, _ = test_outcomes(response, [t.kind for t in tests], limits.time_s)
-        return outcomes
+        return outcomes, response
 
-    def run(self, code: str, stdin: str = "", limits: Limits | None = None) -> RunResult:
-        """Run ``code`` as a script once with ``stdin``: ``execgym run``."""
-        (result,) = self.execute(code, [StdioTest(input=stdin)], limits, preamble=False)
-        return _run_result(result)
+    def run(
+        self,
+        code: str,
+        stdin: str = "",
+        limits: Limits | None = None,
+        *,
+        files: Mapping[str, bytes] | None = None,
+        fetch_files: Sequence[str] = (),
+    ) -> RunResult:
+        """Run ``code`` as a script once with ``stdin``: ``execgym run``.
+
+        ``files`` (path relative to the working directory → content) are there when the
+        program starts; the ``fetch_files`` the program left (regular files, each within
+        ``limits.output_mb``) come back in :attr:`RunResult.files`, a missing one left out.
+        A path that is absolute or leaves the working directory is a ``ValueError``.
+        """
+        limits = limits or Limits()
+        work_files: dict[str, Any] = {}
+        if files:
+            work_files["files"] = encode_files(files)
+        if fetch_files:
+            work_files["fetch_files"] = [work_path(name) for name in fetch_files]
+        outcomes, response = self._execute_batch(
+            code, [StdioTest(input=stdin)], limits, False, work_files
+        )
+        notes = response.get("fetch_notes")
+        note = "not fetched: " + "; ".join(notes) if notes else ""
+        return _run_result(_ran(outcomes[0]), note, dict(response.get("fetched") or {}))
 
     def interact(self, code: str, limits: Limits | None = None) -> Interaction:
         """Start ``code`` as a script whose standard input is a socket to the caller (see
@@ -200,12 +230,8 @@ class Sandbox:
         return Interaction(ours, result)
 
     def _interactive_run(self, code: str, limits: Limits, session: socket.socket) -> RunResult:
-        (outcome,) = self._execute_batch(code, [StdioTest()], limits, False, session)
-        if outcome is None:
-            outcome = TestResult(
-                verdict=Verdict.RUNTIME_ERROR, detail="the process ended before the program ran"
-            )
-        return _run_result(outcome)
+        outcomes, _ = self._execute_batch(code, [StdioTest()], limits, False, None, session)
+        return _run_result(_ran(outcomes[0]))
 
     def judge(self, request: JudgeRequest) -> JudgeResult:
         """Run and compare: per-test verdicts including ``WRONG_ANSWER``."""
@@ -259,8 +285,18 @@ class Sandbox:
             yield result
 
     # ---- async ----------------------------------------------------------------------
-    async def arun(self, code: str, stdin: str = "", limits: Limits | None = None) -> RunResult:
-        return await self._in_thread(self.run, code, stdin, limits)
+    async def arun(
+        self,
+        code: str,
+        stdin: str = "",
+        limits: Limits | None = None,
+        *,
+        files: Mapping[str, bytes] | None = None,
+        fetch_files: Sequence[str] = (),
+    ) -> RunResult:
+        return await self._in_thread(
+            lambda: self.run(code, stdin, limits, files=files, fetch_files=fetch_files)
+        )
 
     async def aexecute(
         self, code: str, tests: Sequence[Test], limits: Limits | None = None, **kw: Any
@@ -283,8 +319,19 @@ class Sandbox:
             return self._executor
 
 
-def _run_result(result: TestResult) -> RunResult:
-    """A script run's test result as the :class:`RunResult` ``execgym run`` reports."""
+def _ran(outcome: TestResult | None) -> TestResult:
+    """A script's outcome; one that never started (its process ended first) as such."""
+    return outcome or TestResult(
+        verdict=Verdict.RUNTIME_ERROR, detail="the process ended before the program ran"
+    )
+
+
+def _run_result(
+    result: TestResult, note: str = "", files: Mapping[str, Any] | None = None
+) -> RunResult:
+    """A script run's test result as the :class:`RunResult` ``execgym run`` reports, with a
+    note added to its detail and the fetched ``files`` (base64, as the fork-server sends
+    them)."""
     if result.verdict is Verdict.COMPILE_ERROR and result.error:
         stderr = result.error.traceback or f"{result.error.type}: {result.error.message}"
     elif result.error and not result.stderr:
@@ -303,7 +350,8 @@ def _run_result(result: TestResult) -> RunResult:
         wall_s=result.wall_s,
         peak_memory_mb=result.peak_memory_mb,
         error=result.error,
-        detail=result.detail,
+        detail="; ".join(part for part in (result.detail, note) if part),
+        files=dict(files or {}),
     )
 
 

@@ -9,7 +9,9 @@ only then hands control to the harness.
 
 Request: ``{"code", "tests": [{"kind": "stdio", "input"} | {"kind": "call", "fn_name",
 "args" | "args_src"}, ...], "time_s", "wall_s", "memory_mb", "output_bytes", "file_bytes",
-"processes", "open_files", "stack_mb", "preamble"}``.
+"processes", "open_files", "stack_mb", "preamble"}``, optionally with ``"files"`` (path →
+base64, written into the work area before the child starts) and ``"fetch_files"`` (paths
+read back after the run: ``"fetched"`` in the response maps each found one to its blob).
 
 An interactive request (``"interactive": true``, one stdio test) comes with a connected
 socket, passed on the hand-over socket (``handoff_fd`` among the options) before the request
@@ -44,7 +46,7 @@ import time
 import traceback
 from typing import Any
 
-from execgym.sandbox import _harness, _isolation, _protocol, _root
+from execgym.sandbox import _harness, _isolation, _protocol, _root, _work_files
 from execgym.sandbox import _syscalls as sc
 from execgym.sandbox._channel import EventOrder, FrameReader, ProtocolViolation
 from execgym.sandbox._tree import TreeMeter
@@ -121,6 +123,12 @@ class ForkServer:
     def _serve(self, request: dict[str, Any]) -> tuple[dict[str, Any], list[bytes]]:
         self._set_run_limits(request)
         workdir = self._open_work_area()
+        if request.get("files"):
+            try:
+                _work_files.place_files(workdir, request["files"])
+            except (OSError, ValueError) as exc:
+                self._close_work_area(workdir)
+                return {"ok": False, "error": f"the run's files could not be placed: {exc}"}, []
         out_fd = os.memfd_create("stdout", 0)
         err_fd = os.memfd_create("stderr", 0)
         read_fd, write_fd = os.pipe()
@@ -153,10 +161,26 @@ class ForkServer:
         response["oom_kills"] = oom_after  # so that the judge can tell whether it was killed
         if oom_after > oom_before:
             response["oom_killed"] = True
+        if request.get("fetch_files"):
+            self._fetch(request, workdir, response, blobs)
         problem = self._close_work_area(workdir)
         if problem:
             response["cleanup_error"] = problem
         return response, blobs
+
+    def _fetch(
+        self, request: dict[str, Any], workdir: str, response: dict[str, Any], blobs: list[bytes]
+    ) -> None:
+        """Read the run's ``fetch_files`` back (every process of the run is gone by now)."""
+        found, notes = _work_files.fetch_files(
+            workdir, request["fetch_files"], int(request["output_bytes"])
+        )
+        response["fetched"] = {}
+        for name, data in found.items():
+            response["fetched"][name] = len(blobs)
+            blobs.append(data)
+        if notes:
+            response["fetch_notes"] = notes
 
     def _set_run_limits(self, request: dict[str, Any]) -> None:
         _isolation.set_process_limit(self.state, int(request["processes"]))
