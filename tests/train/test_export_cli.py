@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +47,19 @@ def test_verl_export_of_questions_has_verls_fields(questions_file: Path, tmp_pat
         assert info["index"] == index
 
 
+def test_trl_export_without_the_train_extra_says_what_to_install(
+    questions_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "datasets", None)  # import datasets raises ImportError
+    out = tmp_path / "trl"
+    done = execgym("export", "trl", str(questions_file), "-o", str(out))
+    assert done.exit_code != 0
+    assert "needs the `datasets` package" in done.output and "execgym[train]" in done.output
+    assert not out.exists()
+
+
 def test_trl_export_has_the_columns_the_reward_reads(questions_file: Path, tmp_path: Path) -> None:
+    pytest.importorskip("datasets", reason="needs the train extra: pip install -e '.[train]'")
     from datasets import load_from_disk
 
     out = tmp_path / "trl"

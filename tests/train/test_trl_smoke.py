@@ -41,7 +41,7 @@ def tiny_tokenizer() -> PreTrainedTokenizerFast:
         vocab[word] = len(vocab)
     core = Tokenizer(models.WordLevel(vocab=vocab, unk_token="[UNK]"))
     core.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
-    tokenizer = PreTrainedTokenizerFast(  # type: ignore[no-untyped-call]
+    tokenizer = PreTrainedTokenizerFast(
         tokenizer_object=core, unk_token="[UNK]", pad_token="[PAD]", eos_token="[EOS]"
     )
     tokenizer.chat_template = CHAT_TEMPLATE
@@ -90,7 +90,7 @@ class Recorder:
         return rewards
 
 
-class LogCapture(TrainerCallback):
+class LogCapture(TrainerCallback):  # type: ignore[misc]  # TrainerCallback is Any to mypy
     def __init__(self) -> None:
         self.logs: list[dict[str, float]] = []
 
