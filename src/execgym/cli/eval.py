@@ -175,16 +175,15 @@ def eval_(
     from contextlib import ExitStack
 
     from execgym.bench import (
-        CACHE_FILE,
         EvalSettings,
         ResumeMismatch,
-        build_model,
         finished_items,
         run_eval,
         sampling_defaults,
     )
     from execgym.cli._display import model_notices, progress_bar
-    from execgym.llm import ModelError, aclose_model
+    from execgym.cli._model import open_run_model
+    from execgym.llm import aclose_model
     from execgym.sandbox import Sandbox
 
     eval_task = open_task(task, difficulty)
@@ -205,19 +204,16 @@ def eval_(
         data=str(data.resolve()) if data is not None else None,
         limit=limit,
     )
-    try:
-        output_dir.mkdir(parents=True, exist_ok=True)
-        chat_model = build_model(
-            model,
-            base_url=base_url,
-            api_key=api_key,
-            concurrency=concurrency,
-            request_timeout=request_timeout,
-            cache_path=None if no_cache else output_dir / CACHE_FILE,
-            replay=replay,
-        )
-    except (ValueError, ModelError, OSError) as exc:
-        raise usage_error(str(exc)) from None
+    chat_model = open_run_model(
+        model,
+        output_dir,
+        base_url=base_url,
+        api_key=api_key,
+        concurrency=concurrency,
+        request_timeout=request_timeout,
+        no_cache=no_cache,
+        replay=replay,
+    )
     errors = stderr_console()
     label = f"{task} · {model}"
     try:

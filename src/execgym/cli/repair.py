@@ -217,9 +217,10 @@ def eval_command(
     import asyncio
     from contextlib import ExitStack
 
-    from execgym.bench import CACHE_FILE, ResumeMismatch, build_model
+    from execgym.bench import ResumeMismatch
     from execgym.cli._display import model_notices, progress_bar
-    from execgym.llm import ModelError, aclose_model
+    from execgym.cli._model import open_run_model
+    from execgym.llm import aclose_model
     from execgym.registry import UnknownName
     from execgym.repair import REPAIR_METHODS, RepairEvalSettings, RepairSettings, run_repair_eval
     from execgym.sandbox import Sandbox
@@ -246,19 +247,16 @@ def eval_command(
         data=str(data.resolve()) if data is not None else None,
         concurrency=concurrency,
     )
-    try:
-        output_dir.mkdir(parents=True, exist_ok=True)
-        chat_model = build_model(
-            model,
-            base_url=base_url,
-            api_key=api_key,
-            concurrency=concurrency,
-            request_timeout=request_timeout,
-            cache_path=None if no_cache else output_dir / CACHE_FILE,
-            replay=replay,
-        )
-    except (ValueError, ModelError, OSError) as exc:
-        raise usage_error(str(exc)) from None
+    chat_model = open_run_model(
+        model,
+        output_dir,
+        base_url=base_url,
+        api_key=api_key,
+        concurrency=concurrency,
+        request_timeout=request_timeout,
+        no_cache=no_cache,
+        replay=replay,
+    )
     errors = stderr_console()
     try:
         with ExitStack() as stack:
